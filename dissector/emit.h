@@ -1,0 +1,45 @@
+/* emit.h - per-packet output: the one-line summary, the -v payload tree and
+ * the NDJSON record, all from the same decoded records (render.h does the
+ * payload fields; this module frames them per packet and per run). */
+#ifndef IKC_EMIT_H
+#define IKC_EMIT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../decoders/esp.h"
+#include "../decoders/isakmp.h"
+#include "net.h"
+#include "record.h"
+#include "session.h"
+
+enum ikc_format {
+	IKC_FMT_TEXT = 0,
+	IKC_FMT_JSON,
+};
+
+struct ikc_emit_opts {
+	enum ikc_format format;
+	int verbose;          /* -v: payload tree */
+	bool hex;             /* -x: payload bytes */
+	bool color;           /* ANSI colour on the text view */
+	bool show_secrets;    /* XAUTH passwords */
+	bool quiet;           /* -q: no per-packet lines, summary only */
+};
+
+struct ikc_emitter {
+	struct ikc_emit_opts o;
+	FILE *out;
+	struct ikc_rw rw;     /* JSON writer, or the text-tree writer */
+	bool first_ts_set;
+};
+
+void ikc_emit_init(struct ikc_emitter *e, FILE *out, const struct ikc_emit_opts *o);
+void ikc_emit_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+		     const struct ikc_msg_info *info);
+/* An ISAKMP message whose header could not even be decoded. */
+void ikc_emit_bad_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, enum ikc_err err);
+void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_esp_hdr *esp, bool ok);
+void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt);
+
+#endif

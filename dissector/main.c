@@ -1,0 +1,411 @@
+/* main.c - the ikecap command line: options, the read loop, the run summary.
+ *
+ * Exit status (scripts rely on it; documented in ikecap.1):
+ *   0  the capture was read to its end (malformed packets included)
+ *   1  a file could not be read: capture, key file, or a non-capture file
+ *   2  usage error (bad option, bad filter expression)
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../decoders/esp.h"
+#include "../decoders/isakmp.h"
+#include "capture.h"
+#include "emit.h"
+#include "keys.h"
+#include "net.h"
+#include "session.h"
+
+#define IKECAP_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_IO = 1, EXIT_USAGE = 2 };
+
+static volatile sig_atomic_t g_stop;   /* the one mutable global: a signal flag */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+struct counts {
+	uint64_t frames, ike, ike_bad, esp, esp_bad, keepalive;
+	uint64_t not_ike, frag_held, truncated, malformed, unsupported_link;
+};
+
+struct run {
+	struct ikc_net *net;
+	struct ikc_session *sess;
+	struct ikc_emitter em;
+	struct ikc_arena arena;
+	struct ikc_capture *cap;
+	struct counts n;
+	bool progress;
+	time_t last_progress;
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: ikecap [options] -r FILE [BPF filter expression]\n"
+	      "       ikecap [options] -i IFACE [BPF filter expression]\n"
+	      "\n"
+	      "Dissects IKEv1/ISAKMP, GDOI and ESP from a capture; with keys, decrypts.\n"
+	      "\n"
+	      "Input:\n"
+	      "  -r FILE          read a pcap or pcapng file (\"-\" for stdin)\n"
+	      "  -i IFACE         capture live on IFACE\n"
+	      "  -c N             stop after N packets\n"
+	      "  -k FILE|DIR      load keys (repeatable): ikecap key file, Wireshark\n"
+	      "                   ikev1_decryption_table / esp_sa, tcpdump -E secrets\n"
+	      "  --ike-port N     UDP port of IKE (default 500)\n"
+	      "  --natt-port N    UDP port of NAT-T (default 4500)\n"
+	      "  --gdoi-port N    UDP port of GDOI (default 848)\n"
+	      "\n"
+	      "Output:\n"
+	      "  -v               the full payload tree of each message\n"
+	      "  -x               with -v, the bytes of each payload in hex\n"
+	      "  -T text|json     output format (json: NDJSON, one record per line)\n"
+	      "  -q               no per-packet output, only the summary\n"
+	      "  -n               do not resolve addresses (ikecap never does; accepted)\n"
+	      "  --color=WHEN     auto (default: only on a terminal), always, never;\n"
+	      "                   NO_COLOR in the environment turns colour off\n"
+	      "  --show-secrets   show XAUTH passwords instead of masking them\n"
+	      "  --no-progress    no progress indicator on stderr\n"
+	      "  -h, --help       this help\n"
+	      "  --version        version\n"
+	      "\n"
+	      "Exit status: 0 capture read to its end; 1 unreadable capture or key file;\n"
+	      "2 usage error.\n",
+	      f);
+}
+
+static int parse_port(const char *s, uint16_t *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+static void on_pkt(void *ctx, const struct ikc_pkt *pkt)
+{
+	struct run *r = ctx;
+
+	ikc_arena_reset(&r->arena);
+	switch (pkt->transport) {
+	case IKC_T_UDP500:
+	case IKC_T_UDP4500_IKE:
+	case IKC_T_UDP848: {
+		struct ikc_decode_ctx dctx = { .doi = pkt->transport == IKC_T_UDP848 ? IKC_DOI_GDOI : IKC_DOI_IPSEC };
+		struct ikc_msg msg;
+		struct ikc_msg_info info;
+		enum ikc_err err = ikc_isakmp_decode(&r->arena, pkt->data, pkt->len, &dctx, &msg);
+
+		if (err) {
+			r->n.ike_bad++;
+			ikc_emit_bad_isakmp(&r->em, pkt, err);
+			break;
+		}
+		r->n.ike++;
+		ikc_session_process(r->sess, &r->arena, pkt, &msg, &info);
+		ikc_emit_isakmp(&r->em, pkt, &msg, &info);
+		break;
+	}
+	case IKC_T_ESP:
+	case IKC_T_UDP4500_ESP: {
+		struct ikc_esp_hdr esp;
+		enum ikc_err err = ikc_esp_decode(pkt->data, pkt->len, &esp);
+
+		if (err)
+			r->n.esp_bad++;
+		else
+			r->n.esp++;
+		ikc_emit_esp(&r->em, pkt, &esp, !err);
+		break;
+	}
+	case IKC_T_KEEPALIVE:
+		r->n.keepalive++;
+		ikc_emit_keepalive(&r->em, pkt);
+		break;
+	case IKC_T_NONE:
+		break;
+	}
+}
+
+static void show_progress(struct run *r, bool final)
+{
+	uint64_t done = 0, total = 0;
+	time_t now = time(NULL);
+
+	if (!r->progress || (!final && now == r->last_progress))
+		return;
+	r->last_progress = now;
+	if (ikc_capture_progress(r->cap, &done, &total) != 0 || total == 0)
+		return;
+	if (final)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r%3u%% %llu packets", (unsigned)(done * 100 / total),
+			(unsigned long long)r->n.frames);
+}
+
+static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *bytes,
+		     size_t caplen, size_t wirelen)
+{
+	struct run *r = ctx;
+	enum ikc_net_verdict v;
+
+	r->n.frames++;
+	v = ikc_net_input(r->net, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen, on_pkt, r);
+	switch (v) {
+	case IKC_NV_DELIVERED: break;
+	case IKC_NV_NOT_IKE: r->n.not_ike++; break;
+	case IKC_NV_FRAGMENT_HELD: r->n.frag_held++; break;
+	case IKC_NV_TRUNCATED: r->n.truncated++; break;
+	case IKC_NV_MALFORMED: r->n.malformed++; break;
+	case IKC_NV_UNSUPPORTED_LINK: r->n.unsupported_link++; break;
+	}
+	if (r->progress && (frame & 0x3fff) == 0)
+		show_progress(r, false);
+}
+
+static void text_summary(struct run *r, FILE *out)
+{
+	struct ikc_session_stats st;
+
+	ikc_session_get_stats(r->sess, &st);
+	fprintf(out, "\n%llu packets: %llu IKE messages (%llu retransmitted), %llu ESP, %llu NAT keepalives",
+		(unsigned long long)r->n.frames, (unsigned long long)r->n.ike, (unsigned long long)st.retransmits,
+		(unsigned long long)r->n.esp, (unsigned long long)r->n.keepalive);
+	if (r->n.ike_bad + r->n.esp_bad + r->n.malformed)
+		fprintf(out, ", %llu malformed", (unsigned long long)(r->n.ike_bad + r->n.esp_bad + r->n.malformed));
+	if (r->n.truncated)
+		fprintf(out, ", %llu truncated", (unsigned long long)r->n.truncated);
+	if (r->n.frag_held)
+		fprintf(out, ", %llu IP fragments", (unsigned long long)r->n.frag_held);
+	fprintf(out, ", %llu other\n", (unsigned long long)(r->n.not_ike + r->n.unsupported_link));
+	if (st.sas)
+		fprintf(out, "IKE SAs (%llu%s):\n", (unsigned long long)st.sas, st.evicted ? ", some evicted" : "");
+}
+
+static void json_stats(struct run *r, struct ikc_rw *w)
+{
+	struct ikc_session_stats st;
+
+	ikc_session_get_stats(r->sess, &st);
+	ikc_rw_begin_map(w, NULL, NULL);
+	ikc_rw_cstr(w, "type", "Record", "stats");
+	ikc_rw_uint(w, "ikecap.frames", "Frames", r->n.frames, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.ike", "IKE messages", r->n.ike, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.ike_malformed", "Undecodable IKE", r->n.ike_bad, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp", "ESP packets", r->n.esp, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_malformed", "Undecodable ESP", r->n.esp_bad, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.keepalives", "NAT keepalives", r->n.keepalive, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.not_ike", "Other packets", r->n.not_ike, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.fragments_held", "IP fragments", r->n.frag_held, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.truncated", "Truncated", r->n.truncated, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.malformed", "Malformed IP/UDP", r->n.malformed, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.unsupported_link", "Unsupported link type", r->n.unsupported_link, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.retransmits", "Retransmissions", st.retransmits, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.sas", "IKE SAs", st.sas, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.sas_evicted", "IKE SAs evicted", st.evicted, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.decrypted", "Decrypted", st.decrypted, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.no_key", "Not decrypted: no key", st.no_key, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.wrong_key", "Not decrypted: wrong key", st.wrong_key, IKC_RW_DEC, NULL);
+	ikc_rw_end_map(w);
+	ikc_rw_end_record(w);
+}
+
+enum {
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS,
+	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
+		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
+		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ikc_emit_opts eo = { 0 };
+	struct ikc_net_config ncfg;
+	struct run r;
+	const char *rfile = NULL, *iface = NULL, *color = "auto";
+	const char *keyfiles[64];
+	size_t nkeyfiles = 0;
+	char filter[4096] = "";
+	char errbuf[1024];
+	uint64_t max_packets = 0;
+	struct ikc_keys *keys = NULL;
+	bool no_progress = false;
+	int c, rc = EXIT_OK;
+	enum ikc_err err;
+
+	memset(&r, 0, sizeof r);
+	ikc_net_config_default(&ncfg);
+	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': rfile = optarg; break;
+		case 'i': iface = optarg; break;
+		case 'c': {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v == 0) {
+				fprintf(stderr, "ikecap: -c wants a positive number, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			max_packets = v;
+			break;
+		}
+		case 'k':
+			if (nkeyfiles == sizeof keyfiles / sizeof keyfiles[0]) {
+				fputs("ikecap: too many -k options\n", stderr);
+				return EXIT_USAGE;
+			}
+			keyfiles[nkeyfiles++] = optarg;
+			break;
+		case 'v': eo.verbose++; break;
+		case 'x': eo.hex = true; break;
+		case 'q': eo.quiet = true; break;
+		case 'n': break;
+		case 'T':
+			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "ndjson") == 0) {
+				eo.format = IKC_FMT_JSON;
+			} else if (strcmp(optarg, "text") == 0) {
+				eo.format = IKC_FMT_TEXT;
+			} else {
+				fprintf(stderr, "ikecap: -T takes text or json, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+		case OPT_HELP: usage(stdout); return EXIT_OK;
+		case OPT_VERSION: printf("ikecap %s\n", IKECAP_VERSION); return EXIT_OK;
+		case OPT_COLOR: color = optarg; break;
+		case OPT_SHOW_SECRETS: eo.show_secrets = true; break;
+		case OPT_NO_PROGRESS: no_progress = true; break;
+		case OPT_IKE_PORT:
+		case OPT_NATT_PORT:
+		case OPT_GDOI_PORT: {
+			uint16_t *dst = c == OPT_IKE_PORT ? &ncfg.ike_port
+					: c == OPT_NATT_PORT ? &ncfg.natt_port : &ncfg.gdoi_port;
+			if (parse_port(optarg, dst) != 0) {
+				fprintf(stderr, "ikecap: bad port '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	/* The rest of the command line is a BPF filter, as tcpdump takes it. */
+	for (int i = optind; i < argc; i++) {
+		size_t used = strlen(filter);
+		int n = snprintf(filter + used, sizeof filter - used, "%s%s", used ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof filter - used) {
+			fputs("ikecap: filter expression too long\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if ((rfile != NULL) == (iface != NULL)) {
+		fputs(rfile ? "ikecap: give -r or -i, not both\n" : "ikecap: no input: give -r FILE or -i IFACE\n",
+		      stderr);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(color, "always") == 0)
+		eo.color = true;
+	else if (strcmp(color, "never") == 0)
+		eo.color = false;
+	else if (strcmp(color, "auto") == 0)
+		eo.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	else {
+		fprintf(stderr, "ikecap: --color takes auto, always or never, not '%s'\n", color);
+		return EXIT_USAGE;
+	}
+	if (getenv("NO_COLOR") && getenv("NO_COLOR")[0])
+		eo.color = false;
+
+	keys = ikc_keys_new();
+	if (!keys) {
+		fputs("ikecap: out of memory\n", stderr);
+		return EXIT_IO;
+	}
+	for (size_t i = 0; i < nkeyfiles; i++) {
+		char warn[512] = "";
+		err = ikc_keys_load(keys, keyfiles[i], errbuf, sizeof errbuf, warn, sizeof warn);
+		if (warn[0])
+			fprintf(stderr, "ikecap: warning: %s\n", warn);
+		if (err) {
+			fprintf(stderr, "ikecap: %s\n", errbuf);
+			ikc_keys_free(keys);
+			return EXIT_IO;
+		}
+	}
+
+	if (rfile)
+		err = ikc_capture_open_offline(&r.cap, rfile, errbuf, sizeof errbuf);
+	else
+		err = ikc_capture_open_live(&r.cap, iface, errbuf, sizeof errbuf);
+	if (!err && filter[0])
+		err = ikc_capture_set_filter(r.cap, filter, errbuf, sizeof errbuf);
+	if (err) {
+		fprintf(stderr, "ikecap: %s\n", errbuf);
+		rc = err == IKC_USAGE ? EXIT_USAGE : EXIT_IO;
+		goto out;
+	}
+
+	r.net = ikc_net_new(&ncfg);
+	r.sess = ikc_session_new(NULL, keys);
+	if (!r.net || !r.sess || ikc_arena_init(&r.arena, 1u << 20) != 0) {
+		fputs("ikecap: out of memory\n", stderr);
+		rc = EXIT_IO;
+		goto out;
+	}
+	ikc_emit_init(&r.em, stdout, &eo);
+	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	err = ikc_capture_loop(r.cap, max_packets, &g_stop, on_frame, &r, errbuf, sizeof errbuf);
+	show_progress(&r, true);
+	if (err) {
+		/* Report, then still print what was decoded before the damage. */
+		fprintf(stderr, "ikecap: %s\n", errbuf);
+		rc = EXIT_IO;
+	}
+	if (eo.format == IKC_FMT_JSON) {
+		ikc_session_write_summary(r.sess, &r.em.rw);
+		json_stats(&r, &r.em.rw);
+	} else {
+		struct ikc_rw tw;
+		ikc_rw_text_init(&tw, stdout, 2, eo.color);
+		text_summary(&r, stdout);
+		ikc_session_write_summary(r.sess, &tw);
+	}
+	fflush(stdout);
+
+out:
+	ikc_capture_close(r.cap);
+	ikc_net_free(r.net);
+	ikc_session_free(r.sess);
+	ikc_arena_free(&r.arena);
+	ikc_keys_free(keys);
+	return rc;
+}

@@ -1,0 +1,91 @@
+/* sa_crypto.h - per-SA key state and the decryption of encrypted IKEv1
+ * messages (RFC 2409 §5, Appendix B), driven by the session.  The pure
+ * primitives are in decoders/ikecrypto.h; this module decides which secret,
+ * which IV and which side's key apply to each message. */
+#ifndef IKC_SA_CRYPTO_H
+#define IKC_SA_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../decoders/arena.h"
+#include "../decoders/isakmp.h"
+#include "net.h"
+#include "record.h"
+
+struct ikc_keys;
+struct ikc_ike_sa;
+struct ikc_seen;
+struct ikc_msg_info;
+struct ikc_qm;
+
+#define IKC_CR_MAX_NONCE 256
+#define IKC_CR_MAX_KE 1024
+#define IKC_CR_MAX_SAB 2048
+#define IKC_CR_MAX_HASH 64
+#define IKC_CR_MAX_BLOCK 16
+#define IKC_CR_MAX_KEY 64
+#define IKC_CR_MAX_ID 512
+
+struct ikc_cr_buf {
+	uint8_t p[IKC_CR_MAX_KE];
+	size_t len;
+};
+
+/* Keys of one side (a peer may hold a PSK the other does not). */
+struct ikc_side_keys {
+	bool ready;
+	char source[64];            /* "psk keys.txt:4 + dh", "ikev1 table" ... never the secret */
+	uint8_t skeyid[IKC_CR_MAX_HASH], skeyid_d[IKC_CR_MAX_HASH], skeyid_a[IKC_CR_MAX_HASH],
+		skeyid_e[IKC_CR_MAX_HASH];
+	size_t hlen;                /* prf output length (0 when only Ka is known) */
+	uint8_t ka[IKC_CR_MAX_KEY];
+	size_t ka_len;
+};
+
+struct ikc_sa_crypto {
+	/* chosen phase-1 transform (from the responder's SA) */
+	bool have_transform;
+	uint16_t enc, keylen, hash, auth, group;
+	/* exchange material seen in clear */
+	uint8_t ni[IKC_CR_MAX_NONCE], nr[IKC_CR_MAX_NONCE];
+	size_t ni_len, nr_len;
+	struct ikc_cr_buf gxi, gxr;
+	uint8_t sai_b[IKC_CR_MAX_SAB];
+	size_t sai_b_len;
+	/* derived */
+	bool tried;                 /* derivation attempted */
+	struct ikc_side_keys side[2];  /* [0] initiator's view, [1] responder's view */
+	bool psk_differs;
+	uint8_t iv0[IKC_CR_MAX_BLOCK]; /* phase-1 initial IV = hash(g^xi | g^xr) */
+	uint8_t p1_last_block[IKC_CR_MAX_BLOCK]; /* IV chain for phase 1 */
+	bool have_p1_last;
+	uint8_t p2_base[IKC_CR_MAX_BLOCK]; /* last block of the last phase-1 message */
+	bool have_p2_base;
+	size_t block;
+	char missing[160];          /* what secret would be needed */
+	uint32_t decrypted, failed;
+	enum { IKC_HV_NONE, IKC_HV_OK, IKC_HV_BAD } hash_i, hash_r;
+};
+
+struct ikc_qm_crypto {
+	uint8_t iv[IKC_CR_MAX_BLOCK];   /* IV for the next message of this msgid */
+	bool have_iv;
+};
+
+struct ikc_seen_crypto {
+	uint8_t iv[IKC_CR_MAX_BLOCK];   /* IV this message was decrypted with */
+	bool have_iv;
+	int side;
+};
+
+void ikc_sa_crypto_clear(struct ikc_sa_crypto *c);
+void ikc_qm_crypto_clear(struct ikc_qm *qm);
+void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_transform *t);
+void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
+			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
+			   struct ikc_msg_info *info);
+void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w);
+
+#endif

@@ -1,0 +1,552 @@
+/* session.c - IKE SA table, message classification, retransmissions, state.
+ * See session.h for the contract.  Decryption lives in sa_crypto.c. */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../decoders/names.h"
+#include "sa_crypto.h"
+#include "session_int.h"
+#include "util.h"
+
+const char *ikc_dir_name(enum ikc_dir d)
+{
+	switch (d) {
+	case IKC_DIR_I2R: return "I>R";
+	case IKC_DIR_R2I: return "R>I";
+	case IKC_DIR_UNKNOWN: break;
+	}
+	return "?";
+}
+
+const char *ikc_decrypt_status_name(enum ikc_decrypt_status s)
+{
+	static const char *const names[] = {
+		[IKC_DEC_NOT_ENCRYPTED] = "not-encrypted", [IKC_DEC_OK] = "decrypted",
+		[IKC_DEC_NO_KEY] = "no-key", [IKC_DEC_WRONG_KEY] = "wrong-key-or-psk",
+		[IKC_DEC_UNSUPPORTED] = "unsupported", [IKC_DEC_MALFORMED] = "malformed",
+	};
+	return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+const char *ikc_hash_verdict_name(enum ikc_hash_verdict v)
+{
+	switch (v) {
+	case IKC_HASH_VERIFIED: return "verified";
+	case IKC_HASH_FAILED: return "failed";
+	case IKC_HASH_UNCHECKED: break;
+	}
+	return "unchecked";
+}
+
+void ikc_session_config_default(struct ikc_session_config *cfg)
+{
+	cfg->max_sas = 100000;
+}
+
+#define BUCKETS 4096u
+
+struct ikc_session {
+	struct ikc_session_config cfg;
+	const struct ikc_keys *keys;
+	struct ikc_ike_sa *buckets[BUCKETS];
+	struct ikc_ike_sa *lru_head, *lru_tail; /* head = least recently used */
+	size_t nsas;
+	uint64_t next_seq;
+	struct ikc_session_stats st;
+};
+
+static uint32_t cookie_hash(const uint8_t icky[8])
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 8; i++)
+		h = (h ^ icky[i]) * 16777619u;
+	return h & (BUCKETS - 1);
+}
+
+/* FNV-1a over a whole message: equal digests (and lengths) = retransmission. */
+static uint64_t msg_digest(const uint8_t *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h ^ n;
+}
+
+struct ikc_session *ikc_session_new(const struct ikc_session_config *cfg, const struct ikc_keys *keys)
+{
+	struct ikc_session *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	if (cfg)
+		s->cfg = *cfg;
+	else
+		ikc_session_config_default(&s->cfg);
+	if (s->cfg.max_sas == 0)
+		s->cfg.max_sas = 1;
+	s->keys = keys;
+	return s;
+}
+
+static void lru_unlink(struct ikc_session *s, struct ikc_ike_sa *sa)
+{
+	if (sa->lru_prev)
+		sa->lru_prev->lru_next = sa->lru_next;
+	else
+		s->lru_head = sa->lru_next;
+	if (sa->lru_next)
+		sa->lru_next->lru_prev = sa->lru_prev;
+	else
+		s->lru_tail = sa->lru_prev;
+	sa->lru_prev = sa->lru_next = NULL;
+}
+
+static void lru_append(struct ikc_session *s, struct ikc_ike_sa *sa)
+{
+	sa->lru_prev = s->lru_tail;
+	sa->lru_next = NULL;
+	if (s->lru_tail)
+		s->lru_tail->lru_next = sa;
+	else
+		s->lru_head = sa;
+	s->lru_tail = sa;
+}
+
+static void sa_destroy(struct ikc_ike_sa *sa)
+{
+	ikc_sa_crypto_clear(&sa->crypto);
+	free(sa);
+}
+
+static void sa_remove(struct ikc_session *s, struct ikc_ike_sa *sa)
+{
+	struct ikc_ike_sa **pp = &s->buckets[cookie_hash(sa->icky)];
+
+	while (*pp && *pp != sa)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = sa->hash_next;
+	lru_unlink(s, sa);
+	s->nsas--;
+	sa_destroy(sa);
+}
+
+void ikc_session_free(struct ikc_session *s)
+{
+	if (!s)
+		return;
+	while (s->lru_head)
+		sa_remove(s, s->lru_head);
+	free(s);
+}
+
+static bool is_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Find the SA of (icky, rcky).  A zero responder cookie on either side matches
+ * the SA by initiator cookie alone (MM1 and its retransmissions, MM2 naming
+ * CKY-R for the SA that MM1 created). */
+static struct ikc_ike_sa *sa_find(struct ikc_session *s, const uint8_t icky[8], const uint8_t rcky[8])
+{
+	bool rzero = is_zero(rcky, 8);
+	struct ikc_ike_sa *fallback = NULL;
+
+	for (struct ikc_ike_sa *sa = s->buckets[cookie_hash(icky)]; sa; sa = sa->hash_next) {
+		if (memcmp(sa->icky, icky, 8) != 0)
+			continue;
+		if (sa->have_rcky && memcmp(sa->rcky, rcky, 8) == 0)
+			return sa;
+		if (rzero || !sa->have_rcky)
+			fallback = fallback ? fallback : sa;
+	}
+	return fallback;
+}
+
+static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg)
+{
+	struct ikc_ike_sa *sa;
+	uint32_t h = cookie_hash(msg->hdr.icookie);
+
+	if (s->nsas >= s->cfg.max_sas && s->lru_head) {
+		sa_remove(s, s->lru_head);
+		s->st.evicted++;
+	}
+	sa = calloc(1, sizeof *sa);
+	if (!sa)
+		return NULL;
+	memcpy(sa->icky, msg->hdr.icookie, 8);
+	if (!is_zero(msg->hdr.rcookie, 8)) {
+		memcpy(sa->rcky, msg->hdr.rcookie, 8);
+		sa->have_rcky = true;
+	}
+	sa->seq = s->next_seq++;
+	sa->first_frame = pkt->frame;
+	sa->first_ts_sec = pkt->ts_sec;
+	sa->first_ts_nsec = pkt->ts_nsec;
+	sa->af = pkt->af;
+	sa->ikev2 = msg->hdr.version >= 0x20;
+	sa->hash_next = s->buckets[h];
+	s->buckets[h] = sa;
+	lru_append(s, sa);
+	s->nsas++;
+	s->st.sas++;
+	/* The initiator is the sender of a message with CKY-R = 0. */
+	if (!sa->have_rcky) {
+		sa->roles_known = true;
+		memcpy(sa->iaddr, pkt->src, 16);
+		memcpy(sa->raddr, pkt->dst, 16);
+		sa->iport = pkt->sport;
+		sa->rport = pkt->dport;
+	}
+	return sa;
+}
+
+static enum ikc_dir direction(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const struct ikc_msg *msg)
+{
+	if (sa->ikev2)
+		return (msg->hdr.flags & 0x08) ? IKC_DIR_I2R : IKC_DIR_R2I; /* IKEv2 I flag */
+	if (!sa->roles_known)
+		return IKC_DIR_UNKNOWN;
+	if (memcmp(pkt->src, sa->iaddr, 16) == 0 && memcmp(pkt->src, sa->raddr, 16) != 0)
+		return IKC_DIR_I2R;
+	if (memcmp(pkt->src, sa->raddr, 16) == 0 && memcmp(pkt->src, sa->iaddr, 16) != 0)
+		return IKC_DIR_R2I;
+	/* Same address both ways (a capture on one host): fall back to ports. */
+	if (pkt->sport == sa->iport && pkt->dport == sa->rport)
+		return IKC_DIR_I2R;
+	if (pkt->sport == sa->rport && pkt->dport == sa->iport)
+		return IKC_DIR_R2I;
+	return IKC_DIR_UNKNOWN;
+}
+
+/* A retransmission is a byte-identical copy of an earlier message of the same SA
+ * in the same direction.  Returns the remembered original, or NULL (and records
+ * the message). */
+static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum ikc_dir dir, uint64_t frame,
+				    bool *is_new)
+{
+	struct ikc_seen *slot;
+
+	for (size_t i = 0; i < IKC_SEEN_RING; i++) {
+		struct ikc_seen *e = &sa->seen[i];
+		if (e->frame && e->digest == digest && e->dir == dir) {
+			*is_new = false;
+			return e;
+		}
+	}
+	slot = &sa->seen[sa->seen_next++ % IKC_SEEN_RING];
+	memset(slot, 0, sizeof *slot);
+	slot->digest = digest;
+	slot->dir = dir;
+	slot->frame = frame;
+	*is_new = true;
+	return slot;
+}
+
+static struct ikc_qm *qm_find(struct ikc_ike_sa *sa, uint32_t msgid, uint8_t exchange, bool create)
+{
+	struct ikc_qm *oldest = NULL;
+
+	for (size_t i = 0; i < sa->nqm; i++)
+		if (sa->qm[i].msgid == msgid)
+			return &sa->qm[i];
+	if (!create)
+		return NULL;
+	if (sa->nqm < IKC_MAX_QM) {
+		oldest = &sa->qm[sa->nqm++];
+	} else {
+		oldest = &sa->qm[0];
+		for (size_t i = 1; i < IKC_MAX_QM; i++)
+			if (sa->qm[i].last_frame < oldest->last_frame)
+				oldest = &sa->qm[i];
+		sa->qm_evicted++;
+		ikc_qm_crypto_clear(oldest);
+	}
+	memset(oldest, 0, sizeof *oldest);
+	oldest->msgid = msgid;
+	oldest->exchange = exchange;
+	return oldest;
+}
+
+static const char *exchange_short(uint8_t ex, uint32_t doi)
+{
+	switch (ex) {
+	case IKC_EX_INFO: return "INFO";
+	case IKC_EX_TRANSACTION: return "CFG";
+	case IKC_EX_QUICK: return doi == IKC_DOI_GDOI ? "PULL" : "QM";
+	case IKC_EX_NEW_GROUP: return doi == IKC_DOI_GDOI ? "PUSH" : "NGM";
+	case IKC_EX_BASE: return "BASE";
+	case IKC_EX_AUTH_ONLY: return "AUTH";
+	default: return NULL;
+	}
+}
+
+/* Phase-1 numbering: the n-th distinct message from the initiator is message
+ * 2n-1, from the responder 2n.  A capture that starts mid-exchange (roles
+ * unknown) falls back to what the message carries. */
+static int phase1_number(struct ikc_ike_sa *sa, enum ikc_dir dir, const struct ikc_msg *msg)
+{
+	if (dir == IKC_DIR_I2R)
+		return 2 * ++sa->p1_from_i - 1;
+	if (dir == IKC_DIR_R2I)
+		return 2 * ++sa->p1_from_r;
+	if (msg->hdr.flags & IKC_FLAG_E)
+		return 0;
+	if (ikc_find_payload(msg->payloads, msg->npayloads, IKC_PT_SA))
+		return 0;
+	return 0;
+}
+
+static void note_phase1(struct ikc_ike_sa *sa, int n, enum ikc_dir dir)
+{
+	if (n > sa->p1_last)
+		sa->p1_last = n;
+	(void)dir;
+}
+
+static void record_notifies(struct ikc_ike_sa *sa, const struct ikc_payload *pl, size_t n, uint64_t frame,
+			    enum ikc_dir dir)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (pl[i].type == IKC_PT_NOTIFY) {
+			uint16_t t = pl[i].u.notify.type;
+			if (t < 16384) { /* error types */
+				sa->last_error_notify = t;
+				sa->last_error_frame = frame;
+				sa->last_error_dir = dir;
+			}
+		} else if (pl[i].type == IKC_PT_DELETE && pl[i].u.del.protoid == IKC_PROTO_ISAKMP) {
+			sa->deleted = true;
+		}
+	}
+}
+
+static void learn_phase1_proposal(struct ikc_ike_sa *sa, const struct ikc_msg *msg, const struct ikc_payload *pl,
+				  size_t n, int num)
+{
+	const struct ikc_payload *sap = ikc_find_payload(pl, n, IKC_PT_SA);
+
+	if (!sap)
+		return;
+	sa->doi = sap->u.sa.doi;
+	/* The responder's SA (MM2 / AM2) carries the chosen transform. */
+	if ((num == 2 || (num == 0 && sa->have_rcky)) && sap->u.sa.nprop > 0 && sap->u.sa.proposals[0].ntr > 0)
+		ikc_sa_crypto_learn_transform(&sa->crypto, &sap->u.sa.proposals[0].transforms[0]);
+	(void)msg;
+}
+
+void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struct ikc_pkt *pkt,
+			 const struct ikc_msg *msg, struct ikc_msg_info *info)
+{
+	struct ikc_ike_sa *sa;
+	struct ikc_seen *seen;
+	bool is_new;
+	const char *ex;
+	int num = 0;
+
+	memset(info, 0, sizeof *info);
+	info->doi = pkt->transport == IKC_T_UDP848 ? IKC_DOI_GDOI : IKC_DOI_IPSEC;
+	s->st.messages++;
+
+	sa = sa_find(s, msg->hdr.icookie, msg->hdr.rcookie);
+	if (!sa)
+		sa = sa_create(s, pkt, msg);
+	if (!sa) {
+		snprintf(info->label, sizeof info->label, "?");
+		return;
+	}
+	if (!sa->have_rcky && !is_zero(msg->hdr.rcookie, 8)) {
+		memcpy(sa->rcky, msg->hdr.rcookie, 8);
+		sa->have_rcky = true;
+	}
+	lru_unlink(s, sa);
+	lru_append(s, sa);
+	info->sa = sa;
+	if (sa->doi)
+		info->doi = sa->doi;
+	else if (pkt->transport == IKC_T_UDP848)
+		sa->doi = IKC_DOI_GDOI;
+	sa->msgs++;
+	sa->last_frame = pkt->frame;
+	sa->last_ts_sec = pkt->ts_sec;
+	sa->last_ts_nsec = pkt->ts_nsec;
+	if (pkt->transport == IKC_T_UDP4500_IKE)
+		sa->natt_float = true;
+
+	info->dir = direction(sa, pkt, msg);
+	seen = seen_lookup(sa, msg_digest(msg->raw, msg->raw_len), info->dir, pkt->frame, &is_new);
+	if (!is_new) {
+		seen->retransmits++;
+		sa->retrans++;
+		s->st.retransmits++;
+		info->retransmit = true;
+		info->retransmit_count = seen->retransmits;
+		info->original_frame = seen->frame;
+		memcpy(info->label, seen->label, sizeof info->label);
+		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+		return;
+	}
+
+	if (sa->ikev2) {
+		snprintf(info->label, sizeof info->label, "IKEv2");
+	} else if (msg->hdr.msgid == 0 &&
+		   (msg->hdr.exchange == IKC_EX_MAIN || msg->hdr.exchange == IKC_EX_AGGRESSIVE)) {
+		sa->p1_exchange = msg->hdr.exchange;
+		num = phase1_number(sa, info->dir, msg);
+		note_phase1(sa, num, info->dir);
+		if (num)
+			snprintf(info->label, sizeof info->label, "%s%d",
+				 msg->hdr.exchange == IKC_EX_MAIN ? "MM" : "AM", num);
+		else
+			snprintf(info->label, sizeof info->label, "%s?",
+				 msg->hdr.exchange == IKC_EX_MAIN ? "MM" : "AM");
+		learn_phase1_proposal(sa, msg, msg->payloads, msg->npayloads, num);
+	} else if ((ex = exchange_short(msg->hdr.exchange, info->doi)) != NULL) {
+		if (msg->hdr.exchange == IKC_EX_INFO || msg->hdr.exchange == IKC_EX_TRANSACTION ||
+		    msg->hdr.msgid == 0) {
+			snprintf(info->label, sizeof info->label, "%s", ex);
+		} else {
+			struct ikc_qm *qm = qm_find(sa, msg->hdr.msgid, msg->hdr.exchange, true);
+			if (qm->count == 0)
+				qm->initiator_dir = info->dir;
+			qm->count++;
+			qm->last_frame = pkt->frame;
+			/* QM1 and QM3 come from the Quick Mode's initiator, which may be
+			 * either phase-1 peer. */
+			snprintf(info->label, sizeof info->label, "%s%u", ex, qm->count);
+			if (msg->hdr.exchange == IKC_EX_QUICK && qm->count >= 2)
+				sa->qm_done = sa->qm_done || qm->count >= 3;
+		}
+	} else {
+		snprintf(info->label, sizeof info->label, "EX%u", msg->hdr.exchange);
+	}
+	memcpy(seen->label, info->label, sizeof seen->label);
+	record_notifies(sa, msg->payloads, msg->npayloads, pkt->frame, info->dir);
+
+	ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+	if (info->dec == IKC_DEC_OK) {
+		record_notifies(sa, info->payloads, info->npayloads, pkt->frame, info->dir);
+		s->st.decrypted++;
+	} else if (info->dec == IKC_DEC_NO_KEY) {
+		s->st.no_key++;
+	} else if (info->dec == IKC_DEC_WRONG_KEY) {
+		s->st.wrong_key++;
+	}
+}
+
+const char *ikc_sa_state(const struct ikc_ike_sa *sa)
+{
+	static const char *const mm[] = { "NONE", "MM_WAIT_MSG2", "MM_WAIT_MSG3", "MM_WAIT_MSG4",
+					  "MM_WAIT_MSG5", "MM_WAIT_MSG6", "MM_ACTIVE" };
+	static const char *const am[] = { "NONE", "AM_WAIT_MSG2", "AM_WAIT_MSG3", "AM_ACTIVE" };
+
+	if (sa->ikev2)
+		return "IKEv2";
+	if (sa->deleted)
+		return "DELETED";
+	if (sa->p1_exchange == IKC_EX_AGGRESSIVE) {
+		int n = sa->p1_last > 3 ? 3 : sa->p1_last;
+		if (n == 3 && sa->nqm)
+			return "QM_IDLE";
+		return am[n];
+	}
+	if (sa->p1_exchange == IKC_EX_MAIN) {
+		int n = sa->p1_last > 6 ? 6 : sa->p1_last;
+		/* Once phase 1 is done, the SA idles in QM_IDLE as Cisco calls it. */
+		if (n == 6 && sa->nqm)
+			return "QM_IDLE";
+		return mm[n];
+	}
+	if (sa->nqm)
+		return "QM_IDLE";
+	return "UNKNOWN";
+}
+
+static void hex8(char out[17], const uint8_t c[8])
+{
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", c[i]);
+}
+
+static int cmp_seq(const void *x, const void *y)
+{
+	const struct ikc_ike_sa *a = *(struct ikc_ike_sa *const *)x;
+	const struct ikc_ike_sa *b = *(struct ikc_ike_sa *const *)y;
+
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w)
+{
+	char addr[64];
+	char nbuf[16];
+
+	ikc_rw_begin_map(w, NULL, "IKE SA");
+	ikc_rw_cstr(w, "type", "Record", "sa");
+	ikc_rw_bytes(w, "isakmp.ispi", "Initiator cookie", sa->icky, 8);
+	ikc_rw_bytes(w, "isakmp.rspi", "Responder cookie", sa->rcky, 8);
+	if (sa->roles_known) {
+		ikc_format_addr(sa->af, sa->iaddr, addr, sizeof addr);
+		ikc_rw_cstr(w, "ikecap.initiator", "Initiator", addr);
+		ikc_format_addr(sa->af, sa->raddr, addr, sizeof addr);
+		ikc_rw_cstr(w, "ikecap.responder", "Responder", addr);
+	}
+	if (sa->p1_exchange)
+		ikc_rw_uint(w, "isakmp.exchangetype", "Phase 1 exchange", sa->p1_exchange, IKC_RW_DEC,
+			    ikc_exchange_name(sa->p1_exchange, sa->doi ? sa->doi : 1, 0));
+	ikc_rw_cstr(w, "ikecap.state", "State", ikc_sa_state(sa));
+	ikc_rw_uint(w, "ikecap.messages", "Messages", sa->msgs, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.retransmits", "Retransmissions", sa->retrans, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.first_frame", "First frame", sa->first_frame, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.last_frame", "Last frame", sa->last_frame, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.quick_modes", "Quick Modes", sa->nqm, IKC_RW_DEC, NULL);
+	if (sa->natt_float)
+		ikc_rw_bool(w, "ikecap.natt", "Moved to UDP 4500 (NAT-T)", true);
+	if (sa->last_error_notify) {
+		ikc_rw_uint(w, "isakmp.notify.msgtype", "Last error notify", sa->last_error_notify, IKC_RW_DEC,
+			    ikc_name_or_num(ikc_notify_name(sa->last_error_notify), sa->last_error_notify, nbuf,
+					    sizeof nbuf));
+		ikc_rw_uint(w, "ikecap.notify_frame", "Notify frame", sa->last_error_frame, IKC_RW_DEC, NULL);
+	}
+	ikc_sa_crypto_write_summary(&sa->crypto, w);
+	ikc_rw_end_map(w);
+	ikc_rw_end_record(w);
+}
+
+void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w)
+{
+	struct ikc_ike_sa **v;
+	size_t n = 0;
+
+	if (!s->nsas)
+		return;
+	v = malloc(s->nsas * sizeof *v);
+	if (!v)
+		return;
+	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
+		v[n++] = sa;
+	qsort(v, n, sizeof *v, cmp_seq);
+	for (size_t i = 0; i < n; i++)
+		write_sa(v[i], w);
+	free(v);
+}
+
+void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats *st)
+{
+	*st = s->st;
+}
+
+void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17])
+{
+	hex8(out, sa->icky);
+}

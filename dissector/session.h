@@ -1,0 +1,98 @@
+/* session.h - the IKE SA table: which SA a message belongs to, which message of
+ * its exchange it is (MM1..MM6, AM1..AM3, QM1..QM3, INFO, ...), who sent it,
+ * whether it is a retransmission, the state each SA reached, and (given keys)
+ * the decryption of its encrypted messages.
+ *
+ * SAs are found by (CKY-I, CKY-R); MM1 carries CKY-R = 0, so a lookup by CKY-I
+ * alone finds the SA created by MM1 once MM2 names CKY-R.  The initiator is the
+ * sender of the first message with CKY-R = 0, never a guess from the first
+ * address seen.  The table is bounded: past its limit the least recently used
+ * SA is evicted and counted.
+ */
+#ifndef IKC_SESSION_H
+#define IKC_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../decoders/isakmp.h"
+#include "net.h"
+#include "record.h"
+
+struct ikc_keys;
+struct ikc_session;
+struct ikc_ike_sa;
+
+enum ikc_dir {
+	IKC_DIR_UNKNOWN = 0,
+	IKC_DIR_I2R,
+	IKC_DIR_R2I,
+};
+const char *ikc_dir_name(enum ikc_dir d);
+
+/* What decryption made of an encrypted message. */
+enum ikc_decrypt_status {
+	IKC_DEC_NOT_ENCRYPTED = 0,
+	IKC_DEC_OK,               /* decrypted, payload chain parsed */
+	IKC_DEC_NO_KEY,           /* no secret applies: see missing[] */
+	IKC_DEC_WRONG_KEY,        /* decrypts to garbage / bad padding / hash fails */
+	IKC_DEC_UNSUPPORTED,      /* cipher or hash we cannot do */
+	IKC_DEC_MALFORMED,        /* not a whole number of blocks, too short */
+};
+const char *ikc_decrypt_status_name(enum ikc_decrypt_status s);
+
+enum ikc_hash_verdict {
+	IKC_HASH_UNCHECKED = 0,
+	IKC_HASH_VERIFIED,
+	IKC_HASH_FAILED,
+};
+const char *ikc_hash_verdict_name(enum ikc_hash_verdict v);
+
+/* Everything the session concluded about one message; valid until the next
+ * call of ikc_session_process (decrypted payloads live in the caller's arena). */
+struct ikc_msg_info {
+	struct ikc_ike_sa *sa;
+	char label[24];              /* "MM5", "QM2", "INFO", "AM1" ... */
+	enum ikc_dir dir;
+	bool retransmit;
+	uint32_t retransmit_count;   /* n of "Rn" */
+	uint64_t original_frame;     /* frame of the first copy */
+	uint32_t doi;                /* the SA's DOI (1, or 2 for GDOI) */
+	/* decryption */
+	enum ikc_decrypt_status dec;
+	char dec_detail[160];        /* why not / which PSK / which IV base */
+	const uint8_t *plain;        /* decrypted bytes (arena) */
+	size_t plain_len;
+	struct ikc_payload *payloads; /* decrypted payload chain */
+	size_t npayloads;
+	ikc_notes dec_notes;
+	enum ikc_hash_verdict hash;
+	char iv_base[32];            /* non-standard IV base used, or "" */
+};
+
+struct ikc_session_config {
+	size_t max_sas;              /* IKE SAs held at once (LRU eviction past it) */
+};
+void ikc_session_config_default(struct ikc_session_config *cfg);
+
+struct ikc_session *ikc_session_new(const struct ikc_session_config *cfg, const struct ikc_keys *keys);
+void ikc_session_free(struct ikc_session *s);
+
+/* Classify (and, with keys, decrypt) one decoded ISAKMP message. */
+void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struct ikc_pkt *pkt,
+			 const struct ikc_msg *msg, struct ikc_msg_info *info);
+
+/* The state an SA reached, in the words engineers use (MM_WAIT_MSG2 ... QM_IDLE). */
+const char *ikc_sa_state(const struct ikc_ike_sa *sa);
+
+/* Write one {"type":"sa",...} record per SA (in order of creation). */
+void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w);
+
+struct ikc_session_stats {
+	uint64_t sas, evicted, messages, retransmits;
+	uint64_t decrypted, no_key, wrong_key;
+};
+void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats *st);
+
+#endif

@@ -1,0 +1,28 @@
+/* util.c - see util.h. */
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz)
+{
+	if (!outsz)
+		return;
+	if (!inet_ntop(af == 6 ? AF_INET6 : AF_INET, addr, out, (socklen_t)outsz))
+		snprintf(out, outsz, "?");
+}
+
+void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!outsz)
+		return;
+	for (size_t i = 0; i < n && o + 2 < outsz; i++) {
+		out[o++] = digits[p[i] >> 4];
+		out[o++] = digits[p[i] & 15];
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,13 @@
+/* util.h - small formatting helpers shared by the emitters. */
+#ifndef IKC_UTIL_H
+#define IKC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* af 4 or 6; writes the address text (inet_ntop) into out. */
+void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz);
+/* Lowercase hex of n bytes into out (2n+1 bytes needed; truncated to fit). */
+void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Golden and robustness checks over every capture we can see:
+#  1. every capture decodes under ikecap-asan (ASan+UBSan) with exit 0 and no
+#     sanitizer report, in text -v -x and in JSON;
+#  2. field-by-field comparison with tshark (tests/compare_tshark.py);
+#  3. known-answer checks against the lab truth (tests/check_lab.py).
+# Core captures are in captures/; ../shared/{corpus,lab} are used when present.
+set -u
+cd "$(dirname "$0")/.."
+export TZ=UTC LC_ALL=C
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
+out=tests/out
+mkdir -p "$out"
+fail=0 pass=0 total=0
+
+shared=../shared
+list="$out/captures.txt"
+find captures -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) | sort > "$list"
+if [ -d "$shared/corpus" ] || [ -d "$shared/lab" ]; then
+	find "$shared/corpus" "$shared/lab" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) \
+		2>/dev/null | sort >> "$list"
+	echo "golden: using captures/ and $shared (corpus, lab)"
+else
+	echo "golden: SKIPPED the shared corpus and lab: $shared not found (only captures/ is checked)"
+fi
+
+# Keys beside a capture: NAME.keys for captures/, keys/ for a lab case.
+keys_for() {
+	case "$1" in
+	*.pcap) k="${1%.pcap}.keys" ;;
+	*) k="" ;;
+	esac
+	if [ -n "$k" ] && [ -f "$k" ]; then echo "-k $k"; fi
+}
+
+while IFS= read -r cap; do
+	for mode in "-v -x" "-T json"; do
+		total=$((total + 1))
+		log="$out/asan.log"
+		# shellcheck disable=SC2046,SC2086
+		./ikecap-asan --no-progress $mode $(keys_for "$cap") -r "$cap" >/dev/null 2>"$log"
+		rc=$?
+		if [ $rc -ne 0 ] || grep -q -E 'Sanitizer|runtime error' "$log"; then
+			echo "FAIL: ikecap-asan $mode -r $cap (exit $rc)"
+			sed 's/^/    /' "$log" | head -20
+			fail=$((fail + 1))
+		else
+			pass=$((pass + 1))
+		fi
+	done
+done < "$list"
+echo "sanitizer sweep: $pass passed, $fail failed"
+
+for t in tests/compare_tshark.py tests/check_lab.py; do
+	[ -f "$t" ] || continue
+	python3 "$t" || fail=$((fail + 1))
+done
+[ $fail -eq 0 ]
