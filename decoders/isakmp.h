@@ -151,6 +151,11 @@ struct ikc_sa {
 	bool has_situation;
 	struct ikc_proposal *proposals;
 	size_t nprop;
+	/* GDOI (DOI 2, RFC 6407 §5.2): no proposals; the SA payload's length covers
+	 * a nested chain of SA KEK / SA TEK / GAP payloads starting with sa_attr_next. */
+	uint16_t sa_attr_next;
+	struct ikc_payload *gdoi;
+	size_t ngdoi;
 };
 
 struct ikc_id {
@@ -229,7 +234,8 @@ struct ikc_sak {
 
 /* GDOI SA TEK (16): RFC 6407 §5.4; protocol ESP (§5.4.1) */
 struct ikc_sat {
-	uint8_t protocol;
+	uint8_t protocol;       /* TEK Protocol-ID: 1 GDOI_PROTO_IPSEC_ESP, 2 _AH */
+	uint8_t ip_protocol;    /* ESP/AH TEK: the IP protocol of the selector */
 	uint8_t src_id_type; uint16_t src_port; const uint8_t *src_id; size_t src_id_len;
 	uint8_t dst_id_type; uint16_t dst_port; const uint8_t *dst_id; size_t dst_id_len;
 	uint8_t transform_id;
@@ -243,6 +249,10 @@ struct ikc_kd_packet {
 	uint8_t kd_type;        /* TEK 1, KEK 2, LKH 3, SID 4 */
 	uint8_t spisize;
 	const uint8_t *spi;
+	struct ikc_attr *attrs;
+	size_t nattrs;
+};
+struct ikc_gap {               /* GDOI GAP 22: RFC 6407 §5.8 */
 	struct ikc_attr *attrs;
 	size_t nattrs;
 };
@@ -275,6 +285,7 @@ struct ikc_payload {
 		struct ikc_sak sak;
 		struct ikc_sat sat;
 		struct ikc_kd kd;
+		struct ikc_gap gap;
 	} u;
 };
 
