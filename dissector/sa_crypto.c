@@ -1,14 +1,50 @@
-/* sa_crypto.c - see sa_crypto.h. */
+/* sa_crypto.c - which secret, which IV and which side's key decrypt each
+ * encrypted IKEv1 message (RFC 2409 §5, Appendix B); see sa_crypto.h.
+ *
+ * Key candidates are built once per SA when its first encrypted message
+ * arrives: every g^xy we can get (dh lines, or dhpriv + the peer's KE) times
+ * every PSK candidate (or the signature-auth SKEYID), plus already-derived
+ * phase-1 keys (ikev1 lines).  A message is tried with its sender's key first;
+ * the two peers may hold different PSKs, so each side keeps its own.
+ *
+ * IVs: phase 1 starts at hash(g^xi | g^xr) and chains on the last ciphertext
+ * block; each message id of phase 2 starts at hash(last phase-1 block | M-ID)
+ * and chains within that message id.  The chain depends only on ciphertext,
+ * so it advances even when we cannot decrypt.  A byte-identical retransmission
+ * reuses the IV of its original and does not advance anything.
+ */
 #include "sa_crypto.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../decoders/ikecrypto.h"
+#include "keys.h"
 #include "session_int.h"
+
+#define MAX_CAND 16
+#define MAX_GXY 4
+
+/* IKE auth method ids (RFC 2409 App. A; XAUTH/hybrid drafts). */
+static bool auth_is_psk(uint16_t a)
+{
+	return a == 1 || a == 65001 || a == 65002;
+}
+
+static bool auth_is_sig(uint16_t a)
+{
+	return a == 2 || a == 3 || a == 9 || a == 10 || a == 11 || (a >= 65003 && a <= 65006) ||
+	       (a >= 64221 && a <= 64224);
+}
 
 void ikc_sa_crypto_clear(struct ikc_sa_crypto *c)
 {
+	if (c->cand) {
+		OPENSSL_cleanse(c->cand, c->ncand * sizeof *c->cand);
+		free(c->cand);
+	}
 	OPENSSL_cleanse(c, sizeof *c);
 }
 
@@ -35,23 +71,653 @@ void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_tra
 	c->have_transform = true;
 }
 
+static void keep(uint8_t *dst, size_t cap, size_t *dlen, const uint8_t *src, size_t n)
+{
+	if (n > cap)
+		n = cap;
+	memcpy(dst, src, n);
+	*dlen = n;
+}
+
+/* Remember what phase-1 messages carry in clear: SAi_b, KE, nonces, AM IDs and
+ * the AM HASH_R. */
+static void learn_clear(struct ikc_sa_crypto *c, enum ikc_dir dir, const struct ikc_msg *msg, uint64_t frame)
+{
+	bool from_i = dir == IKC_DIR_I2R;
+
+	if (dir == IKC_DIR_UNKNOWN)
+		return;
+	for (size_t i = 0; i < msg->npayloads; i++) {
+		const struct ikc_payload *p = &msg->payloads[i];
+		if (p->notes & (IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED)))
+			continue;
+		switch (p->type) {
+		case IKC_PT_SA:
+			if (from_i && !c->sai_b_len)
+				keep(c->sai_b, sizeof c->sai_b, &c->sai_b_len, p->body, p->body_len);
+			break;
+		case IKC_PT_KE:
+			if (from_i)
+				keep(c->gxi.p, sizeof c->gxi.p, &c->gxi.len, p->body, p->body_len);
+			else
+				keep(c->gxr.p, sizeof c->gxr.p, &c->gxr.len, p->body, p->body_len);
+			break;
+		case IKC_PT_NONCE:
+			if (from_i)
+				keep(c->ni, sizeof c->ni, &c->ni_len, p->body, p->body_len);
+			else
+				keep(c->nr, sizeof c->nr, &c->nr_len, p->body, p->body_len);
+			break;
+		case IKC_PT_ID:
+			if (msg->hdr.exchange != IKC_EX_AGGRESSIVE)
+				break;
+			if (from_i)
+				keep(c->idii_b, sizeof c->idii_b, &c->idii_len, p->body, p->body_len);
+			else
+				keep(c->idir_b, sizeof c->idir_b, &c->idir_len, p->body, p->body_len);
+			break;
+		case IKC_PT_HASH:
+			if (msg->hdr.exchange == IKC_EX_AGGRESSIVE && !from_i) {
+				keep(c->am_hash_r, sizeof c->am_hash_r, &c->am_hash_r_len, p->body, p->body_len);
+				c->am_hash_r_frame = frame;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Finish a candidate from its SKEYID: SKEYID_d/a/e and Ka (RFC 2409 §5, App. B). */
+static bool finish_candidate(const struct ikc_sa_crypto *c, const struct ikc_ike_sa *sa,
+			     const struct ikc_hash_desc *h, const struct ikc_cipher_desc *ci, const uint8_t *gxy,
+			     size_t gxy_len, struct ikc_side_keys *k)
+{
+	(void)c;
+	if (ikc_skeyid_derive(h, k->skeyid, k->hlen, gxy, gxy_len, sa->icky, sa->rcky, k->skeyid_d, k->skeyid_a,
+			      k->skeyid_e) != IKC_OK)
+		return false;
+	if (ikc_p1_enc_key(h, k->skeyid_e, k->hlen, ci->key_len, k->ka) != IKC_OK)
+		return false;
+	k->ka_len = ci->key_len;
+	k->ready = true;
+	return true;
+}
+
+/* g^xy values available for this SA: dh lines, then dhpriv + the peer's KE. */
+static size_t collect_gxy(const struct ikc_sa_crypto *c, const struct ikc_ike_sa *sa, const struct ikc_keys *keys,
+			  uint8_t gxy[MAX_GXY][IKC_MAX_DH], size_t gxy_len[MAX_GXY], char src[MAX_GXY][24])
+{
+	size_t n = 0, len;
+	const uint8_t *p;
+
+	for (size_t i = 0; n < MAX_GXY && (p = ikc_keys_dh(keys, sa->icky, false, 0, i, &len)) != NULL; i++) {
+		if (len > IKC_MAX_DH)
+			continue;
+		memcpy(gxy[n], p, len);
+		gxy_len[n] = len;
+		snprintf(src[n], sizeof src[n], "dh");
+		n++;
+	}
+	for (size_t i = 0; n < MAX_GXY && (p = ikc_keys_dhpriv(keys, sa->icky, i, &len)) != NULL; i++) {
+		uint8_t pub[IKC_MAX_DH_PUB];
+		size_t publen = 0;
+		const struct ikc_cr_buf *peer = NULL;
+
+		if (ikc_dh_public(c->group, p, len, pub, &publen) != IKC_OK)
+			continue;
+		/* Whose private value is it?  The one whose public value is in the capture. */
+		if (publen == c->gxi.len && CRYPTO_memcmp(pub, c->gxi.p, publen) == 0)
+			peer = &c->gxr;
+		else if (publen == c->gxr.len && CRYPTO_memcmp(pub, c->gxr.p, publen) == 0)
+			peer = &c->gxi;
+		if (peer && ikc_dh_compute(c->group, p, len, peer->p, peer->len, gxy[n], &gxy_len[n]) == IKC_OK) {
+			snprintf(src[n], sizeof src[n], "dhpriv");
+			n++;
+		}
+		OPENSSL_cleanse(pub, sizeof pub);
+	}
+	return n;
+}
+
+/* Build every candidate key set once; explain in c->missing what is lacking. */
+static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *sa, const struct ikc_keys *keys)
+{
+	const struct ikc_hash_desc *h;
+	const struct ikc_cipher_desc *ci;
+	uint8_t gxy[MAX_GXY][IKC_MAX_DH];
+	size_t gxy_len[MAX_GXY], ngxy = 0;
+	char gsrc[MAX_GXY][24];
+	const uint8_t *p;
+	size_t len;
+
+	c->tried = true;
+	c->missing[0] = '\0';
+	if (!c->have_transform) {
+		snprintf(c->missing, sizeof c->missing,
+			 "the chosen phase-1 transform is not in the capture (MM2/AM2 missing)");
+		return;
+	}
+	h = ikc_hash_by_ike_id(c->hash);
+	ci = ikc_cipher_by_ike_id(c->enc, c->keylen);
+	if (!h || !ci) {
+		snprintf(c->missing, sizeof c->missing, "unsupported phase-1 %s (id %u)", !h ? "hash" : "cipher",
+			 !h ? c->hash : c->enc);
+		return;
+	}
+	c->block = ci->block_len;
+	if (!c->gxi.len || !c->gxr.len || !c->ni_len || !c->nr_len) {
+		snprintf(c->missing, sizeof c->missing,
+			 "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
+		return;
+	}
+	if (ikc_p1_iv(h, c->gxi.p, c->gxi.len, c->gxr.p, c->gxr.len, ci->block_len, c->iv0) != IKC_OK)
+		return;
+	c->cand = calloc(MAX_CAND, sizeof *c->cand);
+	if (!c->cand)
+		return;
+
+	/* Already-derived phase-1 keys (Wireshark's ikev1_decryption_table). */
+	for (size_t i = 0; c->ncand < MAX_CAND && (p = ikc_keys_ikev1(keys, sa->icky, i, &len)) != NULL; i++) {
+		struct ikc_side_keys *k = &c->cand[c->ncand];
+		if (len != ci->key_len || len > sizeof k->ka)
+			continue;
+		memcpy(k->ka, p, len);
+		k->ka_len = len;
+		k->ready = true;
+		snprintf(k->source, sizeof k->source, "ikev1 key #%zu", i + 1);
+		c->ncand++;
+	}
+
+	ngxy = collect_gxy(c, sa, keys, gxy, gxy_len, gsrc);
+	for (size_t g = 0; g < ngxy; g++) {
+		if (auth_is_sig(c->auth)) {
+			struct ikc_side_keys *k = &c->cand[c->ncand];
+			if (c->ncand >= MAX_CAND)
+				break;
+			if (ikc_skeyid_sig(h, c->ni, c->ni_len, c->nr, c->nr_len, gxy[g], gxy_len[g], k->skeyid,
+					   &k->hlen) == IKC_OK &&
+			    finish_candidate(c, sa, h, ci, gxy[g], gxy_len[g], k)) {
+				snprintf(k->source, sizeof k->source, "%s (signature auth)", gsrc[g]);
+				c->ncand++;
+			}
+		} else if (auth_is_psk(c->auth)) {
+			const struct ikc_psk *psks[MAX_CAND];
+			size_t np = ikc_keys_psk_candidates(keys, sa->af == 6 ? 6 : 4, sa->iaddr, sa->raddr, psks,
+							    MAX_CAND);
+			for (size_t i = 0; i < np && c->ncand < MAX_CAND; i++) {
+				struct ikc_side_keys *k = &c->cand[c->ncand];
+				if (ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni, c->ni_len, c->nr,
+						   c->nr_len, k->skeyid, &k->hlen) == IKC_OK &&
+				    finish_candidate(c, sa, h, ci, gxy[g], gxy_len[g], k)) {
+					snprintf(k->source, sizeof k->source, "psk %s + %s", psks[i]->id, gsrc[g]);
+					c->ncand++;
+				}
+			}
+		}
+	}
+	OPENSSL_cleanse(gxy, sizeof gxy);
+
+	if (c->ncand)
+		return;
+	if (!auth_is_psk(c->auth) && !auth_is_sig(c->auth))
+		snprintf(c->missing, sizeof c->missing,
+			 "auth method %u is not supported for decryption: give the phase-1 key (an `ikev1` line)",
+			 c->auth);
+	else if (ngxy == 0)
+		snprintf(c->missing, sizeof c->missing,
+			 "need g^xy (a `dh` line), a DH private value (a `dhpriv` line) or the phase-1 key (an `ikev1` "
+			 "line)");
+	else
+		snprintf(c->missing, sizeof c->missing, "need the pre-shared key (a `psk` line)");
+}
+
+/* Padding and payload-chain sanity of a decrypted body: wrong keys give a chain
+ * that does not parse. */
+static bool chain_is_sound(const struct ikc_payload *pl, size_t n, ikc_notes chain_notes)
+{
+	const ikc_notes bad = IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(MALFORMED) |
+			      IKC_NOTE(TRUNCATED) | IKC_NOTE(UNKNOWN_PAYLOAD) | IKC_NOTE(CHAIN_TOO_LONG) |
+			      IKC_NOTE(ATTR_TRUNCATED);
+
+	if (n == 0 || (chain_notes & IKC_NOTE(CHAIN_TOO_LONG)))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (pl[i].notes & bad)
+			return false;
+	return true;
+}
+
+/* The bytes of every payload after the one at index h (generic headers kept,
+ * padding left out): what HASH(1), HASH(2) and the Informational HASH cover. */
+static void bytes_after(const struct ikc_payload *pl, size_t n, size_t h, const uint8_t **p, size_t *len)
+{
+	if (h + 1 >= n) {
+		*p = NULL;
+		*len = 0;
+		return;
+	}
+	*p = pl[h + 1].body - 4;
+	*len = (size_t)(pl[n - 1].body + pl[n - 1].body_len - *p);
+}
+
+static struct ikc_qm *qm_of(struct ikc_ike_sa *sa, uint32_t msgid)
+{
+	for (size_t i = 0; i < sa->nqm; i++)
+		if (sa->qm[i].msgid == msgid)
+			return &sa->qm[i];
+	return NULL;
+}
+
+static int label_number(const char *label)
+{
+	size_t n = strlen(label);
+
+	return n && label[n - 1] >= '0' && label[n - 1] <= '9' ? label[n - 1] - '0' : 0;
+}
+
+/* Verify the HASH of a decrypted message.  Also remembers Quick Mode nonces. */
+static enum ikc_hash_verdict verify_hash(struct ikc_ike_sa *sa, const struct ikc_side_keys *k,
+					 const struct ikc_msg *msg, const struct ikc_msg_info *info,
+					 const struct ikc_payload *pl, size_t n)
+{
+	struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
+	const struct ikc_payload *hp = ikc_find_payload(pl, n, IKC_PT_HASH);
+	uint8_t want[IKC_MAX_HASH];
+	size_t wlen = 0, hidx;
+	enum ikc_err err = IKC_UNSUPPORTED;
+	const uint8_t *after;
+	size_t after_len;
+
+	if (!h || !hp || !k->hlen)
+		return IKC_HASH_UNCHECKED;
+	hidx = (size_t)(hp - pl);
+	bytes_after(pl, n, hidx, &after, &after_len);
+
+	if (msg->hdr.msgid == 0) {
+		/* HASH_I (initiator) / HASH_R (responder), RFC 2409 §5. */
+		const struct ikc_payload *id = ikc_find_payload(pl, n, IKC_PT_ID);
+		bool responder = info->dir == IKC_DIR_R2I;
+		struct ikc_p1_hash_in in = {
+			.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
+			.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
+		};
+		if (id) {
+			in.id_b = id->body;
+			in.id_len = id->body_len;
+		} else if (!responder && c->idii_len) { /* AM3: IDii was in AM1 */
+			in.id_b = c->idii_b;
+			in.id_len = c->idii_len;
+		} else {
+			return IKC_HASH_UNCHECKED;
+		}
+		if (info->dir == IKC_DIR_UNKNOWN || !c->sai_b_len)
+			return IKC_HASH_UNCHECKED;
+		err = ikc_p1_hash(h, k->skeyid, k->hlen, responder, &in, want, &wlen);
+	} else if (msg->hdr.exchange == IKC_EX_QUICK && info->doi != IKC_DOI_GDOI) {
+		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
+		const struct ikc_payload *np = ikc_find_payload(pl, n, IKC_PT_NONCE);
+		int num = label_number(info->label);
+
+		if (!qm)
+			return IKC_HASH_UNCHECKED;
+		if (np && num == 1)
+			keep(qm->crypto.ni, sizeof qm->crypto.ni, &qm->crypto.ni_len, np->body, np->body_len);
+		if (np && num == 2)
+			keep(qm->crypto.nr, sizeof qm->crypto.nr, &qm->crypto.nr_len, np->body, np->body_len);
+		/* HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [| KE] [| IDci | IDcr])
+		 * HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [| KE] [| IDci | IDcr])
+		 * HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) */
+		if (num == 1)
+			err = ikc_qm_hash1(h, k->skeyid_a, k->hlen, msg->hdr.msgid, after, after_len, want, &wlen);
+		else if (num == 2 && qm->crypto.ni_len)
+			err = ikc_qm_hash2(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni, qm->crypto.ni_len,
+					   after, after_len, want, &wlen);
+		else if (num == 3 && qm->crypto.ni_len && qm->crypto.nr_len)
+			err = ikc_qm_hash3(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni, qm->crypto.ni_len,
+					   qm->crypto.nr, qm->crypto.nr_len, want, &wlen);
+	} else if (msg->hdr.exchange == IKC_EX_INFO || msg->hdr.exchange == IKC_EX_TRANSACTION) {
+		/* HASH(1) = prf(SKEYID_a, M-ID | N/D) (§5.7); Mode Config the same over ATTR. */
+		err = ikc_info_hash(h, k->skeyid_a, k->hlen, msg->hdr.msgid, after, after_len, want, &wlen);
+	}
+	if (err != IKC_OK)
+		return IKC_HASH_UNCHECKED;
+	if (wlen == hp->body_len && ikc_hash_equal(want, hp->body, wlen))
+		return IKC_HASH_VERIFIED;
+	return IKC_HASH_FAILED;
+}
+
+struct attempt {
+	int cand;
+	const char *iv_name;
+	uint8_t iv[IKC_MAX_BLOCK];
+};
+
+/* The IVs a message may have been encrypted with, the standard one first. */
+static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, struct ikc_seen *seen,
+			    struct attempt *iv, size_t max)
+{
+	struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
+	size_t n = 0;
+
+	if (seen->crypto.have_iv) {  /* a retransmission: the original's IV */
+		memcpy(iv[n].iv, seen->crypto.iv, c->block);
+		iv[n++].iv_name = "";
+		return n;
+	}
+	if (msg->hdr.msgid == 0) {
+		memcpy(iv[n].iv, c->have_p1_last ? c->p1_last_block : c->iv0, c->block);
+		iv[n++].iv_name = "";
+		if (c->have_p1_last && n < max) {
+			memcpy(iv[n].iv, c->iv0, c->block);
+			iv[n++].iv_name = "initial-iv";
+		}
+		return n;
+	}
+	{
+		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
+		if (qm && qm->crypto.have_iv) {
+			memcpy(iv[n].iv, qm->crypto.iv, c->block);
+			iv[n++].iv_name = "";
+			return n;
+		}
+	}
+	/* First message of a message id: hash(base | M-ID), RFC 2409 App. B.  The
+	 * base is the last phase-1 block; a peer that never accepted the last
+	 * phase-1 message still uses an older block or the initial IV. */
+	if (c->have_p2_base && n < max && ikc_p2_iv(h, c->p2_base, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK)
+		iv[n++].iv_name = "";
+	if (c->have_p1_last && n < max &&
+	    (!c->have_p2_base || memcmp(c->p1_last_block, c->p2_base, c->block) != 0) &&
+	    ikc_p2_iv(h, c->p1_last_block, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK)
+		iv[n++].iv_name = "earlier-phase1-block";
+	if (n < max && ikc_p2_iv(h, c->iv0, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK) {
+		iv[n].iv_name = n == 0 ? "" : "initial-iv";
+		n++;
+	}
+	return n;
+}
+
+/* Advance the IV chains from the ciphertext (whether or not we decrypted). */
+static void advance_chain(struct ikc_ike_sa *sa, const struct ikc_msg *msg, const uint8_t *last_block)
+{
+	struct ikc_sa_crypto *c = &sa->crypto;
+
+	if (msg->hdr.msgid == 0) {
+		memcpy(c->p1_last_block, last_block, c->block);
+		c->have_p1_last = true;
+		memcpy(c->p2_base, last_block, c->block);
+		c->have_p2_base = true;
+		return;
+	}
+	{
+		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
+		if (qm) {
+			memcpy(qm->crypto.iv, last_block, c->block);
+			qm->crypto.have_iv = true;
+		}
+	}
+}
+
+/* Try each candidate key with each plausible IV; the sender's key first. */
+static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct ikc_msg *msg,
+			struct ikc_seen *seen, struct ikc_msg_info *info)
+{
+	struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_cipher_desc *ci = ikc_cipher_by_ike_id(c->enc, c->keylen);
+	int side = info->dir == IKC_DIR_R2I ? 1 : 0;
+	struct attempt ivs[4];
+	size_t nivs, order[MAX_CAND + 2], norder = 0;
+	uint8_t *plain = ikc_arena_alloc(a, msg->enc_len);
+	size_t mark = a->used;
+	int best_cand = -1;
+	size_t best_iv = 0;
+	bool best_sound = false;
+	enum ikc_hash_verdict best_hash = IKC_HASH_UNCHECKED;
+	char cky[17];
+
+	ikc_sa_cookie_hex(sa, cky);
+	if (!plain) {
+		info->dec = IKC_DEC_MALFORMED;
+		snprintf(info->dec_detail, sizeof info->dec_detail, "no memory left to decrypt");
+		return;
+	}
+	nivs = iv_candidates(sa, msg, seen, ivs, 4);
+	if (!nivs)
+		return;
+	if (!seen->crypto.have_iv) {
+		memcpy(seen->crypto.iv, ivs[0].iv, c->block);
+		seen->crypto.have_iv = true;
+		seen->crypto.cand = -1;
+	}
+	/* Order: this side's key, the other side's, then the rest. */
+	if (seen->crypto.cand >= 0)
+		order[norder++] = (size_t)seen->crypto.cand;
+	for (int s = 0; s < 2; s++) {
+		int sd = s == 0 ? side : 1 - side;
+		for (size_t i = 0; i < c->ncand; i++)
+			if (c->side[sd].ready && strcmp(c->cand[i].source, c->side[sd].source) == 0)
+				order[norder++] = i;
+	}
+	for (size_t i = 0; i < c->ncand && norder < MAX_CAND + 2; i++)
+		order[norder++] = i;
+
+	for (size_t oi = 0; oi < norder; oi++) {
+		const struct ikc_side_keys *k = &c->cand[order[oi]];
+		for (size_t v = 0; v < nivs; v++) {
+			struct ikc_payload *pl = NULL;
+			size_t n = 0;
+			ikc_notes cn = 0;
+			enum ikc_hash_verdict hv;
+			struct ikc_decode_ctx dctx = { .doi = info->doi };
+
+			a->used = mark;
+			if (ikc_cbc_decrypt(ci, k->ka, ivs[v].iv, msg->enc, msg->enc_len, plain, NULL) != IKC_OK)
+				continue;
+			if (ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &pl, &n, &cn) !=
+				    IKC_OK ||
+			    !chain_is_sound(pl, n, cn))
+				continue;
+			hv = verify_hash(sa, k, msg, info, pl, n);
+			if (hv == IKC_HASH_VERIFIED || best_cand < 0 ||
+			    (best_hash != IKC_HASH_VERIFIED && hv == IKC_HASH_UNCHECKED &&
+			     best_hash == IKC_HASH_FAILED)) {
+				best_cand = (int)order[oi];
+				best_iv = v;
+				best_hash = hv;
+				best_sound = true;
+			}
+			if (hv == IKC_HASH_VERIFIED)
+				goto found;
+		}
+	}
+found:
+	a->used = mark;
+	if (!best_sound) {
+		info->dec = IKC_DEC_WRONG_KEY;
+		c->failed++;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "SA %s: %s does not decrypt with any of %zu candidate key(s): wrong key or PSK", cky,
+			 info->label, c->ncand);
+		return;
+	}
+	/* Decode again with the winner so that the arena holds its payloads. */
+	{
+		const struct ikc_side_keys *k = &c->cand[best_cand];
+		struct ikc_decode_ctx dctx = { .doi = info->doi };
+		ikc_notes cn = 0;
+
+		if (ikc_cbc_decrypt(ci, k->ka, ivs[best_iv].iv, msg->enc, msg->enc_len, plain, NULL) != IKC_OK ||
+		    ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &info->payloads,
+					     &info->npayloads, &cn) != IKC_OK)
+			return;
+		info->dec_notes = cn & ~IKC_NOTE(TRAILING_DATA); /* padding is expected */
+		info->plain = plain;
+		info->plain_len = msg->enc_len;
+		info->dec = IKC_DEC_OK;
+		info->hash = best_hash;
+		snprintf(info->iv_base, sizeof info->iv_base, "%s", ivs[best_iv].iv_name);
+		if (!info->retransmit) {
+			c->decrypted++;
+			if (best_hash == IKC_HASH_VERIFIED)
+				c->hash_ok++;
+			else if (best_hash == IKC_HASH_FAILED)
+				c->hash_bad++;
+		}
+		seen->crypto.cand = best_cand;
+		memcpy(seen->crypto.iv, ivs[best_iv].iv, c->block);
+		if (!c->side[side].ready) {
+			c->side[side] = *k;
+			if (c->side[1 - side].ready && strcmp(c->side[1 - side].source, k->source) != 0)
+				c->psk_differs = true;
+		}
+		snprintf(info->dec_detail, sizeof info->dec_detail, "key: %s%s%s", k->source,
+			 info->iv_base[0] ? ", IV from " : "", info->iv_base);
+	}
+}
+
+/* Aggressive Mode: HASH_R travels in clear, so a PSK can be checked without
+ * g^xy: SKEYID = prf(PSK, Ni_b | Nr_b), HASH_R = prf(SKEYID, g^xr | g^xi |
+ * CKY-R | CKY-I | SAi_b | IDir_b). */
+static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_msg_info *info)
+{
+	struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
+	const struct ikc_psk *psks[MAX_CAND];
+	size_t np;
+	struct ikc_p1_hash_in in = {
+		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
+		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
+		.id_b = c->idir_b, .id_len = c->idir_len,
+	};
+
+	if (!h || !auth_is_psk(c->auth) || !c->am_hash_r_len || !c->idir_len || !c->sai_b_len || !c->ni_len ||
+	    !c->nr_len)
+		return;
+	np = ikc_keys_psk_candidates(keys, sa->af == 6 ? 6 : 4, sa->iaddr, sa->raddr, psks, MAX_CAND);
+	if (!np)
+		return;
+	for (size_t i = 0; i < np; i++) {
+		uint8_t skeyid[IKC_MAX_HASH], want[IKC_MAX_HASH];
+		size_t slen = 0, wlen = 0;
+		bool ok = ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni, c->ni_len, c->nr, c->nr_len,
+					 skeyid, &slen) == IKC_OK &&
+			  ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r_len &&
+			  ikc_hash_equal(want, c->am_hash_r, wlen);
+		OPENSSL_cleanse(skeyid, sizeof skeyid);
+		if (ok) {
+			snprintf(c->am_psk_verdict, sizeof c->am_psk_verdict, "responder's PSK is %s (HASH_R verified)",
+				 psks[i]->id);
+			info->hash = IKC_HASH_VERIFIED;
+			snprintf(info->dec_detail, sizeof info->dec_detail, "HASH_R verified with psk %s", psks[i]->id);
+			return;
+		}
+	}
+	snprintf(c->am_psk_verdict, sizeof c->am_psk_verdict,
+		 "no candidate PSK (%zu tried) matches the responder's HASH_R", np);
+	info->hash = IKC_HASH_FAILED;
+	snprintf(info->dec_detail, sizeof info->dec_detail, "%s", c->am_psk_verdict);
+}
+
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
 			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
 			   struct ikc_msg_info *info)
 {
+	struct ikc_sa_crypto *c = &sa->crypto;
 	char cky[17];
 
-	(void)keys; (void)a; (void)pkt; (void)seen;
-	if (!(msg->hdr.flags & IKC_FLAG_E) || sa->ikev2)
+	(void)pkt;
+	if (sa->ikev2)
+		return;
+	if (!info->retransmit && msg->hdr.msgid == 0 && !(msg->hdr.flags & IKC_FLAG_E)) {
+		learn_clear(c, info->dir, msg, pkt->frame);
+		if (msg->hdr.exchange == IKC_EX_AGGRESSIVE && info->dir == IKC_DIR_R2I && keys)
+			check_am_psk(sa, keys, info);
+	}
+	if (!(msg->hdr.flags & IKC_FLAG_E))
 		return;
 	ikc_sa_cookie_hex(sa, cky);
-	info->dec = IKC_DEC_NO_KEY;
-	snprintf(info->dec_detail, sizeof info->dec_detail,
-		 "SA %s: %s not decrypted: need g^xy (a `dh` line) or the phase-1 key (an `ikev1` line)", cky,
-		 info->label);
+	if (!c->tried && keys)
+		build_candidates(c, sa, keys);
+	else if (!keys && !c->tried) {
+		c->tried = true;
+		snprintf(c->missing, sizeof c->missing,
+			 "need g^xy (a `dh` line) or the phase-1 key (an `ikev1` line)");
+	}
+	if (msg->enc_len == 0 || (c->block && msg->enc_len % c->block)) {
+		info->dec = IKC_DEC_MALFORMED;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "SA %s: %s: %zu encrypted bytes is not a whole number of cipher blocks", cky, info->label,
+			 msg->enc_len);
+		return;
+	}
+	if (!c->ncand) {
+		info->dec = IKC_DEC_NO_KEY;
+		snprintf(info->dec_detail, sizeof info->dec_detail, "SA %s: %s not decrypted: %s", cky, info->label,
+			 c->missing[0] ? c->missing : "no key");
+		/* The chain still advances when the IVs are known (iv0 needs only the KEs). */
+		if (c->block && msg->enc_len >= c->block && !info->retransmit)
+			advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
+		return;
+	}
+	try_decrypt(sa, a, msg, seen, info);
+	if (!info->retransmit)
+		advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
 }
 
-void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w)
+/* Key material, only with --print-keys: per side, as the daemons log it. */
+static void write_keys(const struct ikc_sa_crypto *c, struct ikc_rw *w)
 {
-	(void)c; (void)w;
+	ikc_rw_begin_array(w, "ikecap.keys", "Keys");
+	for (int s = 0; s < 2; s++) {
+		const struct ikc_side_keys *k = &c->side[s];
+		if (!k->ready)
+			continue;
+		ikc_rw_begin_map(w, NULL, s ? "Responder's keys" : "Initiator's keys");
+		ikc_rw_cstr(w, "ikecap.side", "Side", s ? "responder" : "initiator");
+		ikc_rw_cstr(w, "ikecap.source", "From", k->source);
+		if (k->hlen) {
+			ikc_rw_bytes(w, "ikecap.skeyid", "SKEYID", k->skeyid, k->hlen);
+			ikc_rw_bytes(w, "ikecap.skeyid_d", "SKEYID_d", k->skeyid_d, k->hlen);
+			ikc_rw_bytes(w, "ikecap.skeyid_a", "SKEYID_a", k->skeyid_a, k->hlen);
+			ikc_rw_bytes(w, "ikecap.skeyid_e", "SKEYID_e", k->skeyid_e, k->hlen);
+		}
+		ikc_rw_bytes(w, "ikecap.enc_key", "Encryption key (Ka)", k->ka, k->ka_len);
+		ikc_rw_end_map(w);
+	}
+	ikc_rw_end_array(w);
+	if (c->block) {
+		ikc_rw_bytes(w, "ikecap.initial_iv", "Initial IV", c->iv0, c->block);
+		if (c->have_p2_base)
+			ikc_rw_bytes(w, "ikecap.phase2_iv_base", "Phase-2 IV base (last phase-1 block)", c->p2_base,
+				     c->block);
+	}
+}
+
+void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys)
+{
+	if (print_keys && (c->side[0].ready || c->side[1].ready))
+		write_keys(c, w);
+	if (c->decrypted || c->failed)
+		ikc_rw_uint(w, "ikecap.decrypted_messages", "Decrypted messages", c->decrypted, IKC_RW_DEC, NULL);
+	if (c->failed)
+		ikc_rw_uint(w, "ikecap.undecryptable_messages", "Messages no key decrypts", c->failed, IKC_RW_DEC,
+			    NULL);
+	if (c->hash_ok || c->hash_bad) {
+		ikc_rw_uint(w, "ikecap.hash_verified", "HASHes verified", c->hash_ok, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.hash_failed", "HASHes failed", c->hash_bad, IKC_RW_DEC, NULL);
+	}
+	for (int s = 0; s < 2; s++)
+		if (c->side[s].ready)
+			ikc_rw_cstr(w, s ? "ikecap.responder_key" : "ikecap.initiator_key",
+				    s ? "Responder's key" : "Initiator's key", c->side[s].source);
+	if (c->psk_differs)
+		ikc_rw_cstr(w, "ikecap.psk_mismatch", "PSK mismatch",
+			    "the peers encrypt with different keys: they hold different pre-shared keys");
+	if (c->am_psk_verdict[0])
+		ikc_rw_cstr(w, "ikecap.am_psk", "Aggressive Mode PSK", c->am_psk_verdict);
+	if (c->tried && !c->ncand && c->missing[0])
+		ikc_rw_cstr(w, "ikecap.missing_secret", "Missing secret", c->missing);
 }

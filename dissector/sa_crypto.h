@@ -36,7 +36,7 @@ struct ikc_cr_buf {
 /* Keys of one side (a peer may hold a PSK the other does not). */
 struct ikc_side_keys {
 	bool ready;
-	char source[64];            /* "psk keys.txt:4 + dh", "ikev1 table" ... never the secret */
+	char source[192];            /* "psk keys.txt:4 + dh", "ikev1 table" ... never the secret */
 	uint8_t skeyid[IKC_CR_MAX_HASH], skeyid_d[IKC_CR_MAX_HASH], skeyid_a[IKC_CR_MAX_HASH],
 		skeyid_e[IKC_CR_MAX_HASH];
 	size_t hlen;                /* prf output length (0 when only Ka is known) */
@@ -52,8 +52,15 @@ struct ikc_sa_crypto {
 	uint8_t ni[IKC_CR_MAX_NONCE], nr[IKC_CR_MAX_NONCE];
 	size_t ni_len, nr_len;
 	struct ikc_cr_buf gxi, gxr;
-	uint8_t sai_b[IKC_CR_MAX_SAB];
+	uint8_t sai_b[IKC_CR_MAX_SAB];   /* MM1/AM1 SA payload body, for HASH_I/R */
 	size_t sai_b_len;
+	uint8_t idii_b[IKC_CR_MAX_ID], idir_b[IKC_CR_MAX_ID]; /* Aggressive Mode IDs in clear */
+	size_t idii_len, idir_len;
+	uint8_t am_hash_r[IKC_CR_MAX_HASH];  /* HASH_R of AM2, sent in clear */
+	size_t am_hash_r_len;
+	uint64_t am_hash_r_frame;
+	struct ikc_side_keys *cand;         /* candidate key sets (malloc'd once) */
+	size_t ncand;
 	/* derived */
 	bool tried;                 /* derivation attempted */
 	struct ikc_side_keys side[2];  /* [0] initiator's view, [1] responder's view */
@@ -65,19 +72,21 @@ struct ikc_sa_crypto {
 	bool have_p2_base;
 	size_t block;
 	char missing[160];          /* what secret would be needed */
-	uint32_t decrypted, failed;
-	enum { IKC_HV_NONE, IKC_HV_OK, IKC_HV_BAD } hash_i, hash_r;
+	uint32_t decrypted, failed, hash_ok, hash_bad;
+	char am_psk_verdict[160];            /* which PSK HASH_R proves, or that none does */
 };
 
 struct ikc_qm_crypto {
 	uint8_t iv[IKC_CR_MAX_BLOCK];   /* IV for the next message of this msgid */
 	bool have_iv;
+	uint8_t ni[IKC_CR_MAX_NONCE], nr[IKC_CR_MAX_NONCE]; /* Quick Mode nonces (HASH(2), (3), KEYMAT) */
+	size_t ni_len, nr_len;
 };
 
 struct ikc_seen_crypto {
 	uint8_t iv[IKC_CR_MAX_BLOCK];   /* IV this message was decrypted with */
 	bool have_iv;
-	int side;
+	int cand;                        /* candidate key set that worked, -1 none */
 };
 
 void ikc_sa_crypto_clear(struct ikc_sa_crypto *c);
@@ -86,6 +95,6 @@ void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_tra
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
 			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
 			   struct ikc_msg_info *info);
-void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w);
+void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys);
 
 #endif

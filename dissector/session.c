@@ -44,6 +44,7 @@ const char *ikc_hash_verdict_name(enum ikc_hash_verdict v)
 void ikc_session_config_default(struct ikc_session_config *cfg)
 {
 	cfg->max_sas = 100000;
+	cfg->print_keys = false;
 }
 
 #define BUCKETS 4096u
@@ -119,6 +120,9 @@ static void lru_append(struct ikc_session *s, struct ikc_ike_sa *sa)
 
 static void sa_destroy(struct ikc_ike_sa *sa)
 {
+	for (size_t i = 0; i < sa->nqm; i++)
+		ikc_qm_crypto_clear(&sa->qm[i]);
+	free(sa->qm);
 	ikc_sa_crypto_clear(&sa->crypto);
 	free(sa);
 }
@@ -262,11 +266,21 @@ static struct ikc_qm *qm_find(struct ikc_ike_sa *sa, uint32_t msgid, uint8_t exc
 			return &sa->qm[i];
 	if (!create)
 		return NULL;
-	if (sa->nqm < IKC_MAX_QM) {
+	if (sa->nqm == sa->qm_cap && sa->qm_cap < IKC_MAX_QM) {
+		size_t cap = sa->qm_cap ? sa->qm_cap * 2 : 2;
+		struct ikc_qm *q = realloc(sa->qm, cap * sizeof *q);
+		if (q) {
+			sa->qm = q;
+			sa->qm_cap = cap;
+		}
+	}
+	if (sa->nqm < sa->qm_cap) {
 		oldest = &sa->qm[sa->nqm++];
+	} else if (sa->nqm == 0) {
+		return NULL;
 	} else {
 		oldest = &sa->qm[0];
-		for (size_t i = 1; i < IKC_MAX_QM; i++)
+		for (size_t i = 1; i < sa->nqm; i++)
 			if (sa->qm[i].last_frame < oldest->last_frame)
 				oldest = &sa->qm[i];
 		sa->qm_evicted++;
@@ -417,6 +431,10 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 			snprintf(info->label, sizeof info->label, "%s", ex);
 		} else {
 			struct ikc_qm *qm = qm_find(sa, msg->hdr.msgid, msg->hdr.exchange, true);
+			if (!qm) {
+				snprintf(info->label, sizeof info->label, "%s", ex);
+				goto classified;
+			}
 			if (qm->count == 0)
 				qm->initiator_dir = info->dir;
 			qm->count++;
@@ -430,6 +448,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 	} else {
 		snprintf(info->label, sizeof info->label, "EX%u", msg->hdr.exchange);
 	}
+classified:
 	memcpy(seen->label, info->label, sizeof seen->label);
 	record_notifies(sa, msg->payloads, msg->npayloads, pkt->frame, info->dir);
 
@@ -486,7 +505,7 @@ static int cmp_seq(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w)
+static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w, bool print_keys)
 {
 	char addr[64];
 	char nbuf[16];
@@ -518,7 +537,7 @@ static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w)
 					    sizeof nbuf));
 		ikc_rw_uint(w, "ikecap.notify_frame", "Notify frame", sa->last_error_frame, IKC_RW_DEC, NULL);
 	}
-	ikc_sa_crypto_write_summary(&sa->crypto, w);
+	ikc_sa_crypto_write_summary(&sa->crypto, w, print_keys);
 	ikc_rw_end_map(w);
 	ikc_rw_end_record(w);
 }
@@ -537,7 +556,7 @@ void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w)
 		v[n++] = sa;
 	qsort(v, n, sizeof *v, cmp_seq);
 	for (size_t i = 0; i < n; i++)
-		write_sa(v[i], w);
+		write_sa(v[i], w, s->cfg.print_keys);
 	free(v);
 }
 

@@ -61,7 +61,7 @@ struct ikc_msg_info {
 	uint32_t doi;                /* the SA's DOI (1, or 2 for GDOI) */
 	/* decryption */
 	enum ikc_decrypt_status dec;
-	char dec_detail[160];        /* why not / which PSK / which IV base */
+	char dec_detail[320];        /* why not / which PSK / which IV base */
 	const uint8_t *plain;        /* decrypted bytes (arena) */
 	size_t plain_len;
 	struct ikc_payload *payloads; /* decrypted payload chain */
@@ -73,6 +73,7 @@ struct ikc_msg_info {
 
 struct ikc_session_config {
 	size_t max_sas;              /* IKE SAs held at once (LRU eviction past it) */
+	bool print_keys;             /* derived keys in the SA records (--print-keys) */
 };
 void ikc_session_config_default(struct ikc_session_config *cfg);
 

@@ -59,8 +59,8 @@ struct ikc_ike_sa {
 	enum ikc_dir last_error_dir;
 	struct ikc_seen seen[IKC_SEEN_RING];
 	uint32_t seen_next;
-	struct ikc_qm qm[IKC_MAX_QM];
-	size_t nqm;
+	struct ikc_qm *qm;          /* grown on demand up to IKC_MAX_QM */
+	size_t nqm, qm_cap;
 	uint64_t qm_evicted;
 	struct ikc_sa_crypto crypto;
 };
