@@ -6,6 +6,7 @@
  *   2  usage error (bad option, bad filter expression)
  */
 #include <getopt.h>
+#include <openssl/provider.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,7 +226,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 }
 
 enum {
-	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS,
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
 };
 
@@ -238,6 +239,7 @@ int main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "print-keys", no_argument, NULL, OPT_PRINT_KEYS },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
 		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
@@ -245,6 +247,7 @@ int main(int argc, char **argv)
 	};
 	struct ikc_emit_opts eo = { 0 };
 	struct ikc_net_config ncfg;
+	struct ikc_session_config scfg;
 	struct run r;
 	const char *rfile = NULL, *iface = NULL, *color = "auto";
 	const char *keyfiles[64];
@@ -259,6 +262,7 @@ int main(int argc, char **argv)
 
 	memset(&r, 0, sizeof r);
 	ikc_net_config_default(&ncfg);
+	ikc_session_config_default(&scfg);
 	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rfile = optarg; break;
@@ -300,6 +304,7 @@ int main(int argc, char **argv)
 		case OPT_COLOR: color = optarg; break;
 		case OPT_SHOW_SECRETS: eo.show_secrets = true; break;
 		case OPT_NO_PROGRESS: no_progress = true; break;
+		case OPT_PRINT_KEYS: scfg.print_keys = true; break;
 		case OPT_IKE_PORT:
 		case OPT_NATT_PORT:
 		case OPT_GDOI_PORT: {
@@ -342,6 +347,12 @@ int main(int argc, char **argv)
 	if (getenv("NO_COLOR") && getenv("NO_COLOR")[0])
 		eo.color = false;
 
+	/* DES, Blowfish and CAST live in OpenSSL's legacy provider; loading it
+	 * also needs the default provider loaded explicitly.  Missing: those
+	 * ciphers are reported as unsupported, nothing else changes. */
+	OSSL_PROVIDER_load(NULL, "default");
+	OSSL_PROVIDER_load(NULL, "legacy");
+
 	keys = ikc_keys_new();
 	if (!keys) {
 		fputs("ikecap: out of memory\n", stderr);
@@ -372,7 +383,7 @@ int main(int argc, char **argv)
 	}
 
 	r.net = ikc_net_new(&ncfg);
-	r.sess = ikc_session_new(NULL, keys);
+	r.sess = ikc_session_new(&scfg, keys);
 	if (!r.net || !r.sess || ikc_arena_init(&r.arena, 1u << 20) != 0) {
 		fputs("ikecap: out of memory\n", stderr);
 		rc = EXIT_IO;
