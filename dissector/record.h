@@ -47,9 +47,10 @@ struct ikc_rw {
 	const struct ikc_rw_ops *ops;
 	FILE *out;
 	int depth;
-	bool first[IKC_RW_MAX_DEPTH + 1];  /* JSON: no comma before the first member */
+	bool first[IKC_RW_MAX_DEPTH + 1];  /* JSON: no comma before the first member;
+	                                      text: this level printed a label line */
 	bool in_array[IKC_RW_MAX_DEPTH + 1];
-	int indent;                        /* text: spaces per level */
+	int indent;                        /* text: left margin; each labelled level adds 2 */
 	bool color;                        /* text: ANSI colour allowed */
 	void *impl;                        /* CBOR writer state */
 };

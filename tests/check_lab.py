@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Known-answer checks of ikecap against the strongSwan lab truth.
+
+For every captures/lab/NAME.pcap with NAME.truth.json and NAME.keys, run
+`ikecap -T json --print-keys -k NAME.keys` and check against truth.json, whose
+values come from the daemons' level-4 logs and an independent verifier:
+
+  * per side, SKEYID, SKEYID_d/a/e and Ka equal the logged values; the initial
+    IV and the phase-2 IV base too;
+  * every encrypted message the truth decrypted is decrypted by ikecap, with
+    the same payload types in the same order, the same HASH verdict, the same
+    nonces, IDs, notify types and deleted SPIs;
+  * the message labels (MM5, QM2 ...) and directions match the truth's;
+  * without keys every encrypted message says which secret is missing, and
+    with a wrong PSK every one is reported as "wrong key or PSK".
+
+Prints one line per check group and a closing "N passed, M failed" line.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAB = os.path.join(ROOT, "captures", "lab")
+IKECAP = os.environ.get("IKECAP", os.path.join(ROOT, "ikecap"))
+
+PT = {"SA": 1, "KE": 4, "ID": 5, "CERT": 6, "CR": 7, "HASH": 8, "SIG": 9, "NONCE": 10,
+      "N": 11, "D": 12, "VID": 13, "NAT-D": 20}
+NOTIFY = {"PAYLOAD_MALFORMED": 16, "INITIAL_CONTACT": 24578, "INVALID_ID_INFORMATION": 18,
+          "NO_PROPOSAL_CHOSEN": 14, "R_U_THERE": 36136, "R_U_THERE_ACK": 36137}
+
+passed = 0
+failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("  FAIL:", what)
+
+
+def run(args):
+    p = subprocess.run([IKECAP, "--no-progress", "-T", "json"] + args, capture_output=True, text=True)
+    recs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    return p.returncode, recs, p.stderr
+
+
+def hexnorm(v):
+    return str(v).replace(":", "").lower()
+
+
+def packets(recs):
+    return {r["ikecap.frame"]: r for r in recs if r.get("type") == "packet"}
+
+
+def payload_types(plist):
+    return [p.get("isakmp.typepayload") for p in plist]
+
+
+def plain_payloads(rec):
+    return rec.get("ikecap.plain", {}).get("isakmp.payloads", [])
+
+
+def check_message(case, rec, tm, label=None):
+    """tm: a truth message with frame, payload_types, maybe hash_ok, payloads."""
+    f = tm["frame"]
+    where = f"{case} frame {f}"
+    if rec is None:
+        check(False, f"{where}: no packet record")
+        return
+    check(rec.get("ikecap.decrypted") is True, f"{where}: decrypted ({rec.get('ikecap.decrypt_detail')})")
+    want = [PT[t] for t in tm["payload_types"].split()]
+    got = payload_types(plain_payloads(rec))
+    check(got == want, f"{where}: payload types {got} != truth {want}")
+    if "hash_ok" in tm and tm["hash_ok"] is not None:
+        want_h = "verified" if tm["hash_ok"] else "failed"
+        check(rec.get("ikecap.hash") == want_h, f"{where}: hash {rec.get('ikecap.hash')} != {want_h}")
+    if label:
+        check(rec.get("ikecap.msg") == label, f"{where}: label {rec.get('ikecap.msg')} != {label}")
+    if "from_initiator" in tm:
+        want_d = "I>R" if tm["from_initiator"] else "R>I"
+        check(rec.get("ikecap.dir") == want_d, f"{where}: direction {rec.get('ikecap.dir')} != {want_d}")
+    ours = plain_payloads(rec)
+    for i, tp in enumerate(tm.get("payloads", [])):
+        if i >= len(ours):
+            break
+        op = ours[i]
+        if "nonce" in tp:
+            check(hexnorm(op.get("isakmp.nonce")) == tp["nonce"], f"{where}: nonce {i}")
+        if "hash" in tp:
+            check(hexnorm(op.get("isakmp.hash")) == tp["hash"], f"{where}: hash bytes {i}")
+        if "notify" in tp:
+            check(op.get("isakmp.notify.msgtype") == tp["notify"]["type_num"], f"{where}: notify type {i}")
+        if "delete" in tp:
+            spis = op.get("isakmp.delete.spi", [])
+            if not isinstance(spis, list):
+                spis = [spis]
+            check([hexnorm(s) for s in spis] == [s.lower() for s in tp["delete"]["spis"]],
+                  f"{where}: deleted SPIs {spis} != {tp['delete']['spis']}")
+        if "id" in tp and tp["id"].get("type", "").startswith("ID_IPV4_ADDR"):
+            vals = [v for k, v in op.items() if k.startswith("isakmp.id.data.")]
+            check(tp["id"]["value"] in [str(v) for v in vals],
+                  f"{where}: ID {tp['id']['value']} not in {vals}")
+
+
+def check_keys(case, sa_rec, sa):
+    keys = {k["ikecap.side"]: k for k in sa_rec.get("ikecap.keys", [])}
+    side_name = {"a": "initiator", "b": "responder"}
+    for kd in sa.get("key_derivations", []):
+        ours = keys.get(side_name.get(kd["side"]))
+        if ours is None:
+            # a side whose messages never reached the capture has no keys
+            continue
+        for tk, ok in (("SKEYID", "ikecap.skeyid"), ("SKEYID_d", "ikecap.skeyid_d"),
+                       ("SKEYID_a", "ikecap.skeyid_a"), ("SKEYID_e", "ikecap.skeyid_e"),
+                       ("Ka", "ikecap.enc_key")):
+            check(hexnorm(ours.get(ok)) == kd[tk].lower(), f"{case} side {kd['side']}: {tk}")
+    check(hexnorm(sa_rec.get("ikecap.initial_iv")) == sa["phase1_initial_iv"].lower(), f"{case}: initial IV")
+    if sa.get("phase2_iv_base_last_p1_block") and "ikecap.phase2_iv_base" in sa_rec:
+        check(hexnorm(sa_rec["ikecap.phase2_iv_base"]) == sa["phase2_iv_base_last_p1_block"].lower(),
+              f"{case}: phase-2 IV base")
+
+
+def check_case(case):
+    truth = json.load(open(os.path.join(LAB, case + ".truth.json")))
+    pcap = os.path.join(LAB, case + ".pcap")
+    keyf = os.path.join(LAB, case + ".keys")
+    before = passed + failed
+    rc, recs, err = run(["--print-keys", "-k", keyf, "-r", pcap])
+    check(rc == 0, f"{case}: exit {rc}: {err.strip()}")
+    pk = packets(recs)
+    sas = [r for r in recs if r.get("type") == "sa"]
+    for sa in truth["ike_sas"]:
+        srec = next((r for r in sas if hexnorm(r.get("isakmp.ispi")) == sa["initiator_cookie"]), None)
+        check(srec is not None, f"{case}: SA {sa['initiator_cookie']} in the summary")
+        if srec is None:
+            continue
+        if sa.get("gxy"):
+            check_keys(case, srec, sa)
+        psk = sa.get("psk") or {}
+        if len(set(psk.values())) > 1:
+            check("ikecap.psk_mismatch" in srec, f"{case}: PSK mismatch named in the SA summary")
+        for m in sa.get("phase1_encrypted_decoded", []) or []:
+            check_message(case, pk.get(m["frame"]), m, m.get("name"))
+        for q in sa.get("quick_modes", []):
+            for i, m in enumerate(q.get("messages", [])):
+                if m.get("decrypted"):
+                    check_message(case, pk.get(m["frame"]), m, f"QM{i + 1}")
+        for m in sa.get("informational", []) or []:
+            if m.get("encrypted") and m.get("decrypted"):
+                check_message(case, pk.get(m["frame"]), m, "INFO")
+        # phase-1 labels and directions in clear, from the truth's frame list
+        n_i = n_r = 0
+        for m in sa.get("phase1_messages", []):
+            rec = pk.get(m["frame"])
+            from_i = m["src"].split(":")[0] == sa["initiator_ip"]
+            if rec is None or rec.get("ikecap.retransmit"):
+                continue
+            if from_i:
+                n_i += 1
+                want = 2 * n_i - 1
+            else:
+                n_r += 1
+                want = 2 * n_r
+            prefix = "MM" if sa["exchange"] == "main" else "AM"
+            check(rec.get("ikecap.msg") == f"{prefix}{want}",
+                  f"{case} frame {m['frame']}: label {rec.get('ikecap.msg')} != {prefix}{want}")
+
+    # Keyless: every encrypted message names the missing secret.
+    rc, recs, err = run(["-r", pcap])
+    enc = [r for r in recs if r.get("type") == "packet" and "ikecap.decrypt_status" in r]
+    check(rc == 0, f"{case} keyless: exit {rc}")
+    for r in enc:
+        check(r["ikecap.decrypt_status"] in ("no-key", "malformed") and "need" in r.get("ikecap.decrypt_detail", ""),
+              f"{case} keyless frame {r['ikecap.frame']}: {r.get('ikecap.decrypt_detail')}")
+
+    # A wrong PSK with the right g^xy: every encrypted message is "wrong key or PSK".
+    sa0 = truth["ike_sas"][0]
+    if sa0.get("gxy") and sa0.get("auth") == "psk" and enc:
+        with tempfile.NamedTemporaryFile("w", suffix=".keys", delete=False) as tf:
+            tf.write(f'psk * "not-the-psk"\ndh {sa0["initiator_cookie"]} {sa0["gxy"]}\n')
+            name = tf.name
+        os.chmod(name, 0o600)
+        rc, recs, err = run(["-k", name, "-r", pcap])
+        os.unlink(name)
+        for r in recs:
+            if r.get("type") == "packet" and "ikecap.decrypt_status" in r:
+                check(r["ikecap.decrypt_status"] == "wrong-key-or-psk",
+                      f"{case} wrong PSK frame {r['ikecap.frame']}: {r['ikecap.decrypt_status']}")
+                check("not-the-psk" not in json.dumps(r), f"{case} wrong PSK: secret echoed")
+    n = passed + failed - before
+    print(f"lab {case}: {n} checks")
+
+
+def main():
+    if not os.path.exists(IKECAP):
+        print("check_lab: no ikecap binary; run make first")
+        return 1
+    cases = sorted(f[:-len(".truth.json")] for f in os.listdir(LAB) if f.endswith(".truth.json"))
+    for c in cases:
+        check_case(c)
+    print(f"lab known-answer checks: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
