@@ -1,0 +1,261 @@
+/* capture.c - libpcap as documented (see capture.h).
+ *
+ * pcap_init once for UTF-8 error strings (libpcap >= 1.10), files through
+ * pcap_open_offline_with_tstamp_precision (pcap, pcapng, "-"), interfaces through
+ * pcap_create + setters + pcap_activate, filters through pcap_compile with
+ * PCAP_NETMASK_UNKNOWN, frames through pcap_next_ex.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+_Static_assert(IKC_CAPTURE_ERRBUF_SIZE >= PCAP_ERRBUF_SIZE + 128, "error buffer too small for libpcap's text");
+
+#define LIVE_SNAPLEN 262144
+#define LIVE_BUFFER (4 << 20)
+#define LIVE_TIMEOUT_MS 250
+
+struct ikc_capture {
+	pcap_t *p;
+	int dlt;
+	bool nano;         /* timestamps in ns (else us: a live source refused ns) */
+	bool offline;
+	uint64_t frames;
+	uint64_t size;     /* file size, 0 when unknown (pipe, live) */
+	char name[128];    /* for messages */
+	char warning[PCAP_ERRBUF_SIZE];
+};
+
+static enum ikc_err lib_init(char *errbuf, size_t errlen)
+{
+#ifdef PCAP_CHAR_ENC_UTF_8
+	char pe[PCAP_ERRBUF_SIZE];
+
+	/* Safe to repeat with the same encoding. */
+	if (pcap_init(PCAP_CHAR_ENC_UTF_8, pe) != 0) {
+		snprintf(errbuf, errlen, "cannot initialise libpcap: %s", pe);
+		return IKC_IO;
+	}
+#else
+	(void)errbuf;
+	(void)errlen;
+#endif
+	return IKC_OK;
+}
+
+static struct ikc_capture *cap_new(const char *name)
+{
+	struct ikc_capture *cap = calloc(1, sizeof *cap);
+
+	if (cap)
+		snprintf(cap->name, sizeof cap->name, "%s", name);
+	return cap;
+}
+
+/* libpcap says "unknown file format" or "truncated dump file" for a readable file
+ * that is not a capture; anything it could not open at all is errno's business. */
+static void offline_error(const char *path, const char *pe, char *errbuf, size_t errlen)
+{
+	struct stat st;
+	bool is_stdin = strcmp(path, "-") == 0;
+
+	if (!is_stdin && stat(path, &st) != 0) {
+		snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno));
+		return;
+	}
+	if (!is_stdin && S_ISDIR(st.st_mode)) {
+		snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(EISDIR));
+		return;
+	}
+	if (strstr(pe, "unknown file format"))
+		snprintf(errbuf, errlen, "%s: not a pcap or pcapng file", path);
+	else if (strstr(pe, "truncated dump file") || strstr(pe, "truncated"))
+		snprintf(errbuf, errlen, "%s: not a pcap or pcapng file (%s)", path, pe);
+	else
+		snprintf(errbuf, errlen, "cannot open %s: %s", path, pe);
+}
+
+enum ikc_err ikc_capture_open_offline(struct ikc_capture **out, const char *path, char *errbuf, size_t errlen)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	struct ikc_capture *cap = NULL;
+	enum ikc_err err;
+	FILE *fp;
+	struct stat st;
+
+	*out = NULL;
+	err = lib_init(errbuf, errlen);
+	if (err)
+		goto out;
+	cap = cap_new(path);
+	if (!cap) {
+		snprintf(errbuf, errlen, "cannot open %s: out of memory", path);
+		err = IKC_NOMEM;
+		goto out;
+	}
+	cap->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+	if (!cap->p) {
+		offline_error(path, pe, errbuf, errlen);
+		err = IKC_IO;
+		goto out;
+	}
+	cap->offline = true;
+	cap->nano = pcap_get_tstamp_precision(cap->p) == PCAP_TSTAMP_PRECISION_NANO;
+	cap->dlt = pcap_datalink(cap->p);
+	fp = pcap_file(cap->p);
+	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		cap->size = (uint64_t)st.st_size;
+	*out = cap;
+	cap = NULL;
+out:
+	ikc_capture_close(cap);
+	return err;
+}
+
+enum ikc_err ikc_capture_open_live(struct ikc_capture **out, const char *iface, char *errbuf, size_t errlen)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	struct ikc_capture *cap = NULL;
+	enum ikc_err err;
+	int rc;
+
+	*out = NULL;
+	err = lib_init(errbuf, errlen);
+	if (err)
+		goto out;
+	cap = cap_new(iface);
+	if (!cap) {
+		snprintf(errbuf, errlen, "cannot capture on %s: out of memory", iface);
+		err = IKC_NOMEM;
+		goto out;
+	}
+	cap->p = pcap_create(iface, pe);
+	if (!cap->p) {
+		snprintf(errbuf, errlen, "cannot capture on %s: %s", iface, pe);
+		err = IKC_IO;
+		goto out;
+	}
+	/* Setters only fail on an already activated handle, which this is not. */
+	if (pcap_set_snaplen(cap->p, LIVE_SNAPLEN) || pcap_set_promisc(cap->p, 1) ||
+	    pcap_set_immediate_mode(cap->p, 1) || pcap_set_buffer_size(cap->p, LIVE_BUFFER) ||
+	    pcap_set_timeout(cap->p, LIVE_TIMEOUT_MS)) {
+		snprintf(errbuf, errlen, "cannot capture on %s: %s", iface, pcap_geterr(cap->p));
+		err = IKC_IO;
+		goto out;
+	}
+	/* Not every device has ns timestamps; the loop asks afterwards. */
+	(void)pcap_set_tstamp_precision(cap->p, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(cap->p);
+	if (rc < 0) {
+		const char *detail = pcap_geterr(cap->p);
+
+		snprintf(errbuf, errlen, "cannot capture on %s: %s%s%s", iface, pcap_statustostr(rc),
+			 detail && detail[0] ? ": " : "", detail ? detail : "");
+		err = IKC_IO;
+		goto out;
+	}
+	if (rc > 0)
+		snprintf(cap->warning, sizeof cap->warning, "%s: %s", pcap_statustostr(rc), pcap_geterr(cap->p));
+	cap->nano = pcap_get_tstamp_precision(cap->p) == PCAP_TSTAMP_PRECISION_NANO;
+	cap->dlt = pcap_datalink(cap->p);
+	*out = cap;
+	cap = NULL;
+out:
+	ikc_capture_close(cap);
+	return err;
+}
+
+const char *ikc_capture_warning(const struct ikc_capture *cap)
+{
+	return cap->warning;
+}
+
+int ikc_capture_dlt(const struct ikc_capture *cap)
+{
+	return cap->dlt;
+}
+
+uint64_t ikc_capture_frames(const struct ikc_capture *cap)
+{
+	return cap->frames;
+}
+
+enum ikc_err ikc_capture_set_filter(struct ikc_capture *cap, const char *expr, char *errbuf, size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(cap->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(errbuf, errlen, "bad filter expression: %s", pcap_geterr(cap->p));
+		return IKC_USAGE;
+	}
+	if (pcap_setfilter(cap->p, &prog) != 0) {
+		snprintf(errbuf, errlen, "cannot set filter on %s: %s", cap->name, pcap_geterr(cap->p));
+		pcap_freecode(&prog);
+		return IKC_IO;
+	}
+	pcap_freecode(&prog);
+	return IKC_OK;
+}
+
+enum ikc_err ikc_capture_loop(struct ikc_capture *cap, uint64_t max_packets, volatile sig_atomic_t *stop,
+			      ikc_frame_cb cb, void *ctx, char *errbuf, size_t errlen)
+{
+	while (!(stop && *stop) && (max_packets == 0 || cap->frames < max_packets)) {
+		struct pcap_pkthdr *h;
+		const u_char *bytes;
+		int rc = pcap_next_ex(cap->p, &h, &bytes);
+		uint32_t frac;
+
+		if (rc == 0)
+			continue; /* live read timeout: look at the stop flag again */
+		if (rc == PCAP_ERROR_BREAK)
+			break;    /* end of file */
+		if (rc < 0) {
+			snprintf(errbuf, errlen, "%s: read error after frame %llu: %s", cap->name,
+				 (unsigned long long)cap->frames, pcap_geterr(cap->p));
+			return IKC_IO;
+		}
+		cap->frames++;
+		frac = (uint32_t)h->ts.tv_usec;
+		if (!cap->nano)
+			frac *= 1000u;
+		cb(ctx, cap->dlt, cap->frames, (int64_t)h->ts.tv_sec, frac, bytes, h->caplen, h->len);
+	}
+	return IKC_OK;
+}
+
+enum ikc_err ikc_capture_progress(const struct ikc_capture *cap, uint64_t *done, uint64_t *total)
+{
+	FILE *fp;
+	off_t pos;
+
+	*done = 0;
+	*total = 0;
+	if (!cap || !cap->offline || cap->size == 0)
+		return IKC_UNSUPPORTED;
+	fp = pcap_file(cap->p);
+	if (!fp)
+		return IKC_UNSUPPORTED;
+	pos = ftello(fp);
+	if (pos < 0)
+		return IKC_IO;
+	*done = (uint64_t)pos > cap->size ? cap->size : (uint64_t)pos;
+	*total = cap->size;
+	return IKC_OK;
+}
+
+void ikc_capture_close(struct ikc_capture *cap)
+{
+	if (!cap)
+		return;
+	if (cap->p)
+		pcap_close(cap->p);
+	free(cap);
+}

@@ -1,0 +1,57 @@
+/* capture.h - a thin libpcap wrapper: open a file (pcap or pcapng, "-" for
+ * stdin) or an interface, set a BPF filter, read frames.
+ *
+ * Frames are numbered from 1, counting every frame libpcap hands us (frames the
+ * BPF filter rejects are never seen).  Timestamps are in nanoseconds.  The bytes
+ * passed to the callback are libpcap's: valid during the callback only, copy
+ * what you keep.  Errors come back as an ikc_err plus a message for the user
+ * written into the caller's buffer (IKC_CAPTURE_ERRBUF_SIZE is enough), e.g.
+ * "cannot open FILE: reason", "FILE: not a pcap or pcapng file",
+ * "bad filter expression: ..." (IKC_USAGE).
+ */
+#ifndef IKC_CAPTURE_H
+#define IKC_CAPTURE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../decoders/ikc_err.h"
+
+/* PCAP_ERRBUF_SIZE (256) + room for a file name and our wording. */
+#define IKC_CAPTURE_ERRBUF_SIZE (256 + 128)
+
+struct ikc_capture; /* opaque */
+
+typedef void (*ikc_frame_cb)(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec,
+			     const uint8_t *bytes, size_t caplen, size_t wirelen);
+
+/* A pcap or pcapng file, or "-" for standard input. */
+IKC_MUST_CHECK enum ikc_err ikc_capture_open_offline(struct ikc_capture **out, const char *path, char *errbuf,
+						     size_t errlen);
+/* A live interface: snaplen 262144, promiscuous, immediate mode, 4 MiB buffer,
+ * 250 ms read timeout (so a stop flag is seen).  A libpcap warning (for
+ * example promiscuous mode not supported) is kept in ikc_capture_warning. */
+IKC_MUST_CHECK enum ikc_err ikc_capture_open_live(struct ikc_capture **out, const char *iface, char *errbuf,
+						  size_t errlen);
+/* "" or the warning pcap_activate gave. */
+const char *ikc_capture_warning(const struct ikc_capture *cap);
+/* Compile and install a BPF filter; a bad expression is IKC_USAGE. */
+IKC_MUST_CHECK enum ikc_err ikc_capture_set_filter(struct ikc_capture *cap, const char *expr, char *errbuf,
+						   size_t errlen);
+/* The link type (DLT_*) of the capture. */
+int ikc_capture_dlt(const struct ikc_capture *cap);
+/* Read until the end, max_packets frames (0: no limit), or *stop set (may be
+ * NULL).  A damaged file (a record cut short) ends with IKC_IO and a message
+ * naming the last good frame; the frames before it have been delivered. */
+IKC_MUST_CHECK enum ikc_err ikc_capture_loop(struct ikc_capture *cap, uint64_t max_packets,
+					     volatile sig_atomic_t *stop, ikc_frame_cb cb, void *ctx,
+					     char *errbuf, size_t errlen);
+/* Bytes read so far and the file size, for a progress indicator.  IKC_UNSUPPORTED
+ * for a live capture or a pipe (no size). */
+IKC_MUST_CHECK enum ikc_err ikc_capture_progress(const struct ikc_capture *cap, uint64_t *done, uint64_t *total);
+/* Frames read so far. */
+uint64_t ikc_capture_frames(const struct ikc_capture *cap);
+void ikc_capture_close(struct ikc_capture *cap);
+
+#endif
