@@ -103,9 +103,8 @@ def check_message(case, rec, tm, label=None):
             check([hexnorm(s) for s in spis] == [s.lower() for s in tp["delete"]["spis"]],
                   f"{where}: deleted SPIs {spis} != {tp['delete']['spis']}")
         if "id" in tp and tp["id"].get("type", "").startswith("ID_IPV4_ADDR"):
-            vals = [v for k, v in op.items() if k.startswith("isakmp.id.data.")]
-            check(tp["id"]["value"] in [str(v) for v in vals],
-                  f"{where}: ID {tp['id']['value']} not in {vals}")
+            check(op.get("ikecap.id") == tp["id"]["value"],
+                  f"{where}: ID {op.get('ikecap.id')} != {tp['id']['value']}")
 
 
 def check_keys(case, sa_rec, sa):
