@@ -193,8 +193,6 @@ static void text_summary(struct run *r, FILE *out)
 	if (r->n.frag_held)
 		fprintf(out, ", %llu IP fragments", (unsigned long long)r->n.frag_held);
 	fprintf(out, ", %llu other\n", (unsigned long long)(r->n.not_ike + r->n.unsupported_link));
-	if (st.sas)
-		fprintf(out, "IKE SAs (%llu%s):\n", (unsigned long long)st.sas, st.evicted ? ", some evicted" : "");
 }
 
 static void json_stats(struct run *r, struct ikc_rw *w)
@@ -405,10 +403,14 @@ int main(int argc, char **argv)
 		ikc_session_write_summary(r.sess, &r.em.rw);
 		json_stats(&r, &r.em.rw);
 	} else {
-		struct ikc_rw tw;
-		ikc_rw_text_init(&tw, stdout, 2, eo.color);
 		text_summary(&r, stdout);
-		ikc_session_write_summary(r.sess, &tw);
+		if (eo.verbose) {
+			struct ikc_rw tw;
+			ikc_rw_text_init(&tw, stdout, 2, eo.color);
+			ikc_session_write_summary(r.sess, &tw);
+		} else {
+			ikc_session_write_text(r.sess, stdout);
+		}
 	}
 	fflush(stdout);
 

@@ -560,6 +560,67 @@ void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w)
 	free(v);
 }
 
+/* One line per SA for people, then the findings that matter. */
+static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
+{
+	const struct ikc_sa_crypto *c = &sa->crypto;
+	char ic[17], rc[17], ia[64] = "?", ra[64] = "?", nb[16];
+
+	hex8(ic, sa->icky);
+	hex8(rc, sa->rcky);
+	if (sa->roles_known) {
+		ikc_format_addr(sa->af, sa->iaddr, ia, sizeof ia);
+		ikc_format_addr(sa->af, sa->raddr, ra, sizeof ra);
+	}
+	fprintf(out, "  %s/%s %s > %s %s %s: %u messages", ic, rc, ia, ra,
+		sa->p1_exchange == IKC_EX_AGGRESSIVE ? "Aggressive" : sa->p1_exchange == IKC_EX_MAIN ? "Main" : "-",
+		ikc_sa_state(sa), sa->msgs);
+	if (sa->retrans)
+		fprintf(out, " (%u retransmitted)", sa->retrans);
+	if (sa->nqm)
+		fprintf(out, ", %zu Quick Mode%s", sa->nqm, sa->nqm > 1 ? "s" : "");
+	if (sa->natt_float)
+		fputs(", NAT-T", out);
+	if (c->decrypted || c->failed)
+		fprintf(out, "; %u decrypted", c->decrypted);
+	if (c->failed)
+		fprintf(out, ", %u not decryptable", c->failed);
+	if (c->hash_ok || c->hash_bad)
+		fprintf(out, ", %u HASH verified, %u failed", c->hash_ok, c->hash_bad);
+	fputc('\n', out);
+	if (sa->last_error_notify)
+		fprintf(out, "    notify %s from the %s in frame %llu\n",
+			ikc_name_or_num(ikc_notify_name(sa->last_error_notify), sa->last_error_notify, nb, sizeof nb),
+			sa->last_error_dir == IKC_DIR_R2I ? "responder" : sa->last_error_dir == IKC_DIR_I2R ? "initiator" : "peer",
+			(unsigned long long)sa->last_error_frame);
+	if (c->psk_differs)
+		fprintf(out, "    PSK mismatch: initiator's key %s, responder's key %s\n", c->side[0].source,
+			c->side[1].source);
+	if (c->am_psk_verdict[0])
+		fprintf(out, "    Aggressive Mode: %s\n", c->am_psk_verdict);
+	if (c->tried && !c->ncand && c->missing[0])
+		fprintf(out, "    not decrypted: %s\n", c->missing);
+}
+
+void ikc_session_write_text(const struct ikc_session *s, FILE *out)
+{
+	struct ikc_ike_sa **v;
+	size_t n = 0;
+
+	if (!s->nsas)
+		return;
+	v = malloc(s->nsas * sizeof *v);
+	if (!v)
+		return;
+	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
+		v[n++] = sa;
+	qsort(v, n, sizeof *v, cmp_seq);
+	fprintf(out, "IKE SAs (%zu%s):\n", n, s->st.evicted ? ", more were evicted" : "");
+	for (size_t i = 0; i < n; i++)
+		text_sa(v[i], out);
+	free(v);
+}
+
 void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats *st)
 {
 	*st = s->st;

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../decoders/isakmp.h"
 #include "net.h"
@@ -89,6 +90,9 @@ const char *ikc_sa_state(const struct ikc_ike_sa *sa);
 
 /* Write one {"type":"sa",...} record per SA (in order of creation). */
 void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w);
+
+/* The same, one line per SA for a terminal. */
+void ikc_session_write_text(const struct ikc_session *s, FILE *out);
 
 struct ikc_session_stats {
 	uint64_t sas, evicted, messages, retransmits;

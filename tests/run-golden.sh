@@ -52,8 +52,14 @@ while IFS= read -r cap; do
 done < "$list"
 echo "sanitizer sweep: $pass passed, $fail failed"
 
-for t in tests/compare_tshark.py tests/check_lab.py; do
+for t in tests/check_lab.py tests/compare_tshark.py tests/check_tcpdump.py; do
 	[ -f "$t" ] || continue
-	python3 "$t" || fail=$((fail + 1))
+	if IKECAP=./ikecap-asan python3 "$t"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $t"
+		fail=$((fail + 1))
+	fi
 done
+echo "golden: $pass passed, $fail failed"
 [ $fail -eq 0 ]
