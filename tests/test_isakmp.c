@@ -988,12 +988,12 @@ Test(isakmp, regress_pointer_loop_and_zero_length)
 	size_t n;
 
 	/* ISAKMP length 0, next HASH, 2 bytes after the header. */
-	n = load_frame("/work/shared/corpus/tcpdump/isakmp-pointer-loop.pcap", 1, buf, sizeof buf);
+	n = load_frame("captures/corpus/tcpdump/isakmp-pointer-loop.pcap", 1, buf, sizeof buf);
 	cr_assert_eq(ikc_isakmp_decode(&arena, buf, n, NULL, &m), IKC_OK);
 	cr_assert_eq(m.hdr.length, 0);
 	cr_assert(m.notes & IKC_NOTE(HDR_LENGTH_MISMATCH));
 	cr_assert_eq(m.npayloads, 0);
-	n = load_frame("/work/shared/corpus/zeek-spicy-ipsec/traces/ipsec-ikev1-payload-bad-length.pcap", 1, buf,
+	n = load_frame("captures/corpus/zeek-spicy-ipsec/ipsec-ikev1-payload-bad-length.pcap", 1, buf,
 		       sizeof buf);
 	cr_assert_eq(ikc_isakmp_decode(&arena, buf, n, NULL, &m), IKC_OK);
 	cr_assert_gt(m.npayloads, 0);

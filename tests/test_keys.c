@@ -18,8 +18,8 @@
 
 #include "../dissector/keys.h"
 
-#define LAB "/work/shared/lab/mm-psk-aes128-sha1-g2/keys"
-#define TCPDUMP_SECRETS "/work/shared/corpus/tcpdump/esp-secrets.txt"
+#define LAB "captures/lab/keys/mm-psk-aes128-sha1-g2"
+#define TCPDUMP_SECRETS "captures/corpus/tcpdump/esp-secrets.txt"
 
 static char tmpdir[256];
 
@@ -496,7 +496,7 @@ Test(keys, lab_esp_gcm_and_ws_algorithm_strings)
 	const struct ikc_esp_key *e;
 
 	l.ks = ikc_keys_new();
-	l.rc = ikc_keys_load(l.ks, "/work/shared/lab/ikev1-esp-gcm/keys/esp_sa", l.err, sizeof(l.err), l.warn,
+	l.rc = ikc_keys_load(l.ks, "captures/lab/keys/ikev1-esp-gcm/esp_sa", l.err, sizeof(l.err), l.warn,
 			     sizeof(l.warn));
 	cr_assert_eq(l.rc, IKC_OK, "%s", l.err);
 	e = ikc_keys_esp(l.ks, 4, NULL, NULL, 0xdf733d14);
@@ -627,7 +627,7 @@ Test(keys, ws_ikev1_quoted_and_ikev2_skipped)
 	ikc_keys_free(l.ks);
 
 	l.ks = ikc_keys_new();
-	l.rc = ikc_keys_load(l.ks, "/work/shared/corpus/wireshark/config/ikev2_decryption_table.tmpl", l.err,
+	l.rc = ikc_keys_load(l.ks, "captures/corpus/wireshark/ikev2_decryption_table.tmpl", l.err,
 			     sizeof(l.err), l.warn, sizeof(l.warn));
 	cr_assert_eq(l.rc, IKC_OK, "%s", l.err);
 	ikc_keys_get_counts(l.ks, &n);
@@ -636,7 +636,7 @@ Test(keys, ws_ikev1_quoted_and_ikev2_skipped)
 	ikc_keys_free(l.ks);
 
 	l.ks = ikc_keys_new();
-	l.rc = ikc_keys_load(l.ks, "/work/shared/corpus/wireshark/config/ikev1_decryption_table.tmpl", l.err,
+	l.rc = ikc_keys_load(l.ks, "captures/corpus/wireshark/ikev1_decryption_table.tmpl", l.err,
 			     sizeof(l.err), l.warn, sizeof(l.warn));
 	cr_assert_eq(l.rc, IKC_OK, "%s", l.err);
 	ikc_keys_get_counts(l.ks, &n);

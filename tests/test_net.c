@@ -892,7 +892,7 @@ static void tally_frame(void *ctx, int dlt, uint64_t frame, int64_t s, uint32_t 
 	(void)ikc_net_input(t->net, dlt, frame, s, ns, b, cl, wl, tally_pkt, t);
 }
 
-#define NATT_PCAP "/work/shared/lab/natt/capture.pcap"
+#define NATT_PCAP "captures/lab/natt.pcap"
 
 Test(capture, lab_natt_counts_match_tshark)
 {
