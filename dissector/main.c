@@ -255,6 +255,7 @@ int main(int argc, char **argv)
 	uint64_t max_packets = 0;
 	struct ikc_keys *keys = NULL;
 	bool no_progress = false;
+	OSSL_PROVIDER *prov_default = NULL, *prov_legacy = NULL;
 	int c, rc = EXIT_OK;
 	enum ikc_err err;
 
@@ -314,7 +315,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
-		default: usage(stderr); return EXIT_USAGE;
+		default: fputs("Try 'ikecap --help'.\n", stderr); return EXIT_USAGE;
 		}
 	}
 	/* The rest of the command line is a BPF filter, as tcpdump takes it. */
@@ -329,7 +330,7 @@ int main(int argc, char **argv)
 	if ((rfile != NULL) == (iface != NULL)) {
 		fputs(rfile ? "ikecap: give -r or -i, not both\n" : "ikecap: no input: give -r FILE or -i IFACE\n",
 		      stderr);
-		usage(stderr);
+		fputs("Try 'ikecap --help'.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(color, "always") == 0)
@@ -348,8 +349,8 @@ int main(int argc, char **argv)
 	/* DES, Blowfish and CAST live in OpenSSL's legacy provider; loading it
 	 * also needs the default provider loaded explicitly.  Missing: those
 	 * ciphers are reported as unsupported, nothing else changes. */
-	OSSL_PROVIDER_load(NULL, "default");
-	OSSL_PROVIDER_load(NULL, "legacy");
+	prov_default = OSSL_PROVIDER_load(NULL, "default");
+	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
 
 	keys = ikc_keys_new();
 	if (!keys) {
@@ -363,8 +364,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ikecap: warning: %s\n", warn);
 		if (err) {
 			fprintf(stderr, "ikecap: %s\n", errbuf);
-			ikc_keys_free(keys);
-			return EXIT_IO;
+			rc = EXIT_IO;
+			goto out;
 		}
 	}
 
@@ -420,5 +421,9 @@ out:
 	ikc_session_free(r.sess);
 	ikc_arena_free(&r.arena);
 	ikc_keys_free(keys);
+	if (prov_legacy)
+		OSSL_PROVIDER_unload(prov_legacy);
+	if (prov_default)
+		OSSL_PROVIDER_unload(prov_default);
 	return rc;
 }
