@@ -5,6 +5,8 @@
  *   1  a file could not be read: capture, key file, or a non-capture file
  *   2  usage error (bad option, bad filter expression)
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <openssl/provider.h>
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../decoders/esp.h"
@@ -223,8 +226,64 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_end_record(w);
 }
 
+/* --export-keys DIR: Wireshark's ikev1_decryption_table, mode 0600. */
+static int export_keys(struct run *r, const char *dir)
+{
+	char path[4096];
+	int fd;
+	FILE *f;
+	size_t n;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "ikecap: cannot create %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/ikev1_decryption_table", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		fprintf(stderr, "ikecap: cannot write %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	n = ikc_session_export_ikev1(r->sess, f);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "ikecap: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(stderr, "ikecap: wrote %zu IKEv1 key(s) to %s\n", n, path);
+	return 0;
+}
+
+static void on_audit_hit(void *ctx, const char *icky, const char *word, size_t len, unsigned long lineno)
+{
+	char esc[1024];
+
+	(void)ctx;
+	ikc_escape_text((const uint8_t *)word, len, esc, sizeof esc);
+	printf("PSK audit: SA %s: the responder's HASH_R matches word %lu: \"%s\"\n", icky, lineno, esc);
+}
+
+/* --psk-audit FILE: passive word-list audit of Aggressive Mode PSKs. */
+static int psk_audit(struct run *r, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	size_t hits;
+
+	if (!f) {
+		fprintf(stderr, "ikecap: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	hits = ikc_session_psk_audit(r->sess, f, on_audit_hit, NULL);
+	if (f != stdin)
+		fclose(f);
+	printf("PSK audit: %zu SA(s) matched\n", hits);
+	return 0;
+}
+
 enum {
-	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS,
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
 };
 
@@ -238,6 +297,8 @@ int main(int argc, char **argv)
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "print-keys", no_argument, NULL, OPT_PRINT_KEYS },
+		{ "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
+		{ "psk-audit", required_argument, NULL, OPT_PSK_AUDIT },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
 		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
@@ -248,6 +309,7 @@ int main(int argc, char **argv)
 	struct ikc_session_config scfg;
 	struct run r;
 	const char *rfile = NULL, *iface = NULL, *color = "auto";
+	const char *export_dir = NULL, *audit_file = NULL;
 	const char *keyfiles[64];
 	size_t nkeyfiles = 0;
 	char filter[4096] = "";
@@ -304,6 +366,8 @@ int main(int argc, char **argv)
 		case OPT_SHOW_SECRETS: eo.show_secrets = true; break;
 		case OPT_NO_PROGRESS: no_progress = true; break;
 		case OPT_PRINT_KEYS: scfg.print_keys = true; break;
+		case OPT_EXPORT_KEYS: export_dir = optarg; break;
+		case OPT_PSK_AUDIT: audit_file = optarg; break;
 		case OPT_IKE_PORT:
 		case OPT_NATT_PORT:
 		case OPT_GDOI_PORT: {
@@ -413,6 +477,10 @@ int main(int argc, char **argv)
 			ikc_session_write_text(r.sess, stdout);
 		}
 	}
+	if (export_dir && export_keys(&r, export_dir) != 0)
+		rc = EXIT_IO;
+	if (audit_file && psk_audit(&r, audit_file) != 0)
+		rc = EXIT_IO;
 	fflush(stdout);
 
 out:

@@ -621,6 +621,51 @@ static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, str
 	snprintf(info->dec_detail, sizeof info->dec_detail, "%s", c->am_psk_verdict);
 }
 
+bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa)
+{
+	const struct ikc_sa_crypto *c = &sa->crypto;
+
+	return auth_is_psk(c->auth) && c->am_hash_r_len && c->idir_len && c->sai_b_len && c->ni_len && c->nr_len &&
+	       ikc_hash_by_ike_id(c->hash) != NULL;
+}
+
+bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, size_t len)
+{
+	const struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
+	uint8_t skeyid[IKC_MAX_HASH], want[IKC_MAX_HASH];
+	size_t slen = 0, wlen = 0;
+	struct ikc_p1_hash_in in = {
+		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
+		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
+		.id_b = c->idir_b, .id_len = c->idir_len,
+	};
+	bool ok;
+
+	if (!h)
+		return false;
+	/* SKEYID = prf(PSK, Ni_b | Nr_b); HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b) */
+	ok = ikc_skeyid_psk(h, psk, len, c->ni, c->ni_len, c->nr, c->nr_len, skeyid, &slen) == IKC_OK &&
+	     ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r_len &&
+	     ikc_hash_equal(want, c->am_hash_r, wlen);
+	OPENSSL_cleanse(skeyid, sizeof skeyid);
+	return ok;
+}
+
+/* Wireshark's ikev1_decryption_table keeps one key per initiator cookie: the
+ * initiator's, else the responder's. */
+bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, size_t *len)
+{
+	const struct ikc_sa_crypto *c = &sa->crypto;
+	int s = c->side[0].ready ? 0 : c->side[1].ready ? 1 : -1;
+
+	if (s < 0)
+		return false;
+	*ka = c->side[s].ka;
+	*len = c->side[s].ka_len;
+	return true;
+}
+
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
 			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
 			   struct ikc_msg_info *info)

@@ -95,6 +95,12 @@ void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_tra
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
 			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
 			   struct ikc_msg_info *info);
+/* Aggressive Mode PSK audit: is the HASH_R material there, and does this
+ * candidate PSK produce the responder's HASH_R? */
+bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa);
+bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, size_t len);
+/* The phase-1 encryption key to export (initiator's side first). */
+bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, size_t *len);
 void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys);
 
 #endif

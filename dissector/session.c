@@ -2,6 +2,7 @@
  * See session.h for the contract.  Decryption lives in sa_crypto.c. */
 #include "session.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,6 +620,72 @@ void ikc_session_write_text(const struct ikc_session *s, FILE *out)
 	for (size_t i = 0; i < n; i++)
 		text_sa(v[i], out);
 	free(v);
+}
+
+/* SAs in order of creation (caller frees). */
+static struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t *n)
+{
+	struct ikc_ike_sa **v = malloc((s->nsas ? s->nsas : 1) * sizeof *v);
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
+		v[(*n)++] = sa;
+	qsort(v, *n, sizeof *v, cmp_seq);
+	return v;
+}
+
+size_t ikc_session_export_ikev1(const struct ikc_session *s, FILE *out)
+{
+	size_t n, written = 0;
+	struct ikc_ike_sa **v = sorted_sas(s, &n);
+
+	for (size_t i = 0; v && i < n; i++) {
+		const uint8_t *ka;
+		size_t len;
+		char cky[17], hex[2 * IKC_CR_MAX_KEY + 1];
+
+		if (v[i]->ikev2 || !ikc_sa_crypto_phase1_key(v[i], &ka, &len))
+			continue;
+		hex8(cky, v[i]->icky);
+		ikc_hex(ka, len, hex, sizeof hex);
+		fprintf(out, "%s,%s\n", cky, hex);
+		OPENSSL_cleanse(hex, sizeof hex);
+		written++;
+	}
+	free(v);
+	return written;
+}
+
+size_t ikc_session_psk_audit(const struct ikc_session *s, FILE *words, ikc_audit_cb cb, void *ctx)
+{
+	size_t n, hits = 0, nsa = 0;
+	struct ikc_ike_sa **v = sorted_sas(s, &n);
+	char line[1024];
+	unsigned long lineno = 0;
+
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (ikc_sa_crypto_am_auditable(v[i]))
+			v[nsa++] = v[i];
+	while (nsa && fgets(line, sizeof line, words)) {
+		size_t len = strcspn(line, "\r\n");
+		lineno++;
+		for (size_t i = 0; i < nsa; i++) {
+			if (v[i] && ikc_sa_crypto_am_try_psk(v[i], (const uint8_t *)line, len)) {
+				char cky[17];
+				hex8(cky, v[i]->icky);
+				cb(ctx, cky, line, len, lineno);
+				v[i] = NULL;  /* found: stop trying this SA */
+				hits++;
+			}
+		}
+	}
+	OPENSSL_cleanse(line, sizeof line);
+	free(v);
+	return hits;
 }
 
 void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats *st)

@@ -94,6 +94,16 @@ void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w);
 /* The same, one line per SA for a terminal. */
 void ikc_session_write_text(const struct ikc_session *s, FILE *out);
 
+/* Wireshark's ikev1_decryption_table lines ("icookie,Ka") for every SA we
+ * could key; returns how many. */
+size_t ikc_session_export_ikev1(const struct ikc_session *s, FILE *out);
+
+/* Aggressive Mode PSK audit over a word list (one word per line): calls cb
+ * for each SA whose responder HASH_R a word reproduces; returns the hits. */
+typedef void (*ikc_audit_cb)(void *ctx, const char *icookie_hex, const char *word, size_t len,
+			     unsigned long lineno);
+size_t ikc_session_psk_audit(const struct ikc_session *s, FILE *words, ikc_audit_cb cb, void *ctx);
+
 struct ikc_session_stats {
 	uint64_t sas, evicted, messages, retransmits;
 	uint64_t decrypted, no_key, wrong_key;

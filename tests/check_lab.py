@@ -192,6 +192,27 @@ def check_case(case):
                 check(r["ikecap.decrypt_status"] == "wrong-key-or-psk",
                       f"{case} wrong PSK frame {r['ikecap.frame']}: {r['ikecap.decrypt_status']}")
                 check("not-the-psk" not in json.dumps(r), f"{case} wrong PSK: secret echoed")
+    # --export-keys writes Wireshark's table with the logged phase-1 key.
+    if sa0.get("gxy"):
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run([IKECAP, "--no-progress", "-q", "--export-keys", d, "-k", keyf, "-r", pcap],
+                               capture_output=True, text=True)
+            lines = open(os.path.join(d, "ikev1_decryption_table")).read().split()
+            want = f'{sa0["initiator_cookie"]},{sa0["phase1_enc_key"].lower()}'
+            check(p.returncode == 0 and lines == [want], f"{case}: exported table {lines} != [{want}]")
+
+    # --psk-audit: Aggressive Mode HASH_R checked against a word list.
+    if sa0.get("exchange") == "aggressive" and sa0.get("auth") == "psk":
+        psk = list(sa0["psk"].values())[0]
+        for words, hit in ((["guess", psk, "other"], True), (["guess", "other"], False)):
+            with tempfile.NamedTemporaryFile("w", delete=False) as tf:
+                tf.write("\n".join(words) + "\n")
+                name = tf.name
+            p = subprocess.run([IKECAP, "--no-progress", "-q", "--psk-audit", name, "-r", pcap],
+                               capture_output=True, text=True)
+            os.unlink(name)
+            found = f'matches word 2: "{psk}"' in p.stdout
+            check(found == hit and p.returncode == 0, f"{case}: psk audit {'hit' if hit else 'miss'}: {p.stdout}")
     n = passed + failed - before
     print(f"lab {case}: {n} checks")
 
