@@ -21,6 +21,7 @@
 #include "../decoders/isakmp.h"
 #include "capture.h"
 #include "emit.h"
+#include "ikefrag.h"
 #include "keys.h"
 #include "net.h"
 #include "session.h"
@@ -38,13 +39,14 @@ static void on_signal(int sig)
 }
 
 struct counts {
-	uint64_t frames, ike, ike_bad, esp, esp_bad, keepalive;
+	uint64_t frames, ike, ike_bad, ike_fragments, esp, esp_bad, keepalive;
 	uint64_t not_ike, frag_held, truncated, malformed, unsupported_link;
 };
 
 struct run {
 	struct ikc_net *net;
 	struct ikc_session *sess;
+	struct ikc_ikefrag *frag;
 	struct ikc_emitter em;
 	struct ikc_arena arena;
 	struct ikc_capture *cap;
@@ -99,6 +101,40 @@ static int parse_port(const char *s, uint16_t *out)
 	return 0;
 }
 
+/* An IKEv1 fragment: shown as itself; once its train is complete the whole
+ * message is decoded and goes through the session like any other. */
+static void on_ike_fragment(struct run *r, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+			    const struct ikc_decode_ctx *dctx)
+{
+	const struct ikc_frag *fr = &msg->payloads[0].u.frag;
+	struct ikc_msg_info info;
+	struct ikc_msg whole;
+	struct ikc_pkt full;
+	const uint8_t *data;
+	size_t len;
+	uint64_t first;
+
+	memset(&info, 0, sizeof info);
+	info.doi = dctx->doi;
+	snprintf(info.label, sizeof info.label, "FRAG%u%s", fr->number, (fr->flags & 1) ? "/last" : "");
+	r->n.ike_fragments++;
+	ikc_emit_isakmp(&r->em, pkt, msg, &info);
+	if (ikc_ikefrag_add(r->frag, pkt, msg, fr, &data, &len, &first) != IKC_IF_COMPLETE)
+		return;
+	full = *pkt;
+	full.data = data;
+	full.len = full.wire_len = len;
+	full.reassembled = true;
+	full.first_frame = first;
+	if (ikc_isakmp_decode(&r->arena, data, len, dctx, &whole) != IKC_OK) {
+		r->n.ike_bad++;
+		ikc_emit_bad_isakmp(&r->em, &full, IKC_MALFORMED);
+		return;
+	}
+	ikc_session_process(r->sess, &r->arena, &full, &whole, &info);
+	ikc_emit_isakmp(&r->em, &full, &whole, &info);
+}
+
 static void on_pkt(void *ctx, const struct ikc_pkt *pkt)
 {
 	struct run *r = ctx;
@@ -119,6 +155,12 @@ static void on_pkt(void *ctx, const struct ikc_pkt *pkt)
 			break;
 		}
 		r->n.ike++;
+		if (msg.hdr.version < 0x20 && msg.npayloads && msg.payloads[0].type == IKC_PT_FRAG &&
+		    !(msg.payloads[0].notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) |
+					       IKC_NOTE(TRUNCATED) | IKC_NOTE(MALFORMED)))) {
+			on_ike_fragment(r, pkt, &msg, &dctx);
+			break;
+		}
 		ikc_session_process(r->sess, &r->arena, pkt, &msg, &info);
 		ikc_emit_isakmp(&r->em, pkt, &msg, &info);
 		break;
@@ -193,6 +235,8 @@ static void text_summary(struct run *r, FILE *out)
 		fprintf(out, ", %llu malformed", (unsigned long long)(r->n.ike_bad + r->n.esp_bad + r->n.malformed));
 	if (r->n.truncated)
 		fprintf(out, ", %llu truncated", (unsigned long long)r->n.truncated);
+	if (r->n.ike_fragments)
+		fprintf(out, ", %llu IKE fragments", (unsigned long long)r->n.ike_fragments);
 	if (r->n.frag_held)
 		fprintf(out, ", %llu IP fragments", (unsigned long long)r->n.frag_held);
 	fprintf(out, ", %llu other\n", (unsigned long long)(r->n.not_ike + r->n.unsupported_link));
@@ -208,6 +252,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.frames", "Frames", r->n.frames, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.ike", "IKE messages", r->n.ike, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.ike_malformed", "Undecodable IKE", r->n.ike_bad, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.ike_fragments", "IKE fragments", r->n.ike_fragments, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.esp", "ESP packets", r->n.esp, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.esp_malformed", "Undecodable ESP", r->n.esp_bad, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.keepalives", "NAT keepalives", r->n.keepalive, IKC_RW_DEC, NULL);
@@ -447,7 +492,8 @@ int main(int argc, char **argv)
 
 	r.net = ikc_net_new(&ncfg);
 	r.sess = ikc_session_new(&scfg, keys);
-	if (!r.net || !r.sess || ikc_arena_init(&r.arena, 1u << 20) != 0) {
+	r.frag = ikc_ikefrag_new(256, 4u << 20, 30);
+	if (!r.net || !r.sess || !r.frag || ikc_arena_init(&r.arena, 1u << 20) != 0) {
 		fputs("ikecap: out of memory\n", stderr);
 		rc = EXIT_IO;
 		goto out;
@@ -487,6 +533,7 @@ out:
 	ikc_capture_close(r.cap);
 	ikc_net_free(r.net);
 	ikc_session_free(r.sess);
+	ikc_ikefrag_free(r.frag);
 	ikc_arena_free(&r.arena);
 	ikc_keys_free(keys);
 	if (prov_legacy)
