@@ -49,6 +49,9 @@ ikecap-asan: $(ASAN_BUILD)/dissector/main.o $(ASAN_BUILD)/libikecap.a
 
 asan: ikecap-asan
 
+tools/cbor2json: tools/cbor2json.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 $(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libikecap.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS)
 
@@ -65,7 +68,7 @@ unit: $(BUILD)/unit-tests
 unit-asan: $(ASAN_BUILD)/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 $(ASAN_BUILD)/unit-tests --jobs 2
 
-golden: ikecap ikecap-asan
+golden: ikecap ikecap-asan tools/cbor2json
 	TZ=UTC LC_ALL=C sh tests/run-golden.sh
 
 test: deps
@@ -79,4 +82,4 @@ lint:
 	@sh tools/banned.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) ikecap ikecap-asan
+	rm -rf $(BUILD) $(ASAN_BUILD) ikecap ikecap-asan tools/cbor2json

@@ -62,7 +62,7 @@ size_t ikc_escape_text(const uint8_t *s, size_t len, char *out, size_t outsz)
 
 /* Length of the valid UTF-8 sequence starting at p (RFC 3629 §4: no
  * overlongs, no surrogates, nothing past U+10FFFF), or 0 when invalid. */
-static size_t utf8_seq_len(const uint8_t *p, size_t left)
+size_t ikc_utf8_seq_len(const uint8_t *p, size_t left)
 {
 	uint8_t b = p[0];
 	size_t n;
@@ -111,7 +111,7 @@ static void json_string(FILE *f, const uint8_t *s, size_t len)
 			fputc(b, f);
 			i++;
 		} else {
-			size_t n = utf8_seq_len(s + i, len - i);
+			size_t n = ikc_utf8_seq_len(s + i, len - i);
 
 			if (n) {
 				fwrite(s + i, 1, n, f);

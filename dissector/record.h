@@ -68,11 +68,19 @@ static inline void ikc_rw_bool(struct ikc_rw *w, const char *k, const char *l, b
 static inline void ikc_rw_end_record(struct ikc_rw *w) { w->ops->end_record(w); }
 
 void ikc_rw_json_init(struct ikc_rw *w, FILE *out);
+/* CBOR sequence (RFC 8742), one data item per record, deterministic encoding
+ * (definite lengths, shortest forms; RFC 8949 §4.2.1 apart from map key
+ * order, which is the record's field order).  Returns -1 without memory. */
+int ikc_rw_cbor_init(struct ikc_rw *w, FILE *out);
+void ikc_rw_cbor_free(struct ikc_rw *w);
 void ikc_rw_text_init(struct ikc_rw *w, FILE *out, int base_indent, bool color);
 
 /* Escape attacker-controlled bytes for a terminal: printable ASCII kept,
  * everything else as \xNN (and backslash as \\).  Returns bytes written
  * (without the NUL); output always NUL-terminated when outsz > 0. */
+/* Length of the valid UTF-8 sequence at p (RFC 3629), 0 if invalid. */
+size_t ikc_utf8_seq_len(const uint8_t *p, size_t left);
+
 size_t ikc_escape_text(const uint8_t *s, size_t len, char *out, size_t outsz);
 
 #endif

@@ -13,6 +13,7 @@
  * against its payload body (when the body is known) before a byte is read.
  */
 #include "render.h"
+#include "x509.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -392,7 +393,11 @@ size_t ikc_id_format(uint8_t type, const uint8_t *d, size_t len, char *buf, size
 		break;
 	case 2: case 3:
 		return ikc_escape_text(d, len, buf, bufsz);
-	default: /* DER_ASN1_DN 9, DER_ASN1_GN 10, KEY_ID 11, unknown: hex */
+	case 9: /* DER_ASN1_DN as text; hex when it does not parse */
+		if (ikc_dn_format(d, len, buf, bufsz))
+			return strlen(buf);
+		/* fall through */
+	default: /* DER_ASN1_GN 10, KEY_ID 11, unknown: hex */
 		for (size_t i = 0; i < len && s.len + 3 <= bufsz; i++)
 			sb_add(&s, "%02x", d[i]);
 		return s.len;
@@ -918,8 +923,16 @@ static void r_cert(struct rctx *c, const struct ikc_payload *p)
 
 	ikc_rw_uint(c->w, "isakmp.cert.encoding", "Certificate encoding", ce->encoding, IKC_RW_DEC,
 		    ikc_cert_encoding_name(ce->encoding));
-	if (fits(&c->b, ce->data, ce->len))
-		ikc_rw_bytes(c->w, "isakmp.cert.data", "Certificate data", ce->data, ce->len);
+	if (!fits(&c->b, ce->data, ce->len))
+		return;
+	if (ce->encoding == 4) { /* X.509 Certificate - Signature */
+		char name[512];
+		if (ikc_cert_name(ce->data, ce->len, 0, name, sizeof name))
+			ikc_rw_cstr(c->w, "ikecap.cert.subject", "Subject", name);
+		if (ikc_cert_name(ce->data, ce->len, 1, name, sizeof name))
+			ikc_rw_cstr(c->w, "ikecap.cert.issuer", "Issuer", name);
+	}
+	ikc_rw_bytes(c->w, "isakmp.cert.data", "Certificate data", ce->data, ce->len);
 }
 
 static void r_cr(struct rctx *c, const struct ikc_payload *p)

@@ -86,6 +86,10 @@ def check_message(case, rec, tm, label=None):
         want_d = "I>R" if tm["from_initiator"] else "R>I"
         check(rec.get("ikecap.dir") == want_d, f"{where}: direction {rec.get('ikecap.dir')} != {want_d}")
     ours = plain_payloads(rec)
+    ids = [p for p in ours if p.get("isakmp.typepayload") == 5]
+    for i, tid in enumerate(tm.get("ids", []) or []):
+        if i < len(ids) and isinstance(tid.get("value"), str):
+            check(ids[i].get("ikecap.id") == tid["value"], f"{where}: ID {ids[i].get('ikecap.id')} != {tid['value']}")
     for i, tp in enumerate(tm.get("payloads", [])):
         if i >= len(ours):
             break
@@ -102,7 +106,7 @@ def check_message(case, rec, tm, label=None):
                 spis = [spis]
             check([hexnorm(s) for s in spis] == [s.lower() for s in tp["delete"]["spis"]],
                   f"{where}: deleted SPIs {spis} != {tp['delete']['spis']}")
-        if "id" in tp and tp["id"].get("type", "").startswith("ID_IPV4_ADDR"):
+        if "id" in tp and isinstance(tp["id"].get("value"), str):
             check(op.get("ikecap.id") == tp["id"]["value"],
                   f"{where}: ID {op.get('ikecap.id')} != {tp['id']['value']}")
 
