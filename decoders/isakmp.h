@@ -299,6 +299,9 @@ struct ikc_isakmp_hdr {
 	uint32_t msgid;
 	uint32_t length;
 };
+/* IKEv2 is major version 2 (RFC 7296 §3.1); IKEv1 is 1; anything else is neither. */
+#define IKC_IS_IKEV2(version) (((version) >> 4) == 2)
+#define IKC_IS_IKEV1(version) (((version) >> 4) == 1)
 #define IKC_FLAG_E 0x01
 #define IKC_FLAG_C 0x02
 #define IKC_FLAG_A 0x04

@@ -1236,7 +1236,7 @@ void ikc_render_payloads(struct ikc_rw *w, const struct ikc_payload *pl, size_t 
 
 void ikc_render_isakmp_hdr(struct ikc_rw *w, const struct ikc_isakmp_hdr *h, uint32_t doi)
 {
-	bool v2 = h->version >= 0x20;
+	bool v2 = IKC_IS_IKEV2(h->version);
 
 	ikc_rw_bytes(w, "isakmp.ispi", "Initiator cookie", h->icookie, 8);
 	ikc_rw_bytes(w, "isakmp.rspi", "Responder cookie", h->rcookie, 8);
