@@ -78,6 +78,10 @@ run: deps
 	$(MAKE) ikecap
 	./ikecap -v -k captures/lab/mm-psk-aes128-sha1-g2.keys -r captures/lab/mm-psk-aes128-sha1-g2.pcap
 
+# A benchmark, not a test: ESP decrypt throughput against openssl speed and tshark.
+bench: ikecap
+	sh tools/bench
+
 lint:
 	@sh tools/banned.sh
 

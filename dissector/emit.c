@@ -1,10 +1,12 @@
 /* emit.c - see emit.h. */
 #include "emit.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../decoders/names.h"
+#include "keys.h"
 #include "render.h"
 #include "util.h"
 
@@ -97,7 +99,7 @@ static void text_line(struct ikc_emitter *e, const struct ikc_pkt *pkt, const st
 {
 	char ic[17], rc[17];
 	char label[40];
-	bool ikev2 = msg->hdr.version >= 0x20;
+	bool ikev2 = IKC_IS_IKEV2(msg->hdr.version);
 
 	line_prefix(e, pkt);
 	if (info->retransmit)
@@ -165,7 +167,7 @@ static void json_pkt_common(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 
 static void write_msg_fields(struct ikc_emitter *e, const struct ikc_msg *msg, const struct ikc_msg_info *info)
 {
-	struct ikc_decode_ctx ctx = { .doi = info->doi, .ikev2 = msg->hdr.version >= 0x20 };
+	struct ikc_decode_ctx ctx = { .doi = info->doi, .ikev2 = IKC_IS_IKEV2(msg->hdr.version) };
 	struct ikc_render_opts ro = { .hex = e->o.hex, .show_secrets = e->o.show_secrets };
 
 	ikc_rw_cstr(&e->rw, "ikecap.msg", "Message", info->label);
@@ -236,30 +238,299 @@ void ikc_emit_bad_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, enum 
 	fprintf(e->out, "%sISAKMP %s (%zu bytes)%s\n", col(e, C_RED), ikc_strerror(err), pkt->len, col(e, C_OFF));
 }
 
-void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_esp_hdr *esp, bool ok)
+/* "10.1.0.1 > 10.2.0.1 ICMP echo-request id 12086 seq 1" */
+static void inner_text(struct ikc_emitter *e, const struct ikc_esp_plain *pl, const struct ikc_inner *in)
 {
+	char a[64], b[64], nb[16];
+	const char *pname = in->proto == 1 ? "ICMP" : in->proto == 58 ? "ICMPv6" : in->proto == 6 ? "TCP"
+			  : in->proto == 17 ? "UDP" : in->proto == 47 ? "GRE" : in->proto == 132 ? "SCTP" : NULL;
+
+	if (pl->next_header == 59) {
+		fputs("dummy packet", e->out);
+		return;
+	}
+	if (in->tunnel) {
+		ikc_format_addr(in->af, in->src, a, sizeof a);
+		ikc_format_addr(in->af, in->dst, b, sizeof b);
+		fprintf(e->out, "%s > %s ", a, b);
+	} else {
+		fputs("transport ", e->out);
+	}
+	if (pname) {
+		fputs(pname, e->out);
+	} else {
+		snprintf(nb, sizeof nb, "proto %u", in->proto);
+		fputs(nb, e->out);
+	}
+	if (in->has_icmp) {
+		const char *tn = ikc_icmp_type_name(in->proto == 58 ? 6 : 4, in->icmp_type);
+		if (tn)
+			fprintf(e->out, " %s", tn);
+		else
+			fprintf(e->out, " type %u code %u", in->icmp_type, in->icmp_code);
+		if (in->icmp_echo)
+			fprintf(e->out, " id %u seq %u", in->icmp_id, in->icmp_seq);
+	} else if (in->has_ports) {
+		fprintf(e->out, " %u > %u", in->sport, in->dport);
+	}
+	if (in->fragment)
+		fputs(" fragment", e->out);
+	if (in->truncated)
+		fputs(" [short]", e->out);
+	fprintf(e->out, " len %zu", in->len);
+}
+
+static void inner_fields(struct ikc_emitter *e, const struct ikc_esp_plain *pl, const struct ikc_inner *in)
+{
+	char a[64];
+	bool v6 = in->tunnel && in->af == 6;
+	bool icmp6 = in->proto == 58;
+
+	ikc_rw_begin_map(&e->rw, "ikecap.inner", "Decrypted packet");
+	ikc_rw_cstr(&e->rw, "ikecap.esp_mode", "Mode", in->tunnel ? "tunnel" : "transport");
+	if (in->tunnel) {
+		ikc_format_addr(in->af, in->src, a, sizeof a);
+		ikc_rw_cstr(&e->rw, v6 ? "ipv6.src" : "ip.src", "Source", a);
+		ikc_format_addr(in->af, in->dst, a, sizeof a);
+		ikc_rw_cstr(&e->rw, v6 ? "ipv6.dst" : "ip.dst", "Destination", a);
+		ikc_rw_uint(&e->rw, v6 ? "ipv6.nxt" : "ip.proto", "Protocol", in->proto, IKC_RW_DEC, NULL);
+	} else {
+		ikc_rw_uint(&e->rw, "esp.protocol", "Protocol", pl->next_header, IKC_RW_DEC, NULL);
+	}
+	if (in->has_icmp) {
+		ikc_rw_uint(&e->rw, icmp6 ? "icmpv6.type" : "icmp.type", "ICMP type", in->icmp_type, IKC_RW_DEC,
+			    ikc_icmp_type_name(icmp6 ? 6 : 4, in->icmp_type));
+		ikc_rw_uint(&e->rw, icmp6 ? "icmpv6.code" : "icmp.code", "ICMP code", in->icmp_code, IKC_RW_DEC, NULL);
+		if (in->icmp_echo) {
+			ikc_rw_uint(&e->rw, icmp6 ? "icmpv6.echo.identifier" : "icmp.ident", "Identifier", in->icmp_id,
+				    IKC_RW_DEC, NULL);
+			ikc_rw_uint(&e->rw, icmp6 ? "icmpv6.echo.sequence_number" : "icmp.seq", "Sequence",
+				    in->icmp_seq, IKC_RW_DEC, NULL);
+		}
+	} else if (in->has_ports) {
+		const char *pfx = in->proto == 6 ? "tcp" : in->proto == 17 ? "udp" : in->proto == 132 ? "sctp" : "udplite";
+		char k1[24], k2[24];
+		snprintf(k1, sizeof k1, "%s.srcport", pfx);
+		snprintf(k2, sizeof k2, "%s.dstport", pfx);
+		ikc_rw_uint(&e->rw, k1, "Source port", in->sport, IKC_RW_DEC, NULL);
+		ikc_rw_uint(&e->rw, k2, "Destination port", in->dport, IKC_RW_DEC, NULL);
+	}
+	if (in->fragment)
+		ikc_rw_bool(&e->rw, "ikecap.inner_fragment", "Fragment", true);
+	if (in->truncated)
+		ikc_rw_bool(&e->rw, "ikecap.inner_truncated", "Headers cut short", true);
+	ikc_rw_uint(&e->rw, "ikecap.inner_len", "Length", in->len, IKC_RW_DEC, NULL);
+	ikc_rw_end_map(&e->rw);
+}
+
+static void esp_fields(struct ikc_emitter *e, const struct ikc_esp_hdr *esp, const struct ikc_esp_outcome *o,
+		       const struct ikc_inner *in)
+{
+	ikc_rw_uint(&e->rw, "esp.spi", "SPI", esp->spi, IKC_RW_HEX, NULL);
+	ikc_rw_uint(&e->rw, "esp.sequence", "Sequence", esp->seq, IKC_RW_DEC, NULL);
+	ikc_rw_uint(&e->rw, "ikecap.esp_body_len", "Protected bytes", esp->body_len, IKC_RW_DEC, NULL);
+	if (!o)
+		return;
+	ikc_rw_bool(&e->rw, "ikecap.esp_decrypted", "Decrypted", o->verdict == IKC_EV_DECRYPTED);
+	ikc_rw_cstr(&e->rw, "ikecap.esp_status", "Decryption", ikc_esp_verdict_name(o->verdict));
+	if (o->sa && ikc_esp_sa_get_info(o->sa)->source[0])
+		ikc_rw_cstr(&e->rw, "ikecap.esp_key", "Key", ikc_esp_sa_get_info(o->sa)->source);
+	if (o->replay)
+		ikc_rw_bool(&e->rw, "ikecap.esp_replay", "Replayed sequence number", true);
+	if (o->late)
+		ikc_rw_bool(&e->rw, "ikecap.esp_late", "Out of order", true);
+	if (o->gap)
+		ikc_rw_uint(&e->rw, "ikecap.esp_seq_gap", "Sequence numbers skipped", o->gap, IKC_RW_DEC, NULL);
+	if (o->verdict != IKC_EV_DECRYPTED)
+		return;
+	ikc_rw_uint(&e->rw, "esp.pad_len", "Pad length", o->plain.pad_len, IKC_RW_DEC, NULL);
+	ikc_rw_uint(&e->rw, "esp.protocol", "Next header", o->plain.next_header, IKC_RW_DEC, NULL);
+	if (o->plain.next_header != 59)
+		inner_fields(e, &o->plain, in);
+}
+
+void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_esp_hdr *esp, bool ok,
+		  const struct ikc_esp_outcome *o)
+{
+	struct ikc_inner in;
+
 	if (e->o.quiet)
 		return;
+	memset(&in, 0, sizeof in);
+	if (ok && o && o->verdict == IKC_EV_DECRYPTED)
+		ikc_inner_decode(o->plain.next_header, o->plain.payload, o->plain.payload_len, &in);
 	if (e->o.format == IKC_FMT_JSON) {
 		ikc_rw_begin_map(&e->rw, NULL, NULL);
 		json_pkt_common(e, pkt);
-		if (ok) {
-			ikc_rw_uint(&e->rw, "esp.spi", "SPI", esp->spi, IKC_RW_HEX, NULL);
-			ikc_rw_uint(&e->rw, "esp.sequence", "Sequence", esp->seq, IKC_RW_DEC, NULL);
-			ikc_rw_uint(&e->rw, "ikecap.esp_body_len", "Protected bytes", esp->body_len, IKC_RW_DEC,
-				    NULL);
-		} else {
+		if (ok)
+			esp_fields(e, esp, o, &in);
+		else
 			ikc_rw_cstr(&e->rw, "ikecap.error", "Error", "truncated ESP header");
-		}
 		ikc_rw_end_map(&e->rw);
 		ikc_rw_end_record(&e->rw);
 		return;
 	}
 	line_prefix(e, pkt);
-	if (ok)
-		fprintf(e->out, "ESP spi 0x%08x seq %u len %zu\n", esp->spi, esp->seq, esp->body_len);
-	else
+	if (!ok) {
 		fprintf(e->out, "ESP %struncated header%s\n", col(e, C_RED), col(e, C_OFF));
+		return;
+	}
+	fprintf(e->out, "ESP spi 0x%08x seq %u len %zu", esp->spi, esp->seq, esp->body_len);
+	if (o) {
+		switch (o->verdict) {
+		case IKC_EV_DECRYPTED:
+			fprintf(e->out, " %s{%s", col(e, C_GREEN), col(e, C_OFF));
+			inner_text(e, &o->plain, &in);
+			fprintf(e->out, "%s}%s", col(e, C_GREEN), col(e, C_OFF));
+			break;
+		case IKC_EV_NO_KEY:
+			break;
+		case IKC_EV_ICV_FAILED:
+			fprintf(e->out, " %s[ICV failed: wrong key or altered]%s", col(e, C_RED), col(e, C_OFF));
+			break;
+		default:
+			fprintf(e->out, " %s[%s]%s", col(e, C_RED), ikc_esp_verdict_name(o->verdict), col(e, C_OFF));
+			break;
+		}
+		if (o->replay)
+			fprintf(e->out, " %sREPLAY%s", col(e, C_YELLOW), col(e, C_OFF));
+		if (o->gap)
+			fprintf(e->out, " (%u missing before)", o->gap);
+	}
+	if (pkt->len < pkt->wire_len)
+		fputs(" [truncated capture]", e->out);
+	fputc('\n', e->out);
+	if (e->o.verbose && o) {
+		ikc_rw_begin_map(&e->rw, NULL, NULL);
+		esp_fields(e, esp, o, &in);
+		ikc_rw_end_map(&e->rw);
+		ikc_rw_end_record(&e->rw);
+	}
+}
+
+static const char *encap_name(uint16_t m)
+{
+	switch (m) {
+	case 1: return "tunnel";
+	case 2: return "transport";
+	case 3: case 61443: return "udp-tunnel";
+	case 4: case 61444: return "udp-transport";
+	default: return NULL;
+	}
+}
+
+static void esp_sa_record(struct ikc_rw *w, const struct ikc_esp_sa *sa, bool print_keys)
+{
+	const struct ikc_esp_sa_info *in = ikc_esp_sa_get_info(sa);
+	const struct ikc_esp_sa_stats *st = ikc_esp_sa_get_stats(sa);
+	char a[64];
+
+	ikc_rw_begin_map(w, NULL, "ESP SA");
+	ikc_rw_cstr(w, "type", "Record", "esp_sa");
+	ikc_rw_uint(w, "esp.spi", "SPI", in->spi, IKC_RW_HEX, NULL);
+	if (in->af && !in->src_any) {
+		ikc_format_addr(in->af, in->src, a, sizeof a);
+		ikc_rw_cstr(w, in->af == 6 ? "ipv6.src" : "ip.src", "Source", a);
+	}
+	if (in->af && !in->dst_any) {
+		ikc_format_addr(in->af, in->dst, a, sizeof a);
+		ikc_rw_cstr(w, in->af == 6 ? "ipv6.dst" : "ip.dst", "Destination", a);
+	}
+	ikc_rw_cstr(w, "ikecap.esp_origin", "Keys from", ikc_esp_origin_name(in->origin));
+	if (in->origin != IKC_ESP_ORIGIN_NONE) {
+		ikc_rw_cstr(w, "ikecap.esp_source", "Source of the keys", in->source);
+		ikc_rw_cstr(w, "ikecap.esp_enc", "Encryption", ikc_esp_enc_name(in->enc));
+		ikc_rw_uint(w, "ikecap.esp_enc_key_len", "Encryption key bytes", in->enc_len, IKC_RW_DEC, NULL);
+		ikc_rw_cstr(w, "ikecap.esp_auth", "Integrity", ikc_esp_auth_name(in->auth));
+		if (encap_name(in->encap))
+			ikc_rw_cstr(w, "ikecap.esp_encap", "Encapsulation", encap_name(in->encap));
+		if (in->pfs_group)
+			ikc_rw_uint(w, "ikecap.esp_pfs_group", "PFS group", in->pfs_group, IKC_RW_DEC, NULL);
+		if (in->learned_frame && in->origin == IKC_ESP_ORIGIN_QM)
+			ikc_rw_uint(w, "ikecap.esp_learned_frame", "Learned in frame", in->learned_frame, IKC_RW_DEC, NULL);
+		if (print_keys) {
+			ikc_rw_bytes(w, "ikecap.esp_enc_key", "Encryption key", in->enc_key, in->enc_len);
+			ikc_rw_bytes(w, "ikecap.esp_auth_key", "Integrity key", in->auth_key, in->auth_len);
+		}
+		if (ikc_esp_sa_key_error(sa)[0])
+			ikc_rw_cstr(w, "ikecap.esp_key_error", "Unusable key", ikc_esp_sa_key_error(sa));
+	}
+	ikc_rw_uint(w, "ikecap.esp_packets", "Packets", st->packets, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_bytes", "Bytes", st->bytes, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_decrypted_packets", "Decrypted", st->decrypted, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_icv_failed", "ICV failures", st->icv_failed, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_bad_padding", "Bad padding", st->bad_padding, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_errors", "Other errors", st->errors, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_seq_gaps", "Sequence gaps", st->seq_gaps, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_seq_missing", "Sequence numbers missing", st->seq_missing, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_replays", "Replays", st->replays, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_late", "Out of order", st->late, IKC_RW_DEC, NULL);
+	if (st->packets) {
+		ikc_rw_uint(w, "ikecap.esp_first_frame", "First frame", st->first_frame, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.esp_last_frame", "Last frame", st->last_frame, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.esp_top_seq", "Highest sequence number", st->top_seq, IKC_RW_DEC, NULL);
+	}
+	ikc_rw_end_map(w);
+	ikc_rw_end_record(w);
+}
+
+static void esp_sa_line(FILE *out, const struct ikc_esp_sa *sa)
+{
+	const struct ikc_esp_sa_info *in = ikc_esp_sa_get_info(sa);
+	const struct ikc_esp_sa_stats *st = ikc_esp_sa_get_stats(sa);
+	char s[64] = "*", d[64] = "*";
+
+	if (in->af && !in->src_any)
+		ikc_format_addr(in->af, in->src, s, sizeof s);
+	if (in->af && !in->dst_any)
+		ikc_format_addr(in->af, in->dst, d, sizeof d);
+	fprintf(out, "  0x%08x %s > %s ", in->spi, s, d);
+	if (in->origin == IKC_ESP_ORIGIN_NONE)
+		fputs("no key", out);
+	else
+		fprintf(out, "%s/%s (%s)", ikc_esp_enc_name(in->enc), ikc_esp_auth_name(in->auth), in->source);
+	fprintf(out, ": %llu packets, %llu bytes", (unsigned long long)st->packets, (unsigned long long)st->bytes);
+	if (in->origin != IKC_ESP_ORIGIN_NONE)
+		fprintf(out, ", %llu decrypted", (unsigned long long)st->decrypted);
+	if (st->icv_failed)
+		fprintf(out, ", %llu ICV failed", (unsigned long long)st->icv_failed);
+	if (st->bad_padding)
+		fprintf(out, ", %llu bad padding", (unsigned long long)st->bad_padding);
+	if (st->errors)
+		fprintf(out, ", %llu other errors", (unsigned long long)st->errors);
+	if (st->seq_gaps)
+		fprintf(out, ", %llu sequence gaps (%llu missing)", (unsigned long long)st->seq_gaps,
+			(unsigned long long)st->seq_missing);
+	if (st->replays)
+		fprintf(out, ", %llu replays", (unsigned long long)st->replays);
+	if (st->late)
+		fprintf(out, ", %llu out of order", (unsigned long long)st->late);
+	fputc('\n', out);
+	if (ikc_esp_sa_key_error(sa)[0])
+		fprintf(out, "    unusable key: %s\n", ikc_esp_sa_key_error(sa));
+}
+
+void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool print_keys)
+{
+	const struct ikc_esp_sa **v = NULL;
+	struct ikc_esp_table_stats ts;
+	size_t n = ikc_esp_table_list(t, &v);
+
+	ikc_esp_table_get_stats(t, &ts);
+	if (e->o.format == IKC_FMT_JSON) {
+		for (size_t i = 0; i < n; i++)
+			esp_sa_record(&e->rw, v[i], print_keys);
+	} else if (n && e->o.verbose) {
+		struct ikc_rw tw;
+		ikc_rw_text_init(&tw, e->out, 2, e->o.color);
+		for (size_t i = 0; i < n; i++)
+			esp_sa_record(&tw, v[i], print_keys);
+	} else if (n) {
+		fprintf(e->out, "ESP SAs (%zu%s):\n", n, ts.evicted ? ", more were evicted" : "");
+		for (size_t i = 0; i < n; i++)
+			esp_sa_line(e->out, v[i]);
+	}
+	free(v);
 }
 
 void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)

@@ -10,6 +10,7 @@
 #include "../decoders/esp.h"
 #include "../decoders/isakmp.h"
 #include "net.h"
+#include "esp_sa.h"
 #include "record.h"
 #include "session.h"
 
@@ -39,7 +40,15 @@ void ikc_emit_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const str
 		     const struct ikc_msg_info *info);
 /* An ISAKMP message whose header could not even be decoded. */
 void ikc_emit_bad_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, enum ikc_err err);
-void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_esp_hdr *esp, bool ok);
+/* One ESP packet; o (NULL when no SA table runs) says what decryption made of
+ * it: the text line gains "{inner summary}" or "[icv failed ...]", JSON gains
+ * ikecap.esp_status, ikecap.esp_decrypted, esp.pad_len, esp.protocol and the
+ * "ikecap.inner" map with Wireshark's field names (ip.src, icmp.type ...). */
+void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_esp_hdr *esp, bool ok,
+		  const struct ikc_esp_outcome *o);
+/* The ESP SA summary: one {"type":"esp_sa",...} record per SA (JSON, or the
+ * text tree with -v), else one line per SA.  Keys only with print_keys. */
+void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool print_keys);
 void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt);
 
 #endif

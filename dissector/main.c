@@ -21,10 +21,14 @@
 #include "../decoders/isakmp.h"
 #include "capture.h"
 #include "emit.h"
+#include "esp_sa.h"
 #include "ikefrag.h"
 #include "keys.h"
 #include "net.h"
+#include "pcap_out.h"
+#include "sa_crypto.h"
 #include "session.h"
+#include "util.h"
 
 #define IKECAP_VERSION "0.1.0"
 
@@ -50,6 +54,9 @@ struct run {
 	struct ikc_emitter em;
 	struct ikc_arena arena;
 	struct ikc_capture *cap;
+	struct ikc_esp_table *esp;     /* ESP SAs: from Quick Modes and key files */
+	struct ikc_pcap_out *pw;       /* -w FILE, or NULL */
+	bool pw_failed;
 	struct counts n;
 	bool progress;
 	time_t last_progress;
@@ -77,10 +84,15 @@ static void usage(FILE *f)
 	      "  -x               with -v, the bytes of each payload in hex\n"
 	      "  -T text|json     output format (json: NDJSON, one record per line)\n"
 	      "  -q               no per-packet output, only the summary\n"
+	      "  -w FILE          write the decrypted ESP traffic (inner packets) to FILE\n"
+	      "                   as a pcap (LINKTYPE_RAW)\n"
 	      "  -n               do not resolve addresses (ikecap never does; accepted)\n"
 	      "  --color=WHEN     auto (default: only on a terminal), always, never;\n"
 	      "                   NO_COLOR in the environment turns colour off\n"
 	      "  --show-secrets   show XAUTH passwords instead of masking them\n"
+	      "  --print-keys     derived keys (IKE and ESP) in the summary records\n"
+	      "  --export-keys DIR  write DIR/ikev1_decryption_table, DIR/esp_sa\n"
+	      "                   (Wireshark) and DIR/esp-secrets.txt (tcpdump -E)\n"
 	      "  --no-progress    no progress indicator on stderr\n"
 	      "  -h, --help       this help\n"
 	      "  --version        version\n"
@@ -132,6 +144,7 @@ static void on_ike_fragment(struct run *r, const struct ikc_pkt *pkt, const stru
 		return;
 	}
 	ikc_session_process(r->sess, &r->arena, &full, &whole, &info);
+	ikc_sa_crypto_install_esp(info.sa, r->esp);
 	ikc_emit_isakmp(&r->em, &full, &whole, &info);
 }
 
@@ -155,26 +168,34 @@ static void on_pkt(void *ctx, const struct ikc_pkt *pkt)
 			break;
 		}
 		r->n.ike++;
-		if (msg.hdr.version < 0x20 && msg.npayloads && msg.payloads[0].type == IKC_PT_FRAG &&
+		if (IKC_IS_IKEV1(msg.hdr.version) && msg.npayloads && msg.payloads[0].type == IKC_PT_FRAG &&
 		    !(msg.payloads[0].notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) |
 					       IKC_NOTE(TRUNCATED) | IKC_NOTE(MALFORMED)))) {
 			on_ike_fragment(r, pkt, &msg, &dctx);
 			break;
 		}
 		ikc_session_process(r->sess, &r->arena, pkt, &msg, &info);
+		ikc_sa_crypto_install_esp(info.sa, r->esp);
 		ikc_emit_isakmp(&r->em, pkt, &msg, &info);
 		break;
 	}
 	case IKC_T_ESP:
 	case IKC_T_UDP4500_ESP: {
 		struct ikc_esp_hdr esp;
+		struct ikc_esp_outcome o;
 		enum ikc_err err = ikc_esp_decode(pkt->data, pkt->len, &esp);
 
-		if (err)
+		if (err) {
 			r->n.esp_bad++;
-		else
-			r->n.esp++;
-		ikc_emit_esp(&r->em, pkt, &esp, !err);
+			ikc_emit_esp(&r->em, pkt, &esp, false, NULL);
+			break;
+		}
+		r->n.esp++;
+		ikc_esp_table_input(r->esp, pkt, &o);
+		if (o.verdict == IKC_EV_DECRYPTED && r->pw && !r->pw_failed &&
+		    ikc_pcap_out_write(r->pw, pkt, o.plain.next_header, o.plain.payload, o.plain.payload_len) != IKC_OK)
+			r->pw_failed = true;
+		ikc_emit_esp(&r->em, pkt, &esp, true, &o);
 		break;
 	}
 	case IKC_T_KEEPALIVE:
@@ -240,6 +261,15 @@ static void text_summary(struct run *r, FILE *out)
 	if (r->n.frag_held)
 		fprintf(out, ", %llu IP fragments", (unsigned long long)r->n.frag_held);
 	fprintf(out, ", %llu other\n", (unsigned long long)(r->n.not_ike + r->n.unsupported_link));
+	if (r->n.esp) {
+		struct ikc_esp_table_stats es;
+		ikc_esp_table_get_stats(r->esp, &es);
+		fprintf(out, "ESP: %llu decrypted, %llu without a key, %llu failed", (unsigned long long)es.decrypted,
+			(unsigned long long)es.no_key, (unsigned long long)es.failed);
+		if (r->pw)
+			fprintf(out, "; %llu written to the -w file", (unsigned long long)ikc_pcap_out_count(r->pw));
+		fputc('\n', out);
+	}
 }
 
 static void json_stats(struct run *r, struct ikc_rw *w)
@@ -267,15 +297,182 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.decrypted", "Decrypted", st.decrypted, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.no_key", "Not decrypted: no key", st.no_key, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.wrong_key", "Not decrypted: wrong key", st.wrong_key, IKC_RW_DEC, NULL);
+	{
+		struct ikc_esp_table_stats es;
+		ikc_esp_table_get_stats(r->esp, &es);
+		ikc_rw_uint(w, "ikecap.esp_sas", "ESP SAs", es.sas, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.esp_sas_keyed", "ESP SAs with keys", es.keyed, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.esp_sas_evicted", "ESP SAs evicted", es.evicted, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.esp_decrypted", "ESP decrypted", es.decrypted, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.esp_no_key", "ESP without a key", es.no_key, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.esp_failed", "ESP not decrypted (ICV, padding, ...)", es.failed, IKC_RW_DEC,
+			    NULL);
+		if (r->pw)
+			ikc_rw_uint(w, "ikecap.esp_written", "Written to -w", ikc_pcap_out_count(r->pw), IKC_RW_DEC,
+				    NULL);
+	}
 	ikc_rw_end_map(w);
 	ikc_rw_end_record(w);
 }
 
-/* --export-keys DIR: Wireshark's ikev1_decryption_table, mode 0600. */
+static FILE *open_secret(const char *dir, const char *name, char *path, size_t pathsz)
+{
+	int fd;
+	FILE *f;
+
+	snprintf(path, pathsz, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		fprintf(stderr, "ikecap: cannot write %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
+}
+
+static int close_secret(FILE *f, const char *path)
+{
+	if (fclose(f) != 0) {
+		fprintf(stderr, "ikecap: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Wireshark 4.0's esp_sa strings (packet-ipsec.c esp_encryption_type_vals /
+ * esp_authentication_type_vals); NULL where 4.0 has no entry. */
+static const char *ws_enc_name(enum ikc_esp_enc e)
+{
+	static const char *const n[IKC_ESP_ENC_COUNT] = {
+		[IKC_ESP_ENC_NULL] = "NULL",
+		[IKC_ESP_ENC_DES_CBC] = "DES-CBC [RFC2405]",
+		[IKC_ESP_ENC_3DES_CBC] = "TripleDES-CBC [RFC2451]",
+		[IKC_ESP_ENC_AES_CBC] = "AES-CBC [RFC3602]",
+		[IKC_ESP_ENC_AES_CTR] = "AES-CTR [RFC3686]",
+		[IKC_ESP_ENC_AES_GCM_8] = "AES-GCM with 8 octet ICV [RFC4106]",
+		[IKC_ESP_ENC_AES_GCM_12] = "AES-GCM with 12 octet ICV [RFC4106]",
+		[IKC_ESP_ENC_AES_GCM_16] = "AES-GCM with 16 octet ICV [RFC4106]",
+		[IKC_ESP_ENC_CAST5_CBC] = "CAST5-CBC [RFC2144]",
+		[IKC_ESP_ENC_BLOWFISH_CBC] = "BLOWFISH-CBC [RFC2451]",
+		[IKC_ESP_ENC_TWOFISH_CBC] = "TWOFISH-CBC",
+	};
+	return (unsigned)e < IKC_ESP_ENC_COUNT ? n[e] : NULL;
+}
+
+static const char *ws_auth_name(enum ikc_esp_auth a)
+{
+	static const char *const n[IKC_ESP_AUTH_COUNT] = {
+		[IKC_ESP_AUTH_NULL] = "NULL",
+		[IKC_ESP_AUTH_HMAC_MD5_96] = "HMAC-MD5-96 [RFC2403]",
+		[IKC_ESP_AUTH_HMAC_SHA1_96] = "HMAC-SHA-1-96 [RFC2404]",
+		[IKC_ESP_AUTH_HMAC_SHA2_256_96] = "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]",
+		[IKC_ESP_AUTH_HMAC_SHA2_256_128] = "HMAC-SHA-256-128 [RFC4868]",
+		[IKC_ESP_AUTH_HMAC_SHA2_384_192] = "HMAC-SHA-384-192 [RFC4868]",
+		[IKC_ESP_AUTH_HMAC_SHA2_512_256] = "HMAC-SHA-512-256 [RFC4868]",
+		[IKC_ESP_AUTH_HMAC_RIPEMD160_96] = "MAC-RIPEMD-160-96 [RFC2857]",
+		/* Wireshark 4.0 cannot check AES-XCBC: it still skips the 12-byte ICV. */
+		[IKC_ESP_AUTH_AES_XCBC_96] = "ANY 96 bit authentication [no checking]",
+		[IKC_ESP_AUTH_ANY_64] = "ANY 64 bit authentication [no checking]",
+		[IKC_ESP_AUTH_ANY_96] = "ANY 96 bit authentication [no checking]",
+		[IKC_ESP_AUTH_ANY_128] = "ANY 128 bit authentication [no checking]",
+		[IKC_ESP_AUTH_ANY_192] = "ANY 192 bit authentication [no checking]",
+		[IKC_ESP_AUTH_ANY_256] = "ANY 256 bit authentication [no checking]",
+	};
+	return (unsigned)a < IKC_ESP_AUTH_COUNT ? n[a] : NULL;
+}
+
+/* tcpdump -E cipher: OpenSSL's names, "-hmac96" for a 12-byte ICV (tcpdump
+ * skips it unchecked); tcpdump does no AEAD and no other ICV length. */
+static bool td_algo(const struct ikc_esp_sa_info *in, char *out, size_t n)
+{
+	const char *c = NULL;
+	size_t icv = ikc_esp_auth_icv_len(in->auth);
+
+	switch (in->enc) {
+	case IKC_ESP_ENC_NULL: c = "none"; break;
+	case IKC_ESP_ENC_DES_CBC: c = "des-cbc"; break;
+	case IKC_ESP_ENC_3DES_CBC: c = "3des-cbc"; break;
+	case IKC_ESP_ENC_AES_CBC:
+		c = in->enc_len == 16 ? "aes128-cbc" : in->enc_len == 24 ? "aes192-cbc" : "aes256-cbc";
+		break;
+	case IKC_ESP_ENC_CAST5_CBC: c = "cast128-cbc"; break;
+	case IKC_ESP_ENC_BLOWFISH_CBC: c = "blowfish-cbc"; break;
+	default: return false;
+	}
+	if (icv != 0 && icv != 12)
+		return false;
+	snprintf(out, n, "%s%s", c, icv == 12 ? "-hmac96" : "");
+	return true;
+}
+
+static void hex_line(FILE *f, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+}
+
+/* DIR/esp_sa (Wireshark UAT) and DIR/esp-secrets.txt (tcpdump -E) for every
+ * keyed ESP SA; '*' addresses, as strongSwan's save-keys writes them, so the
+ * table also works on the other side of a NAT. */
+static int export_esp(struct run *r, const char *dir)
+{
+	char p1[4096], p2[4096];
+	const struct ikc_esp_sa **v = NULL;
+	size_t n = ikc_esp_table_list(r->esp, &v), ws = 0, td = 0;
+	FILE *f = open_secret(dir, "esp_sa", p1, sizeof p1);
+	FILE *g = f ? open_secret(dir, "esp-secrets.txt", p2, sizeof p2) : NULL;
+	int rc = 0;
+
+	if (!f || !g) {
+		if (f)
+			fclose(f);
+		free(v);
+		return -1;
+	}
+	fputs("# tcpdump -E secrets written by ikecap: tcpdump -E file:esp-secrets.txt ...\n", g);
+	for (size_t i = 0; i < n; i++) {
+		const struct ikc_esp_sa_info *in = ikc_esp_sa_get_info(v[i]);
+		const char *we = ws_enc_name(in->enc), *wa = ws_auth_name(in->auth);
+		char algo[40], dst[64];
+
+		if (in->origin == IKC_ESP_ORIGIN_NONE)
+			continue;
+		if (we && wa) {
+			fprintf(f, "\"%s\",\"*\",\"*\",\"0x%08x\",\"%s\",\"0x", in->af == 6 ? "IPv6" : "IPv4", in->spi, we);
+			hex_line(f, in->enc_key, in->enc_len);
+			fprintf(f, "\",\"%s\",\"0x", wa);
+			hex_line(f, in->auth_key, in->auth_len);
+			fputs("\"\n", f);
+			ws++;
+		}
+		if (in->af && !in->dst_any)
+			ikc_format_addr(in->af, in->dst, dst, sizeof dst);
+		if (td_algo(in, algo, sizeof algo) && in->af && !in->dst_any) {
+			fprintf(g, "0x%08x@%s %s:0x", in->spi, dst, algo);
+			hex_line(g, in->enc_key, in->enc_len);
+			fputc('\n', g);
+			td++;
+		} else {
+			fprintf(g, "# 0x%08x: %s/%s is not something tcpdump -E can decrypt\n", in->spi,
+				ikc_esp_enc_name(in->enc), ikc_esp_auth_name(in->auth));
+		}
+	}
+	free(v);
+	if (close_secret(f, p1) != 0)
+		rc = -1;
+	if (close_secret(g, p2) != 0)
+		rc = -1;
+	if (rc == 0)
+		fprintf(stderr, "ikecap: wrote %zu ESP SA(s) to %s, %zu to %s\n", ws, p1, td, p2);
+	return rc;
+}
+
+/* --export-keys DIR: Wireshark's ikev1_decryption_table and esp_sa, tcpdump's
+ * -E secrets; mode 0600. */
 static int export_keys(struct run *r, const char *dir)
 {
 	char path[4096];
-	int fd;
 	FILE *f;
 	size_t n;
 
@@ -283,22 +480,14 @@ static int export_keys(struct run *r, const char *dir)
 		fprintf(stderr, "ikecap: cannot create %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/ikev1_decryption_table", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		fprintf(stderr, "ikecap: cannot write %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	f = open_secret(dir, "ikev1_decryption_table", path, sizeof path);
+	if (!f)
 		return -1;
-	}
 	n = ikc_session_export_ikev1(r->sess, f);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "ikecap: cannot write %s: %s\n", path, strerror(errno));
+	if (close_secret(f, path) != 0)
 		return -1;
-	}
 	fprintf(stderr, "ikecap: wrote %zu IKEv1 key(s) to %s\n", n, path);
-	return 0;
+	return export_esp(r, dir);
 }
 
 static void on_audit_hit(void *ctx, const char *icky, const char *word, size_t len, unsigned long lineno)
@@ -354,7 +543,7 @@ int main(int argc, char **argv)
 	struct ikc_session_config scfg;
 	struct run r;
 	const char *rfile = NULL, *iface = NULL, *color = "auto";
-	const char *export_dir = NULL, *audit_file = NULL;
+	const char *export_dir = NULL, *audit_file = NULL, *wfile = NULL;
 	const char *keyfiles[64];
 	size_t nkeyfiles = 0;
 	char filter[4096] = "";
@@ -369,7 +558,7 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	ikc_net_config_default(&ncfg);
 	ikc_session_config_default(&scfg);
-	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnhw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rfile = optarg; break;
 		case 'i': iface = optarg; break;
@@ -393,6 +582,7 @@ int main(int argc, char **argv)
 		case 'v': eo.verbose++; break;
 		case 'x': eo.hex = true; break;
 		case 'q': eo.quiet = true; break;
+		case 'w': wfile = optarg; break;
 		case 'n': break;
 		case 'T':
 			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "ndjson") == 0) {
@@ -493,10 +683,19 @@ int main(int argc, char **argv)
 	r.net = ikc_net_new(&ncfg);
 	r.sess = ikc_session_new(&scfg, keys);
 	r.frag = ikc_ikefrag_new(256, 4u << 20, 30);
-	if (!r.net || !r.sess || !r.frag || ikc_arena_init(&r.arena, 1u << 20) != 0) {
+	r.esp = ikc_esp_table_new(0, keys);
+	if (!r.net || !r.sess || !r.frag || !r.esp || ikc_arena_init(&r.arena, 1u << 20) != 0) {
 		fputs("ikecap: out of memory\n", stderr);
 		rc = EXIT_IO;
 		goto out;
+	}
+	if (wfile) {
+		err = ikc_pcap_out_open(&r.pw, wfile, errbuf, sizeof errbuf);
+		if (err) {
+			fprintf(stderr, "ikecap: -w: %s\n", errbuf);
+			rc = EXIT_IO;
+			goto out;
+		}
 	}
 	ikc_emit_init(&r.em, stdout, &eo);
 	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO);
@@ -512,6 +711,7 @@ int main(int argc, char **argv)
 	}
 	if (eo.format == IKC_FMT_JSON) {
 		ikc_session_write_summary(r.sess, &r.em.rw);
+		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
 		json_stats(&r, &r.em.rw);
 	} else {
 		text_summary(&r, stdout);
@@ -522,6 +722,7 @@ int main(int argc, char **argv)
 		} else {
 			ikc_session_write_text(r.sess, stdout);
 		}
+		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
 	}
 	if (export_dir && export_keys(&r, export_dir) != 0)
 		rc = EXIT_IO;
@@ -529,7 +730,23 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 	fflush(stdout);
 
+	if (r.pw) {
+		uint64_t written = ikc_pcap_out_count(r.pw);
+		err = ikc_pcap_out_close(r.pw);
+		r.pw = NULL;
+		if (err || r.pw_failed) {
+			fprintf(stderr, "ikecap: -w %s: not every decrypted packet was written\n", wfile);
+			rc = EXIT_IO;
+		} else if (!eo.quiet || eo.format != IKC_FMT_JSON) {
+			fprintf(stderr, "ikecap: wrote %llu decrypted packet(s) to %s\n", (unsigned long long)written,
+				wfile);
+		}
+	}
+
 out:
+	if (r.pw && ikc_pcap_out_close(r.pw) != IKC_OK)
+		rc = EXIT_IO;
+	ikc_esp_table_free(r.esp);
 	ikc_capture_close(r.cap);
 	ikc_net_free(r.net);
 	ikc_session_free(r.sess);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../decoders/ikecrypto.h"
+#include "esp_sa.h"
 #include "keys.h"
 #include "session_int.h"
 
@@ -50,6 +51,10 @@ void ikc_sa_crypto_clear(struct ikc_sa_crypto *c)
 
 void ikc_qm_crypto_clear(struct ikc_qm *qm)
 {
+	if (qm->crypto.pfs) {
+		OPENSSL_cleanse(qm->crypto.pfs, sizeof *qm->crypto.pfs);
+		free(qm->crypto.pfs);
+	}
 	OPENSSL_cleanse(&qm->crypto, sizeof qm->crypto);
 }
 
@@ -666,6 +671,274 @@ bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, s
 	return true;
 }
 
+/* ---------------------------------------------------------------- Quick Mode
+ * What a Quick Mode chose and the ESP keys it made (RFC 2409 §5.5):
+ *   QM1  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]   SA: the QM initiator's inbound SPI
+ *   QM2  HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]   SA: the chosen proposal, the
+ *                                                      responder's inbound SPI
+ *   KEYMAT = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b), one per SPI:
+ *   the SA with the responder's SPI is the one the initiator sends on. */
+
+static uint32_t spi_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static bool qm_pfs_alloc(struct ikc_qm_crypto *q)
+{
+	if (!q->pfs)
+		q->pfs = calloc(1, sizeof *q->pfs);
+	return q->pfs != NULL;
+}
+
+/* QM2's chosen ESP proposal: transform id and IPsec DOI attributes (RFC 2407 §4.5:
+ * 3 group description, 4 encapsulation mode, 5 authentication algorithm, 6 key length). */
+static void qm_learn_choice(struct ikc_qm_crypto *q, const struct ikc_sa *sa)
+{
+	for (size_t i = 0; i < sa->nprop; i++) {
+		const struct ikc_proposal *pr = &sa->proposals[i];
+		const struct ikc_transform *t;
+
+		if (pr->protoid != IKC_PROTO_ESP || pr->spisize != 4 || !pr->spi || pr->ntr < 1)
+			continue;
+		t = &pr->transforms[0];
+		q->protoid = pr->protoid;
+		q->spi_r = spi_u32(pr->spi);
+		q->transform_id = t->id;
+		q->keylen = q->auth = q->encap = q->group = 0;
+		for (size_t a = 0; a < t->nattrs; a++) {
+			const struct ikc_attr *at = &t->attrs[a];
+			if (!at->has_value)
+				continue;
+			switch (at->type) {
+			case 3: q->group = (uint16_t)at->value; break;
+			case 4: q->encap = (uint16_t)at->value; break;
+			case 5: q->auth = (uint16_t)at->value; break;
+			case 6: q->keylen = (uint16_t)at->value; break;
+			default: break;
+			}
+		}
+		/* The initiator's SPI is the one it gave in the proposal of that number. */
+		for (size_t o = 0; o < q->noffer; o++) {
+			if (q->offer[o].number == pr->number) {
+				q->spi_i = q->offer[o].spi;
+				q->have_spi_i = true;
+				break;
+			}
+		}
+		if (!q->have_spi_i && q->noffer) {
+			q->spi_i = q->offer[0].spi;
+			q->have_spi_i = true;
+		}
+		q->have_choice = true;
+		return;
+	}
+}
+
+/* PFS: this Quick Mode's own g^xy, from a `dh ICKY:MSGID` line or a DH
+ * private value whose public value is one of the QM's KE payloads. */
+static bool qm_pfs_gxy(const struct ikc_ike_sa *sa, const struct ikc_keys *keys, uint32_t msgid,
+		       const struct ikc_qm_crypto *q, uint8_t *gxy, size_t *gxy_len)
+{
+	const uint8_t *p;
+	size_t len;
+
+	if ((p = ikc_keys_dh(keys, sa->icky, true, msgid, 0, &len)) != NULL && len <= IKC_MAX_DH) {
+		memcpy(gxy, p, len);
+		*gxy_len = len;
+		return true;
+	}
+	if (!q->pfs || !q->pfs->gxi.len || !q->pfs->gxr.len)
+		return false;
+	for (size_t i = 0; (p = ikc_keys_dhpriv(keys, sa->icky, i, &len)) != NULL; i++) {
+		uint8_t pub[IKC_MAX_DH_PUB];
+		size_t publen = 0;
+		const struct ikc_cr_buf *peer = NULL;
+		bool ok;
+
+		if (ikc_dh_public(q->group, p, len, pub, &publen) != IKC_OK)
+			continue;
+		if (publen == q->pfs->gxi.len && CRYPTO_memcmp(pub, q->pfs->gxi.p, publen) == 0)
+			peer = &q->pfs->gxr;
+		else if (publen == q->pfs->gxr.len && CRYPTO_memcmp(pub, q->pfs->gxr.p, publen) == 0)
+			peer = &q->pfs->gxi;
+		ok = peer && ikc_dh_compute(q->group, p, len, peer->p, peer->len, gxy, gxy_len) == IKC_OK;
+		OPENSSL_cleanse(pub, sizeof pub);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_qm *qm,
+		      const struct ikc_side_keys *k)
+{
+	struct ikc_qm_crypto *q = &qm->crypto;
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(sa->crypto.hash);
+	struct ikc_esp_ikev1_alg alg;
+	uint8_t gxy[IKC_MAX_DH], km[IKC_MAX_KEYMAT];
+	size_t gxy_len = 0, need;
+	bool pfs = q->group != 0 || (q->pfs && (q->pfs->gxi.len || q->pfs->gxr.len));
+	enum ikc_err err;
+
+	if (q->keymat_ready || !q->have_choice)
+		return;
+	if (!q->have_spi_i) {
+		snprintf(q->keymat_missing, sizeof q->keymat_missing, "QM1's SA payload (the initiator's SPI) was not decrypted");
+		return;
+	}
+	if (!h || !k->hlen) {
+		snprintf(q->keymat_missing, sizeof q->keymat_missing,
+			 "KEYMAT needs SKEYID_d: the phase-1 key Ka alone does not give it (a `dh` + `psk` line does)");
+		return;
+	}
+	if (!q->ni_len || !q->nr_len) {
+		snprintf(q->keymat_missing, sizeof q->keymat_missing, "the Quick Mode nonces are not both known");
+		return;
+	}
+	err = ikc_esp_from_ikev1(q->transform_id, q->keylen, q->auth, &alg);
+	if (err) {
+		snprintf(q->keymat_missing, sizeof q->keymat_missing, "ESP transform %u (key length %u, auth %u) %s",
+			 q->transform_id, q->keylen, q->auth, err == IKC_UNSUPPORTED ? "is not supported" : "is malformed");
+		return;
+	}
+	need = alg.enc_key_len + alg.auth_key_len;
+	if (need > sizeof km || alg.enc_key_len > sizeof q->esp[0].enc_key || alg.auth_key_len > sizeof q->esp[0].auth_key)
+		return;
+	if (pfs && !qm_pfs_gxy(sa, keys, qm->msgid, q, gxy, &gxy_len)) {
+		char cky[17];
+		ikc_sa_cookie_hex(sa, cky);
+		snprintf(q->keymat_missing, sizeof q->keymat_missing,
+			 "PFS Quick Mode: need its g^xy (a `dh %s:%08x` line) or a DH private value (`dhpriv`)", cky,
+			 qm->msgid);
+		return;
+	}
+	for (int d = 0; d < 2; d++) {
+		/* [0]: the responder's SPI (QM2), the initiator sends on it; [1]: QM1's SPI. */
+		uint32_t spi = d == 0 ? q->spi_r : q->spi_i;
+		uint8_t spib[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8), (uint8_t)spi };
+		struct ikc_keymat_in in = {
+			.gqm_xy = gxy_len ? gxy : NULL, .gqm_len = gxy_len, .protocol = q->protoid,
+			.spi = spib, .spi_len = 4, .ni_b = q->ni, .ni_len = q->ni_len, .nr_b = q->nr, .nr_len = q->nr_len,
+		};
+		if (ikc_keymat(h, k->skeyid_d, k->hlen, &in, need, km) != IKC_OK) {
+			snprintf(q->keymat_missing, sizeof q->keymat_missing, "KEYMAT derivation failed");
+			OPENSSL_cleanse(km, sizeof km);
+			OPENSSL_cleanse(gxy, sizeof gxy);
+			return;
+		}
+		q->esp[d].spi = spi;
+		memcpy(q->esp[d].enc_key, km, alg.enc_key_len);
+		q->esp[d].enc_len = alg.enc_key_len;
+		memcpy(q->esp[d].auth_key, km + alg.enc_key_len, alg.auth_key_len);
+		q->esp[d].auth_len = alg.auth_key_len;
+	}
+	OPENSSL_cleanse(km, sizeof km);
+	OPENSSL_cleanse(gxy, sizeof gxy);
+	q->esp_enc = (uint16_t)alg.enc;
+	q->esp_auth = (uint16_t)alg.auth;
+	q->keymat_missing[0] = '\0';
+	q->keymat_ready = true;
+}
+
+/* A decrypted Quick Mode message: keep what KEYMAT needs, derive when complete. */
+static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const struct ikc_pkt *pkt,
+		     const struct ikc_msg *msg, const struct ikc_msg_info *info, const struct ikc_side_keys *k)
+{
+	struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
+	struct ikc_qm_crypto *q;
+	int num = label_number(info->label);
+
+	if (!qm || num < 1 || num > 3)
+		return;
+	q = &qm->crypto;
+	for (size_t i = 0; i < info->npayloads; i++) {
+		const struct ikc_payload *p = &info->payloads[i];
+		if (p->notes & (IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED) | IKC_NOTE(LENGTH_SHORT)))
+			continue;
+		if (p->type == IKC_PT_NONCE && num == 1)
+			keep(q->ni, sizeof q->ni, &q->ni_len, p->body, p->body_len);
+		else if (p->type == IKC_PT_NONCE && num == 2)
+			keep(q->nr, sizeof q->nr, &q->nr_len, p->body, p->body_len);
+		else if (p->type == IKC_PT_KE && num <= 2 && qm_pfs_alloc(q)) {
+			struct ikc_cr_buf *b = num == 1 ? &q->pfs->gxi : &q->pfs->gxr;
+			keep(b->p, sizeof b->p, &b->len, p->body, p->body_len);
+		} else if (p->type == IKC_PT_SA && num == 1) {
+			const struct ikc_sa *s = &p->u.sa;
+			for (size_t j = 0; j < s->nprop && q->noffer < IKC_QM_MAX_OFFERS; j++) {
+				const struct ikc_proposal *pr = &s->proposals[j];
+				if (pr->protoid == IKC_PROTO_ESP && pr->spisize == 4 && pr->spi) {
+					q->offer[q->noffer].number = pr->number;
+					q->offer[q->noffer++].spi = spi_u32(pr->spi);
+				}
+			}
+		} else if (p->type == IKC_PT_SA && num == 2 && !q->have_choice) {
+			qm_learn_choice(q, &p->u.sa);
+		}
+	}
+	if (!q->have_addr && (num == 1 || num == 2)) {
+		/* QM1 goes initiator -> responder, QM2 the other way. */
+		q->af = pkt->af;
+		memcpy(num == 1 ? q->addr_i : q->addr_r, pkt->src, 16);
+		memcpy(num == 1 ? q->addr_r : q->addr_i, pkt->dst, 16);
+		q->have_addr = true;
+	}
+	if (num >= 2 && !q->keymat_ready) {
+		qm_derive(sa, keys, qm, k);
+		if (q->keymat_ready) {
+			q->done_frame = pkt->frame;
+			sa->crypto.esp_keyed++;
+			sa->crypto.qm_missing[0] = '\0';
+		} else if (q->keymat_missing[0]) {
+			snprintf(sa->crypto.qm_missing, sizeof sa->crypto.qm_missing, "QM %08x: %s", qm->msgid,
+				 q->keymat_missing);
+		}
+	}
+}
+
+size_t ikc_sa_crypto_install_esp(struct ikc_ike_sa *sa, struct ikc_esp_table *t)
+{
+	size_t n = 0;
+	char cky[17];
+
+	if (!sa || !t)
+		return 0;
+	for (size_t i = 0; i < sa->nqm; i++) {
+		struct ikc_qm *qm = &sa->qm[i];
+		struct ikc_qm_crypto *q = &qm->crypto;
+
+		if (!q->keymat_ready || q->installed)
+			continue;
+		ikc_sa_cookie_hex(sa, cky);
+		for (int d = 0; d < 2; d++) {
+			struct ikc_esp_sa_info in;
+
+			memset(&in, 0, sizeof in);
+			in.spi = q->esp[d].spi;
+			in.af = q->af;
+			memcpy(in.src, d == 0 ? q->addr_i : q->addr_r, 16);
+			memcpy(in.dst, d == 0 ? q->addr_r : q->addr_i, 16);
+			in.origin = IKC_ESP_ORIGIN_QM;
+			in.enc = (enum ikc_esp_enc)q->esp_enc;
+			in.auth = (enum ikc_esp_auth)q->esp_auth;
+			memcpy(in.enc_key, q->esp[d].enc_key, q->esp[d].enc_len);
+			in.enc_len = q->esp[d].enc_len;
+			memcpy(in.auth_key, q->esp[d].auth_key, q->esp[d].auth_len);
+			in.auth_len = q->esp[d].auth_len;
+			in.encap = q->encap;
+			in.pfs_group = q->group;
+			in.learned_frame = q->done_frame;
+			snprintf(in.source, sizeof in.source, "QM %08x of SA %s, %s", qm->msgid, cky,
+				 d == 0 ? "initiator->responder" : "responder->initiator");
+			if (ikc_esp_table_add(t, &in) == IKC_OK)
+				n++;
+			OPENSSL_cleanse(&in, sizeof in);
+		}
+		q->installed = true;
+	}
+	return n;
+}
+
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
 			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
 			   struct ikc_msg_info *info)
@@ -673,7 +946,6 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 	struct ikc_sa_crypto *c = &sa->crypto;
 	char cky[17];
 
-	(void)pkt;
 	if (sa->ikev2)
 		return;
 	if (!info->retransmit && msg->hdr.msgid == 0 && !(msg->hdr.flags & IKC_FLAG_E)) {
@@ -708,6 +980,9 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 		return;
 	}
 	try_decrypt(sa, a, msg, seen, info);
+	if (info->dec == IKC_DEC_OK && !info->retransmit && msg->hdr.exchange == IKC_EX_QUICK &&
+	    info->doi == IKC_DOI_IPSEC && seen->crypto.cand >= 0 && (size_t)seen->crypto.cand < c->ncand)
+		qm_learn(sa, keys, pkt, msg, info, &c->cand[seen->crypto.cand]);
 	if (!info->retransmit)
 		advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
 }
@@ -765,4 +1040,9 @@ void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w
 		ikc_rw_cstr(w, "ikecap.am_psk", "Aggressive Mode PSK", c->am_psk_verdict);
 	if (c->tried && !c->ncand && c->missing[0])
 		ikc_rw_cstr(w, "ikecap.missing_secret", "Missing secret", c->missing);
+	if (c->esp_keyed)
+		ikc_rw_uint(w, "ikecap.esp_keyed_quick_modes", "Quick Modes with ESP keys", c->esp_keyed, IKC_RW_DEC,
+			    NULL);
+	if (c->qm_missing[0])
+		ikc_rw_cstr(w, "ikecap.esp_missing_secret", "No ESP keys", c->qm_missing);
 }

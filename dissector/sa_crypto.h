@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../decoders/arena.h"
+#include "../decoders/esp_crypto.h"
 #include "../decoders/isakmp.h"
 #include "net.h"
 #include "record.h"
@@ -19,6 +20,7 @@ struct ikc_ike_sa;
 struct ikc_seen;
 struct ikc_msg_info;
 struct ikc_qm;
+struct ikc_esp_table;
 
 #define IKC_CR_MAX_NONCE 256
 #define IKC_CR_MAX_KE 1024
@@ -74,6 +76,31 @@ struct ikc_sa_crypto {
 	char missing[160];          /* what secret would be needed */
 	uint32_t decrypted, failed, hash_ok, hash_bad;
 	char am_psk_verdict[160];            /* which PSK HASH_R proves, or that none does */
+	uint32_t esp_keyed;                  /* Quick Modes whose ESP KEYMAT was derived */
+	char qm_missing[200];                /* why the last Quick Mode gave no KEYMAT */
+};
+
+#define IKC_QM_MAX_OFFERS 8
+
+/* One ESP proposal of QM1: its number and the QM initiator's inbound SPI. */
+struct ikc_qm_offer {
+	uint8_t number;
+	uint32_t spi;
+};
+
+/* The QM's own KE payloads (PFS), allocated only when a QM carries KE. */
+struct ikc_qm_pfs {
+	struct ikc_cr_buf gxi, gxr;
+};
+
+/* KEYMAT of one direction (RFC 2409 §5.5): the encryption key first (salt
+ * or nonce included), then the authentication key. */
+struct ikc_qm_esp {
+	uint32_t spi;
+	uint8_t enc_key[IKC_ESP_MAX_ENC_KEY];
+	size_t enc_len;
+	uint8_t auth_key[IKC_ESP_MAX_AUTH_KEY];
+	size_t auth_len;
 };
 
 struct ikc_qm_crypto {
@@ -81,6 +108,25 @@ struct ikc_qm_crypto {
 	bool have_iv;
 	uint8_t ni[IKC_CR_MAX_NONCE], nr[IKC_CR_MAX_NONCE]; /* Quick Mode nonces (HASH(2), (3), KEYMAT) */
 	size_t ni_len, nr_len;
+	/* The proposal: QM1 offers, QM2 chooses (RFC 2407 §4.4.1, §4.5). */
+	struct ikc_qm_offer offer[IKC_QM_MAX_OFFERS];
+	size_t noffer;
+	bool have_choice;
+	uint8_t protoid, transform_id;
+	uint32_t spi_i, spi_r;          /* inbound SPI of the QM initiator (QM1) and responder (QM2) */
+	bool have_spi_i;
+	uint16_t keylen, auth, encap, group;
+	struct ikc_qm_pfs *pfs;
+	int af;                          /* addresses of the QM initiator and responder */
+	uint8_t addr_i[16], addr_r[16];
+	bool have_addr;
+	uint64_t done_frame;
+	/* KEYMAT: [0] the SA the QM initiator sends on (SPI chosen by the
+	 * responder in QM2), [1] the SA the QM responder sends on (QM1's SPI). */
+	bool keymat_ready, installed;
+	uint16_t esp_enc, esp_auth;      /* enum ikc_esp_enc / ikc_esp_auth */
+	struct ikc_qm_esp esp[2];
+	char keymat_missing[160];
 };
 
 struct ikc_seen_crypto {
@@ -101,6 +147,9 @@ bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa);
 bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, size_t len);
 /* The phase-1 encryption key to export (initiator's side first). */
 bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, size_t *len);
+/* Hand the ESP SAs of every Quick Mode of this SA whose KEYMAT is known and
+ * not yet installed to the ESP table (two per QM); returns how many. */
+size_t ikc_sa_crypto_install_esp(struct ikc_ike_sa *sa, struct ikc_esp_table *t);
 void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys);
 
 #endif

@@ -12,7 +12,13 @@ values come from the daemons' level-4 logs and an independent verifier:
     nonces, IDs, notify types and deleted SPIs;
   * the message labels (MM5, QM2 ...) and directions match the truth's;
   * without keys every encrypted message says which secret is missing, and
-    with a wrong PSK every one is reported as "wrong key or PSK".
+    with a wrong PSK every one is reported as "wrong key or PSK";
+  * ESP: the keys ikecap derives from each Quick Mode's KEYMAT equal the
+    logged ESP keys per SPI; every ESP packet the truth lists decrypts to the
+    same inner packet (addresses, protocol, ICMP type/id/seq, SPI, sequence);
+    the -w pcap read back with tshark shows that ICMP traffic in order; tshark
+    given ikecap's exported esp_sa decrypts the same ESP frames; a wrong ESP key
+    gives ICV failures, never an inner packet.
 
 Prints one line per check group and a closing "N passed, M failed" line.
 """
@@ -129,6 +135,97 @@ def check_keys(case, sa_rec, sa):
               f"{case}: phase-2 IV base")
 
 
+ICMP_TYPE = {"echo-request": 8, "echo-reply": 0}
+
+
+def check_esp(case, truth, recs, keyf, pcap):
+    """ESP keys, per-packet inner summaries, -w output, exported esp_sa."""
+    esp_recs = {r["esp.spi"]: r for r in recs if r.get("type") == "esp_sa"}
+    n_keys = 0
+    for sa in truth["ike_sas"]:
+        for q in sa.get("quick_modes", []):
+            for d, k in (q.get("esp_sas") or {}).items():
+                spi = int(k["spi"], 16)
+                r = esp_recs.get(spi)
+                check(r is not None, f"{case}: ESP SA {k['spi']} ({d}) learned")
+                if r is None:
+                    continue
+                n_keys += 1
+                check(hexnorm(r.get("ikecap.esp_enc_key", "")) == k["enc_key"].lower(),
+                      f"{case}: ESP {k['spi']} enc key {r.get('ikecap.esp_enc_key')} != {k['enc_key']}")
+                check(hexnorm(r.get("ikecap.esp_auth_key", "")) == k["auth_key"].lower(),
+                      f"{case}: ESP {k['spi']} auth key {r.get('ikecap.esp_auth_key')} != {k['auth_key']}")
+                want_src = sa["initiator_ip"] if d == "initiator->responder" else None
+                if want_src:
+                    check(r.get("ip.src") == want_src, f"{case}: ESP {k['spi']} sent by {r.get('ip.src')} != {want_src}")
+    esp = truth.get("esp") or {}
+    inner = esp.get("inner_packets") or []
+    pk = packets(recs)
+    for t in inner:
+        r = pk.get(t["frame"], {})
+        what = f"{case} ESP frame {t['frame']}"
+        check(r.get("esp.spi") == int(t["spi"], 16) and r.get("esp.sequence") == t["seq"],
+              f"{what}: spi/seq {r.get('esp.spi')}/{r.get('esp.sequence')}")
+        check(r.get("ikecap.esp_status") == "decrypted", f"{what}: {r.get('ikecap.esp_status')}")
+        i = r.get("ikecap.inner", {})
+        check(r.get("esp.protocol") == t["next_header"], f"{what}: next header {r.get('esp.protocol')}")
+        check((i.get("ip.src"), i.get("ip.dst"), i.get("ip.proto")) == (t["inner_src"], t["inner_dst"], t["inner_proto"]),
+              f"{what}: inner {i}")
+        if t.get("icmp_type"):
+            check((i.get("icmp.type"), i.get("icmp.ident"), i.get("icmp.seq")) ==
+                  (ICMP_TYPE[t["icmp_type"]], t["icmp_id"], t["icmp_seq"]), f"{what}: icmp {i}")
+    n_esp = sum(1 for r in pk.values() if "esp.spi" in r)
+    check(n_esp == esp.get("total_packets", 0), f"{case}: {n_esp} ESP records != {esp.get('total_packets', 0)}")
+    check(all(r.get("ikecap.esp_status") == "decrypted" for r in pk.values() if "esp.spi" in r),
+          f"{case}: every ESP packet decrypts")
+    if not inner:
+        print(f"lab {case}: ESP {n_keys} keys, no ESP packets")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "inner.pcap")
+        p = subprocess.run([IKECAP, "--no-progress", "-q", "-w", out, "--export-keys", d, "-k", keyf, "-r", pcap],
+                           capture_output=True, text=True)
+        check(p.returncode == 0, f"{case}: -w exit {p.returncode}: {p.stderr}")
+        t = subprocess.run(["tshark", "-n", "-r", out, "-T", "fields", "-e", "ip.src", "-e", "ip.dst",
+                            "-e", "icmp.type", "-e", "icmp.ident", "-e", "icmp.seq"], capture_output=True, text=True)
+        got = [l.split("\t") for l in t.stdout.splitlines() if l.strip()]
+        want = [[x["inner_src"], x["inner_dst"], str(ICMP_TYPE[x["icmp_type"]]), str(x["icmp_id"]), str(x["icmp_seq"])]
+                for x in inner]
+        check(got == want, f"{case}: -w pcap read by tshark {got} != {want}")
+        td = subprocess.run(["tcpdump", "-n", "-r", out], capture_output=True, text=True)
+        echo = [l for l in td.stdout.splitlines() if "ICMP echo" in l]
+        check(len(echo) == len(inner), f"{case}: tcpdump reads {len(echo)} ICMP echoes from -w, want {len(inner)}")
+        # tshark with the exported esp_sa decrypts and authenticates the same frames.
+        lines = [l for l in open(os.path.join(d, "esp_sa")).read().splitlines() if l.strip()]
+        ref = os.path.join(LAB, case + ".wireshark", "esp_sa")
+        if os.path.exists(ref):
+            want_lines = sorted(l.lower() for l in open(ref).read().splitlines() if l.strip())
+            check(sorted(l.lower() for l in lines) == want_lines, f"{case}: exported esp_sa {lines} != {ref}")
+        opts = ["-o", "esp.enable_encryption_decode:TRUE", "-o", "esp.enable_authentication_check:TRUE"]
+        for l in lines:
+            opts += ["-o", "uat:esp_sa:" + l]
+        t = subprocess.run(["tshark", "-n", "-r", pcap] + opts + ["-Y", "esp && icmp", "-T", "fields",
+                            "-e", "frame.number", "-e", "icmp.seq"], capture_output=True, text=True)
+        frames = sorted(int(l.split("\t")[0]) for l in t.stdout.splitlines() if l.strip())
+        check(frames == sorted(x["frame"] for x in inner),
+              f"{case}: tshark with exported esp_sa decrypts frames {frames}")
+    # A wrong ESP key: ICV failures, never a decrypted packet.
+    spi = inner[0]["spi"]
+    r = esp_recs[int(spi, 16)]
+    ek = "".join("%02x" % (b ^ 0x5a) for b in bytes.fromhex(hexnorm(r["ikecap.esp_enc_key"])))
+    ak = "".join("%02x" % (b ^ 0x5a) for b in bytes.fromhex(hexnorm(r.get("ikecap.esp_auth_key", "")))) or "-"
+    with tempfile.NamedTemporaryFile("w", suffix=".keys", delete=False) as tf:
+        tf.write(f"esp * * 0x{spi} {r['ikecap.esp_enc']} 0x{ek} {r['ikecap.esp_auth']} {ak}\n")
+        name = tf.name
+    os.chmod(name, 0o600)
+    rc, wrecs, err = run(["-k", name, "-r", pcap])
+    os.unlink(name)
+    bad = [r for r in wrecs if r.get("type") == "packet" and r.get("esp.spi") == int(spi, 16)]
+    check(bad and all(r.get("ikecap.esp_status") == "icv_failed" and "ikecap.inner" not in r for r in bad),
+          f"{case}: wrong ESP key reads as ICV failure ({[r.get('ikecap.esp_status') for r in bad]})")
+    print(f"lab {case}: ESP {n_keys} keys checked, {len(inner)} packets decrypted")
+
+
 def check_case(case):
     truth = json.load(open(os.path.join(LAB, case + ".truth.json")))
     pcap = os.path.join(LAB, case + ".pcap")
@@ -138,6 +235,7 @@ def check_case(case):
     check(rc == 0, f"{case}: exit {rc}: {err.strip()}")
     pk = packets(recs)
     sas = [r for r in recs if r.get("type") == "sa"]
+    check_esp(case, truth, recs, keyf, pcap)
     for sa in truth["ike_sas"]:
         srec = next((r for r in sas if hexnorm(r.get("isakmp.ispi")) == sa["initiator_cookie"]), None)
         check(srec is not None, f"{case}: SA {sa['initiator_cookie']} in the summary")
