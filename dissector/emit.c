@@ -17,15 +17,36 @@
 #define C_YELLOW "\033[33m"
 #define C_OFF "\033[0m"
 
-void ikc_emit_init(struct ikc_emitter *e, FILE *out, const struct ikc_emit_opts *o)
+int ikc_emit_init(struct ikc_emitter *e, FILE *out, const struct ikc_emit_opts *o)
 {
 	memset(e, 0, sizeof *e);
 	e->o = *o;
 	e->out = out;
+	if (o->format == IKC_FMT_CBOR)
+		return ikc_rw_cbor_init(&e->rw, out);
 	if (o->format == IKC_FMT_JSON)
 		ikc_rw_json_init(&e->rw, out);
 	else
 		ikc_rw_text_init(&e->rw, out, 6, o->color);
+	return 0;
+}
+
+void ikc_emit_close(struct ikc_emitter *e)
+{
+	if (e->o.format == IKC_FMT_CBOR)
+		ikc_rw_cbor_free(&e->rw);
+}
+
+void ikc_emit_meta(struct ikc_emitter *e, const char *version)
+{
+	if (e->o.format == IKC_FMT_TEXT)
+		return;
+	ikc_rw_begin_map(&e->rw, NULL, NULL);
+	ikc_rw_cstr(&e->rw, "type", "Record", "meta");
+	ikc_rw_uint(&e->rw, "ikecap.schema", "Schema", IKC_SCHEMA_VERSION, IKC_RW_DEC, NULL);
+	ikc_rw_cstr(&e->rw, "ikecap.version", "Version", version);
+	ikc_rw_end_map(&e->rw);
+	ikc_rw_end_record(&e->rw);
 }
 
 static const char *col(const struct ikc_emitter *e, const char *code)
@@ -204,7 +225,7 @@ void ikc_emit_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const str
 {
 	if (e->o.quiet)
 		return;
-	if (e->o.format == IKC_FMT_JSON) {
+	if (e->o.format != IKC_FMT_TEXT) {
 		ikc_rw_begin_map(&e->rw, NULL, NULL);
 		json_pkt_common(e, pkt);
 		write_msg_fields(e, msg, info);
@@ -225,7 +246,7 @@ void ikc_emit_bad_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, enum 
 {
 	if (e->o.quiet)
 		return;
-	if (e->o.format == IKC_FMT_JSON) {
+	if (e->o.format != IKC_FMT_TEXT) {
 		ikc_rw_begin_map(&e->rw, NULL, NULL);
 		json_pkt_common(e, pkt);
 		ikc_rw_cstr(&e->rw, "ikecap.error", "Error", ikc_strerror(err));
@@ -359,7 +380,7 @@ void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct
 	memset(&in, 0, sizeof in);
 	if (ok && o && o->verdict == IKC_EV_DECRYPTED)
 		ikc_inner_decode(o->plain.next_header, o->plain.payload, o->plain.payload_len, &in);
-	if (e->o.format == IKC_FMT_JSON) {
+	if (e->o.format != IKC_FMT_TEXT) {
 		ikc_rw_begin_map(&e->rw, NULL, NULL);
 		json_pkt_common(e, pkt);
 		if (ok)
@@ -517,7 +538,7 @@ void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool
 	size_t n = ikc_esp_table_list(t, &v);
 
 	ikc_esp_table_get_stats(t, &ts);
-	if (e->o.format == IKC_FMT_JSON) {
+	if (e->o.format != IKC_FMT_TEXT) {
 		for (size_t i = 0; i < n; i++)
 			esp_sa_record(&e->rw, v[i], print_keys);
 	} else if (n && e->o.verbose) {
@@ -537,7 +558,7 @@ void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 {
 	if (e->o.quiet)
 		return;
-	if (e->o.format == IKC_FMT_JSON) {
+	if (e->o.format != IKC_FMT_TEXT) {
 		ikc_rw_begin_map(&e->rw, NULL, NULL);
 		json_pkt_common(e, pkt);
 		ikc_rw_end_map(&e->rw);

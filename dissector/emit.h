@@ -16,8 +16,13 @@
 
 enum ikc_format {
 	IKC_FMT_TEXT = 0,
-	IKC_FMT_JSON,
+	IKC_FMT_JSON,        /* NDJSON */
+	IKC_FMT_CBOR,        /* CBOR sequence, the same records */
 };
+
+/* The schema version of the JSON/CBOR records, in the first ("meta") record;
+ * raised whenever a field changes meaning or goes away. */
+#define IKC_SCHEMA_VERSION 1
 
 struct ikc_emit_opts {
 	enum ikc_format format;
@@ -35,7 +40,11 @@ struct ikc_emitter {
 	bool first_ts_set;
 };
 
-void ikc_emit_init(struct ikc_emitter *e, FILE *out, const struct ikc_emit_opts *o);
+/* Returns -1 when the CBOR writer cannot get memory. */
+int ikc_emit_init(struct ikc_emitter *e, FILE *out, const struct ikc_emit_opts *o);
+void ikc_emit_close(struct ikc_emitter *e);
+/* The first record of a machine-readable run: schema and tool version. */
+void ikc_emit_meta(struct ikc_emitter *e, const char *version);
 void ikc_emit_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
 		     const struct ikc_msg_info *info);
 /* An ISAKMP message whose header could not even be decoded. */

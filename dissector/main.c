@@ -82,7 +82,8 @@ static void usage(FILE *f)
 	      "Output:\n"
 	      "  -v               the full payload tree of each message\n"
 	      "  -x               with -v, the bytes of each payload in hex\n"
-	      "  -T text|json     output format (json: NDJSON, one record per line)\n"
+	      "  -T text|json|cbor  output format (json: NDJSON, one record per line;\n"
+	      "                   cbor: the same records as a CBOR sequence)\n"
 	      "  -q               no per-packet output, only the summary\n"
 	      "  -w FILE          write the decrypted ESP traffic (inner packets) to FILE\n"
 	      "                   as a pcap (LINKTYPE_RAW)\n"
@@ -587,10 +588,12 @@ int main(int argc, char **argv)
 		case 'T':
 			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "ndjson") == 0) {
 				eo.format = IKC_FMT_JSON;
+			} else if (strcmp(optarg, "cbor") == 0) {
+				eo.format = IKC_FMT_CBOR;
 			} else if (strcmp(optarg, "text") == 0) {
 				eo.format = IKC_FMT_TEXT;
 			} else {
-				fprintf(stderr, "ikecap: -T takes text or json, not '%s'\n", optarg);
+				fprintf(stderr, "ikecap: -T takes text, json or cbor, not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -697,7 +700,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	ikc_emit_init(&r.em, stdout, &eo);
+	if (ikc_emit_init(&r.em, stdout, &eo) != 0) {
+		fputs("ikecap: out of memory\n", stderr);
+		rc = EXIT_IO;
+		goto out;
+	}
+	ikc_emit_meta(&r.em, IKECAP_VERSION);
 	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -709,7 +717,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ikecap: %s\n", errbuf);
 		rc = EXIT_IO;
 	}
-	if (eo.format == IKC_FMT_JSON) {
+	if (eo.format != IKC_FMT_TEXT) {
 		ikc_session_write_summary(r.sess, &r.em.rw);
 		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
 		json_stats(&r, &r.em.rw);
@@ -737,7 +745,7 @@ int main(int argc, char **argv)
 		if (err || r.pw_failed) {
 			fprintf(stderr, "ikecap: -w %s: not every decrypted packet was written\n", wfile);
 			rc = EXIT_IO;
-		} else if (!eo.quiet || eo.format != IKC_FMT_JSON) {
+		} else if (!eo.quiet || eo.format == IKC_FMT_TEXT) {
 			fprintf(stderr, "ikecap: wrote %llu decrypted packet(s) to %s\n", (unsigned long long)written,
 				wfile);
 		}
@@ -746,6 +754,7 @@ int main(int argc, char **argv)
 out:
 	if (r.pw && ikc_pcap_out_close(r.pw) != IKC_OK)
 		rc = EXIT_IO;
+	ikc_emit_close(&r.em);
 	ikc_esp_table_free(r.esp);
 	ikc_capture_close(r.cap);
 	ikc_net_free(r.net);

@@ -52,6 +52,25 @@ while IFS= read -r cap; do
 done < "$list"
 echo "sanitizer sweep: $pass passed, $fail failed"
 
+# CBOR carries exactly the JSON records: decoded by libcbor (tools/cbor2json,
+# which shares no code with the writer) it must print the same lines.
+cb_pass=0 cb_fail=0
+while IFS= read -r cap; do
+	# shellcheck disable=SC2046
+	./ikecap-asan --no-progress -T cbor $(keys_for "$cap") -r "$cap" 2>/dev/null | tools/cbor2json > "$out/rt.cbor.json"
+	# shellcheck disable=SC2046
+	./ikecap --no-progress -T json $(keys_for "$cap") -r "$cap" 2>/dev/null > "$out/rt.json"
+	if cmp -s "$out/rt.cbor.json" "$out/rt.json"; then
+		cb_pass=$((cb_pass + 1))
+	else
+		echo "FAIL: CBOR and JSON records differ for $cap"
+		cb_fail=$((cb_fail + 1))
+	fi
+done < "$list"
+echo "CBOR round trip: $cb_pass passed, $cb_fail failed"
+pass=$((pass + cb_pass))
+fail=$((fail + cb_fail))
+
 for t in tests/check_lab.py tests/compare_tshark.py tests/check_tcpdump.py; do
 	[ -f "$t" ] || continue
 	if IKECAP=./ikecap-asan python3 "$t"; then
