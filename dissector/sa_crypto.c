@@ -23,6 +23,7 @@
 #include "../decoders/ikecrypto.h"
 #include "esp_sa.h"
 #include "keys.h"
+#include "x509.h"
 #include "session_int.h"
 
 #define MAX_CAND 16
@@ -321,6 +322,35 @@ static int label_number(const char *label)
 	return n && label[n - 1] >= '0' && label[n - 1] <= '9' ? label[n - 1] - '0' : 0;
 }
 
+/* HASH_I (initiator) / HASH_R (responder), RFC 2409 §5:
+ *   HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b)
+ *   HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b) */
+static bool p1_expected(const struct ikc_ike_sa *sa, const struct ikc_side_keys *k, const struct ikc_msg_info *info,
+			const struct ikc_payload *pl, size_t n, uint8_t *want, size_t *wlen)
+{
+	const struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
+	const struct ikc_payload *id = ikc_find_payload(pl, n, IKC_PT_ID);
+	bool responder = info->dir == IKC_DIR_R2I;
+	struct ikc_p1_hash_in in = {
+		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
+		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
+	};
+
+	if (!h || info->dir == IKC_DIR_UNKNOWN || !c->sai_b_len)
+		return false;
+	if (id) {
+		in.id_b = id->body;
+		in.id_len = id->body_len;
+	} else if (!responder && c->idii_len) { /* AM3: IDii was in AM1 */
+		in.id_b = c->idii_b;
+		in.id_len = c->idii_len;
+	} else {
+		return false;
+	}
+	return ikc_p1_hash(h, k->skeyid, k->hlen, responder, &in, want, wlen) == IKC_OK;
+}
+
 /* Verify the HASH of a decrypted message.  Also remembers Quick Mode nonces. */
 static enum ikc_hash_verdict verify_hash(struct ikc_ike_sa *sa, const struct ikc_side_keys *k,
 					 const struct ikc_msg *msg, const struct ikc_msg_info *info,
@@ -335,31 +365,27 @@ static enum ikc_hash_verdict verify_hash(struct ikc_ike_sa *sa, const struct ikc
 	const uint8_t *after;
 	size_t after_len;
 
-	if (!h || !hp || !k->hlen)
+	if (!h || !k->hlen)
 		return IKC_HASH_UNCHECKED;
+	if (!hp) {
+		/* Signature auth: MM5/MM6 carry SIG over HASH_I/HASH_R instead. */
+		const struct ikc_payload *sp = ikc_find_payload(pl, n, IKC_PT_SIG);
+		const struct ikc_payload *cp = ikc_find_payload(pl, n, IKC_PT_CERT);
+		int ok;
+
+		if (msg->hdr.msgid != 0 || !sp || !cp || !p1_expected(sa, k, info, pl, n, want, &wlen))
+			return IKC_HASH_UNCHECKED;
+		ok = ikc_sig_verify(cp->u.cert.encoding, cp->u.cert.data, cp->u.cert.len, want, wlen, sp->body,
+				    sp->body_len);
+		return ok > 0 ? IKC_HASH_VERIFIED : ok == 0 ? IKC_HASH_FAILED : IKC_HASH_UNCHECKED;
+	}
 	hidx = (size_t)(hp - pl);
 	bytes_after(pl, n, hidx, &after, &after_len);
 
 	if (msg->hdr.msgid == 0) {
-		/* HASH_I (initiator) / HASH_R (responder), RFC 2409 §5. */
-		const struct ikc_payload *id = ikc_find_payload(pl, n, IKC_PT_ID);
-		bool responder = info->dir == IKC_DIR_R2I;
-		struct ikc_p1_hash_in in = {
-			.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
-			.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
-		};
-		if (id) {
-			in.id_b = id->body;
-			in.id_len = id->body_len;
-		} else if (!responder && c->idii_len) { /* AM3: IDii was in AM1 */
-			in.id_b = c->idii_b;
-			in.id_len = c->idii_len;
-		} else {
+		if (!p1_expected(sa, k, info, pl, n, want, &wlen))
 			return IKC_HASH_UNCHECKED;
-		}
-		if (info->dir == IKC_DIR_UNKNOWN || !c->sai_b_len)
-			return IKC_HASH_UNCHECKED;
-		err = ikc_p1_hash(h, k->skeyid, k->hlen, responder, &in, want, &wlen);
+		err = IKC_OK;
 	} else if (msg->hdr.exchange == IKC_EX_QUICK && info->doi != IKC_DOI_GDOI) {
 		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
 		const struct ikc_payload *np = ikc_find_payload(pl, n, IKC_PT_NONCE);

@@ -86,6 +86,9 @@ def check_message(case, rec, tm, label=None):
     if "hash_ok" in tm and tm["hash_ok"] is not None:
         want_h = "verified" if tm["hash_ok"] else "failed"
         check(rec.get("ikecap.hash") == want_h, f"{where}: hash {rec.get('ikecap.hash')} != {want_h}")
+    if tm.get("sig_ok") is not None:
+        want_s = "verified" if tm["sig_ok"] else "failed"
+        check(rec.get("ikecap.hash") == want_s, f"{where}: signature {rec.get('ikecap.hash')} != {want_s}")
     if label:
         check(rec.get("ikecap.msg") == label, f"{where}: label {rec.get('ikecap.msg')} != {label}")
     if "from_initiator" in tm:
