@@ -544,9 +544,10 @@ static bool cipher_run(struct ikc_esp_sa_ctx *ctx, const uint8_t *ivblk, const u
 		memmove(out, in, len);
 		return true;
 	}
-	/* Padding stays off after a re-init in OpenSSL 3.0; set it anyway (cheap). */
+	/* Only the IV changes per packet: padding, set off once when the SA's
+	 * context was made, stays off across this re-init (OpenSSL 3), and a
+	 * per-packet set_padding costs a provider parameter lookup. */
 	return EVP_CipherInit_ex2(ctx->cctx, NULL, NULL, ivblk, -1, NULL) &&
-	       EVP_CIPHER_CTX_set_padding(ctx->cctx, 0) &&
 	       EVP_CipherUpdate(ctx->cctx, out, &n, in, (int)len) && (size_t)n == len;
 }
 
