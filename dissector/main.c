@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pcap/pcap.h>
 #include <openssl/provider.h>
 #include <signal.h>
 #include <stdio.h>
@@ -261,7 +262,9 @@ static void text_summary(struct run *r, FILE *out)
 		fprintf(out, ", %llu IKE fragments", (unsigned long long)r->n.ike_fragments);
 	if (r->n.frag_held)
 		fprintf(out, ", %llu IP fragments", (unsigned long long)r->n.frag_held);
-	fprintf(out, ", %llu other\n", (unsigned long long)(r->n.not_ike + r->n.unsupported_link));
+	if (r->n.unsupported_link)
+		fprintf(out, ", %llu on an unsupported link type", (unsigned long long)r->n.unsupported_link);
+	fprintf(out, ", %llu other\n", (unsigned long long)r->n.not_ike);
 	if (r->n.esp) {
 		struct ikc_esp_table_stats es;
 		ikc_esp_table_get_stats(r->esp, &es);
@@ -677,6 +680,12 @@ int main(int argc, char **argv)
 		err = ikc_capture_open_live(&r.cap, iface, errbuf, sizeof errbuf);
 	if (!err && filter[0])
 		err = ikc_capture_set_filter(r.cap, filter, errbuf, sizeof errbuf);
+	if (!err && !ikc_net_dlt_supported(ikc_capture_dlt(r.cap))) {
+		int dlt = ikc_capture_dlt(r.cap);
+		const char *name = pcap_datalink_val_to_name(dlt);
+		fprintf(stderr, "ikecap: warning: link type %s (%d) is not decoded: its packets are counted and skipped\n",
+			name ? name : "?", dlt);
+	}
 	if (err) {
 		fprintf(stderr, "ikecap: %s\n", errbuf);
 		rc = err == IKC_USAGE ? EXIT_USAGE : EXIT_IO;

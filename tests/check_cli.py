@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""The command line as a script and a person meet it: exit codes, one clear
+line on stderr for each bad input, colour rules, and the accounting of every
+packet read (the stats record adds up on every capture we have).
+
+Exit codes (docs/ikecap.1): 0 capture read to its end; 1 unreadable capture
+or key file; 2 usage error.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+IKECAP = os.environ.get("IKECAP", os.path.join(ROOT, "ikecap"))
+GOOD = os.path.join(ROOT, "captures", "lab", "mm-psk-aes128-sha1-g2.pcap")
+GOOD_KEYS = os.path.join(ROOT, "captures", "lab", "mm-psk-aes128-sha1-g2.keys")
+
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("  FAIL:", what)
+
+
+def run(args, env=None, stdin=None):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    if env:
+        e.update(env)
+    return subprocess.run([IKECAP] + args, capture_output=True, env=e, input=stdin)
+
+
+def expect(args, code, needle, what, env=None):
+    p = run(args, env)
+    err = p.stderr.decode(errors="replace")
+    check(p.returncode == code, f"{what}: exit {p.returncode} != {code} ({err.strip()})")
+    if needle:
+        check(needle in err, f"{what}: stderr lacks {needle!r}: {err.strip()!r}")
+    check(b"Sanitizer" not in p.stderr and b"runtime error" not in p.stderr, f"{what}: sanitizer report")
+    return p
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        text = os.path.join(d, "notes.txt")
+        open(text, "w").write("this is not a capture\n")
+        cut = os.path.join(d, "cut.pcap")
+        data = open(GOOD, "rb").read()
+        open(cut, "wb").write(data[: len(data) - 50])           # last record cut short
+        badkeys = os.path.join(d, "bad.keys")
+        open(badkeys, "w").write("# ok\npsk * secret-one\ndh nothex 00\n")
+        os.chmod(badkeys, 0o600)
+        openkeys = os.path.join(d, "open.keys")
+        open(openkeys, "w").write("psk * topsecret\n")
+        os.chmod(openkeys, 0o644)
+        unsup = os.path.join(d, "unsup.pcap")                  # LINKTYPE_IEEE802_11 (105), one frame
+        hdr = bytes.fromhex("d4c3b2a1020004000000000000000000ffff0000") + (105).to_bytes(4, "little")
+        rec = (0).to_bytes(4, "little") * 2 + (4).to_bytes(4, "little") * 2 + b"\x00" * 4
+        open(unsup, "wb").write(hdr + rec)
+
+        expect(["-r", os.path.join(d, "missing.pcap")], 1, "cannot open", "missing capture")
+        expect(["-r", text], 1, "not a pcap or pcapng file", "text file as capture")
+        p = expect(["-r", cut], 1, "truncated", "capture cut mid-record")
+        check(b"MM1" in p.stdout, "cut capture: the packets before the damage are still printed")
+        expect(["-r", GOOD, "udp port 99999"], 2, "bad filter expression", "bad BPF filter")
+        expect(["-r", GOOD, "-i", "lo"], 2, "not both", "-r and -i together")
+        expect([], 2, "no input", "no input")
+        expect(["-r", GOOD, "-c", "0"], 2, "-c", "-c 0")
+        expect(["-r", GOOD, "-T", "xml"], 2, "-T takes", "bad -T")
+        expect(["--bogus"], 2, "--help", "unknown option")
+        expect(["-k", os.path.join(d, "nokeys"), "-r", GOOD], 1, "nokeys", "missing key file")
+        p = expect(["-k", badkeys, "-r", GOOD], 1, "bad.keys:3:", "malformed key file names FILE:LINE")
+        check(b"secret-one" not in p.stderr, "key file error does not echo a secret")
+        p = expect(["-k", openkeys, "-r", GOOD], 0, "chmod 600", "world-readable key file warns")
+        check(b"topsecret" not in p.stderr, "permission warning does not echo the secret")
+        p = expect(["-r", unsup], 0, "link type IEEE802_11 (105) is not decoded", "unsupported link type warns")
+        check(b"1 on an unsupported link type" in p.stdout, f"unsupported link type counted: {p.stdout[-200:]!r}")
+        expect(["--help"], 0, None, "--help")
+        expect(["--version"], 0, None, "--version")
+        # stdin
+        p = run(["-r", "-"], stdin=data)
+        check(p.returncode == 0 and b"MM1" in p.stdout, "-r - reads stdin")
+        # colour: never when piped, always on request, never with NO_COLOR
+        check(b"\x1b[" not in run(["-r", GOOD]).stdout, "no colour when stdout is not a terminal")
+        check(b"\x1b[" in run(["--color=always", "-r", GOOD]).stdout, "--color=always colours")
+        check(b"\x1b[" not in run(["--color=always", "-r", GOOD], env={"NO_COLOR": "1"}).stdout,
+              "NO_COLOR wins over --color=always")
+        # keys are printed only when asked
+        p = run(["-v", "-T", "json", "-k", GOOD_KEYS, "-r", GOOD])
+        check(b"7cc5a2dba4de076a711babcec5c97c10" not in p.stdout, "Ka not printed without --print-keys")
+        p = run(["-T", "json", "--print-keys", "-k", GOOD_KEYS, "-r", GOOD])
+        check(b"7cc5a2dba4de076a711babcec5c97c10" in p.stdout, "Ka printed with --print-keys")
+
+    # Accounting: every packet read is counted exactly once.
+    caps = glob.glob(os.path.join(ROOT, "captures", "**", "*.pcap*"), recursive=True)
+    shared = os.path.join(os.path.dirname(ROOT), "shared")
+    if os.path.isdir(shared):
+        for ext in ("pcap", "pcapng", "cap"):
+            caps += glob.glob(os.path.join(shared, "**", "*." + ext), recursive=True)
+    else:
+        print("check_cli: ../shared not found: accounting checked on captures/ only")
+    parts = ["ikecap.ike", "ikecap.ike_malformed", "ikecap.esp", "ikecap.esp_malformed", "ikecap.keepalives",
+             "ikecap.not_ike", "ikecap.fragments_held", "ikecap.truncated", "ikecap.malformed",
+             "ikecap.unsupported_link"]
+    for cap in sorted(caps):
+        p = run(["-q", "-T", "json", "-r", cap])
+        recs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+        st = [r for r in recs if r.get("type") == "stats"]
+        if not st:
+            check(False, f"{cap}: no stats record (exit {p.returncode})")
+            continue
+        s = st[-1]
+        total = sum(s.get(k, 0) for k in parts)
+        check(total == s["ikecap.frames"], f"{cap}: {s['ikecap.frames']} frames but the counts add to {total}")
+    print(f"command line and accounting: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
