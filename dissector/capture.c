@@ -7,6 +7,8 @@
  */
 #include "capture.h"
 
+#include <poll.h>
+
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
@@ -28,6 +30,7 @@ struct ikc_capture {
 	bool nano;         /* timestamps in ns (else us: a live source refused ns) */
 	bool offline;
 	uint64_t frames;
+	int fd;            /* live: selectable fd polled between non-blocking reads, else -1 */
 	uint64_t size;     /* file size, 0 when unknown (pipe, live) */
 	char name[128];    /* for messages */
 	char warning[PCAP_ERRBUF_SIZE];
@@ -54,8 +57,10 @@ static struct ikc_capture *cap_new(const char *name)
 {
 	struct ikc_capture *cap = calloc(1, sizeof *cap);
 
-	if (cap)
+	if (cap) {
 		snprintf(cap->name, sizeof cap->name, "%s", name);
+		cap->fd = -1;
+	}
 	return cap;
 }
 
@@ -165,6 +170,12 @@ enum ikc_err ikc_capture_open_live(struct ikc_capture **out, const char *iface, 
 		snprintf(cap->warning, sizeof cap->warning, "%s: %s", pcap_statustostr(rc), pcap_geterr(cap->p));
 	cap->nano = pcap_get_tstamp_precision(cap->p) == PCAP_TSTAMP_PRECISION_NANO;
 	cap->dlt = pcap_datalink(cap->p);
+	/* Non-blocking reads and our own poll(): a signal then always gets the
+	 * loop back to the stop flag, even on an idle interface (libpcap's own
+	 * wait may resume after a signal). */
+	cap->fd = pcap_get_selectable_fd(cap->p);
+	if (cap->fd >= 0 && pcap_setnonblock(cap->p, 1, pe) != 0)
+		cap->fd = -1;
 	*out = cap;
 	cap = NULL;
 out:
@@ -213,8 +224,14 @@ enum ikc_err ikc_capture_loop(struct ikc_capture *cap, uint64_t max_packets, vol
 		int rc = pcap_next_ex(cap->p, &h, &bytes);
 		uint32_t frac;
 
-		if (rc == 0)
-			continue; /* live read timeout: look at the stop flag again */
+		if (rc == 0) {
+			/* Nothing yet (live): wait a little, then look at the stop flag. */
+			if (cap->fd >= 0) {
+				struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
+				(void)poll(&pfd, 1, LIVE_TIMEOUT_MS);
+			}
+			continue;
+		}
 		if (rc == PCAP_ERROR_BREAK)
 			break;    /* end of file */
 		if (rc < 0) {

@@ -72,7 +72,7 @@ static void fmt_endpoint(const struct ikc_pkt *pkt, bool src, char *buf, size_t 
 	uint16_t port = src ? pkt->sport : pkt->dport;
 
 	ikc_format_addr(pkt->af, src ? pkt->src : pkt->dst, a, sizeof a);
-	if (pkt->transport == IKC_T_ESP)
+	if (pkt->transport == IKC_T_ESP || pkt->transport == IKC_T_ICMP_ERROR)
 		snprintf(buf, n, "%s", a);
 	else if (pkt->af == 6)
 		snprintf(buf, n, "[%s]:%u", a, port);
@@ -174,7 +174,7 @@ static void json_pkt_common(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 	ikc_rw_cstr(&e->rw, pkt->af == 6 ? "ipv6.src" : "ip.src", "Source", a);
 	ikc_format_addr(pkt->af, pkt->dst, a, sizeof a);
 	ikc_rw_cstr(&e->rw, pkt->af == 6 ? "ipv6.dst" : "ip.dst", "Destination", a);
-	if (pkt->transport != IKC_T_ESP) {
+	if (pkt->transport != IKC_T_ESP && pkt->transport != IKC_T_ICMP_ERROR) {
 		ikc_rw_uint(&e->rw, "udp.srcport", "Source port", pkt->sport, IKC_RW_DEC, NULL);
 		ikc_rw_uint(&e->rw, "udp.dstport", "Destination port", pkt->dport, IKC_RW_DEC, NULL);
 	}
@@ -567,4 +567,68 @@ void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 	}
 	line_prefix(e, pkt);
 	fputs("NAT-keepalive\n", e->out);
+}
+
+/* RFC 792 / RFC 1122 codes of destination unreachable, RFC 4443 for ICMPv6. */
+const char *ikc_icmp_error_name(int af, uint8_t type, uint8_t code)
+{
+	static const char *const unreach4[] = { "net unreachable", "host unreachable", "protocol unreachable",
+						 "port unreachable", "fragmentation needed", "source route failed",
+						 "net unknown", "host unknown", "source host isolated",
+						 "net prohibited", "host prohibited", "net unreachable for TOS",
+						 "host unreachable for TOS", "administratively prohibited" };
+	static const char *const unreach6[] = { "no route", "administratively prohibited", "beyond scope",
+						 "address unreachable", "port unreachable", "source policy failed",
+						 "reject route" };
+
+	if (af == 6) {
+		if (type == 1)
+			return code < sizeof unreach6 / sizeof unreach6[0] ? unreach6[code] : "unreachable";
+		return type == 3 ? "time exceeded" : type == 4 ? "parameter problem" : "ICMPv6 error";
+	}
+	if (type == 3)
+		return code < sizeof unreach4 / sizeof unreach4[0] ? unreach4[code] : "unreachable";
+	return type == 11 ? "time exceeded" : type == 12 ? "parameter problem" : "ICMP error";
+}
+
+void ikc_emit_icmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_msg *msg)
+{
+	char qs[64], qd[64], ic[17], rc[17];
+	const char *what = ikc_icmp_error_name(pkt->af, pkt->icmp_type, pkt->icmp_code);
+
+	if (e->o.quiet)
+		return;
+	ikc_format_addr(pkt->af, pkt->qsrc, qs, sizeof qs);
+	ikc_format_addr(pkt->af, pkt->qdst, qd, sizeof qd);
+	if (e->o.format != IKC_FMT_TEXT) {
+		ikc_rw_begin_map(&e->rw, NULL, NULL);
+		json_pkt_common(e, pkt);
+		ikc_rw_uint(&e->rw, pkt->af == 6 ? "icmpv6.type" : "icmp.type", "ICMP type", pkt->icmp_type, IKC_RW_DEC,
+			    what);
+		ikc_rw_uint(&e->rw, pkt->af == 6 ? "icmpv6.code" : "icmp.code", "ICMP code", pkt->icmp_code, IKC_RW_DEC,
+			    NULL);
+		ikc_rw_cstr(&e->rw, "ikecap.icmp_error", "ICMP error", what);
+		ikc_rw_cstr(&e->rw, "ikecap.quoted_src", "Quoted source", qs);
+		ikc_rw_cstr(&e->rw, "ikecap.quoted_dst", "Quoted destination", qd);
+		ikc_rw_uint(&e->rw, "ikecap.quoted_srcport", "Quoted source port", pkt->qsport, IKC_RW_DEC, NULL);
+		ikc_rw_uint(&e->rw, "ikecap.quoted_dstport", "Quoted destination port", pkt->qdport, IKC_RW_DEC, NULL);
+		if (msg) {
+			struct ikc_decode_ctx ctx = { .doi = IKC_DOI_IPSEC, .ikev2 = IKC_IS_IKEV2(msg->hdr.version) };
+			struct ikc_render_opts ro = { .hex = e->o.hex, .show_secrets = e->o.show_secrets };
+			ikc_render_isakmp_hdr(&e->rw, &msg->hdr, IKC_DOI_IPSEC);
+			ikc_render_payloads(&e->rw, msg->payloads, msg->npayloads, &ctx, &ro);
+		}
+		ikc_rw_end_map(&e->rw);
+		ikc_rw_end_record(&e->rw);
+		return;
+	}
+	line_prefix(e, pkt);
+	fprintf(e->out, "%sICMP %s%s for %s:%u > %s:%u", col(e, C_RED), what, col(e, C_OFF), qs, pkt->qsport, qd,
+		pkt->qdport);
+	if (msg) {
+		ikc_hex(msg->hdr.icookie, 8, ic, sizeof ic);
+		ikc_hex(msg->hdr.rcookie, 8, rc, sizeof rc);
+		fprintf(e->out, " (IKE %s/%s)", ic, rc);
+	}
+	fputc('\n', e->out);
 }

@@ -58,6 +58,10 @@ void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct
 /* The ESP SA summary: one {"type":"esp_sa",...} record per SA (JSON, or the
  * text tree with -v), else one line per SA.  Keys only with print_keys. */
 void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool print_keys);
+/* An ICMP error quoting an IKE datagram; msg is the quoted message when at
+ * least its header was quoted, else NULL. */
+void ikc_emit_icmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_msg *msg);
+const char *ikc_icmp_error_name(int af, uint8_t type, uint8_t code);
 void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt);
 
 #endif

@@ -21,6 +21,8 @@
 #include "../decoders/esp.h"
 #include "../decoders/isakmp.h"
 #include "capture.h"
+#include "diagnose.h"
+#include "ladder.h"
 #include "emit.h"
 #include "esp_sa.h"
 #include "ikefrag.h"
@@ -44,7 +46,7 @@ static void on_signal(int sig)
 }
 
 struct counts {
-	uint64_t frames, ike, ike_bad, ike_fragments, esp, esp_bad, keepalive;
+	uint64_t frames, ike, ike_bad, ike_fragments, esp, esp_bad, keepalive, icmp_errors;
 	uint64_t not_ike, frag_held, truncated, malformed, unsupported_link;
 };
 
@@ -83,8 +85,9 @@ static void usage(FILE *f)
 	      "Output:\n"
 	      "  -v               the full payload tree of each message\n"
 	      "  -x               with -v, the bytes of each payload in hex\n"
-	      "  -T text|json|cbor  output format (json: NDJSON, one record per line;\n"
-	      "                   cbor: the same records as a CBOR sequence)\n"
+	      "  -T text|json|cbor|ladder  output format (json: NDJSON, one record per line;\n"
+	      "                   cbor: the same records as a CBOR sequence;\n"
+	      "                   ladder: a ladder diagram of each IKE SA and its findings)\n"
 	      "  -q               no per-packet output, only the summary\n"
 	      "  -w FILE          write the decrypted ESP traffic (inner packets) to FILE\n"
 	      "                   as a pcap (LINKTYPE_RAW)\n"
@@ -200,6 +203,18 @@ static void on_pkt(void *ctx, const struct ikc_pkt *pkt)
 		ikc_emit_esp(&r->em, pkt, &esp, true, &o);
 		break;
 	}
+	case IKC_T_ICMP_ERROR: {
+		/* The quoted message is usually cut short: its header is what counts. */
+		struct ikc_decode_ctx dctx = { .doi = IKC_DOI_IPSEC };
+		struct ikc_msg msg;
+		bool have = ikc_isakmp_decode(&r->arena, pkt->data, pkt->len, &dctx, &msg) == IKC_OK;
+
+		r->n.icmp_errors++;
+		if (have)
+			ikc_session_note_icmp(r->sess, pkt, &msg);
+		ikc_emit_icmp(&r->em, pkt, have ? &msg : NULL);
+		break;
+	}
 	case IKC_T_KEEPALIVE:
 		r->n.keepalive++;
 		ikc_emit_keepalive(&r->em, pkt);
@@ -260,6 +275,8 @@ static void text_summary(struct run *r, FILE *out)
 		fprintf(out, ", %llu truncated", (unsigned long long)r->n.truncated);
 	if (r->n.ike_fragments)
 		fprintf(out, ", %llu IKE fragments", (unsigned long long)r->n.ike_fragments);
+	if (r->n.icmp_errors)
+		fprintf(out, ", %llu ICMP errors about IKE", (unsigned long long)r->n.icmp_errors);
 	if (r->n.frag_held)
 		fprintf(out, ", %llu IP fragments", (unsigned long long)r->n.frag_held);
 	if (r->n.unsupported_link)
@@ -290,6 +307,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.esp", "ESP packets", r->n.esp, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.esp_malformed", "Undecodable ESP", r->n.esp_bad, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.keepalives", "NAT keepalives", r->n.keepalive, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.icmp_errors", "ICMP errors about IKE", r->n.icmp_errors, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.not_ike", "Other packets", r->n.not_ike, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.fragments_held", "IP fragments", r->n.frag_held, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.truncated", "Truncated", r->n.truncated, IKC_RW_DEC, NULL);
@@ -555,11 +573,14 @@ int main(int argc, char **argv)
 	uint64_t max_packets = 0;
 	struct ikc_keys *keys = NULL;
 	bool no_progress = false;
+	bool ladder = false;
+	struct ikc_diag_list diags;
 	OSSL_PROVIDER *prov_default = NULL, *prov_legacy = NULL;
 	int c, rc = EXIT_OK;
 	enum ikc_err err;
 
 	memset(&r, 0, sizeof r);
+	ikc_diag_list_init(&diags);
 	ikc_net_config_default(&ncfg);
 	ikc_session_config_default(&scfg);
 	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnhw:", longopts, NULL)) != -1) {
@@ -595,8 +616,12 @@ int main(int argc, char **argv)
 				eo.format = IKC_FMT_CBOR;
 			} else if (strcmp(optarg, "text") == 0) {
 				eo.format = IKC_FMT_TEXT;
+			} else if (strcmp(optarg, "ladder") == 0) {
+				ladder = true;
+				eo.format = IKC_FMT_TEXT;
+				eo.quiet = true;
 			} else {
-				fprintf(stderr, "ikecap: -T takes text, json or cbor, not '%s'\n", optarg);
+				fprintf(stderr, "ikecap: -T takes text, json, cbor or ladder, not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -678,8 +703,22 @@ int main(int argc, char **argv)
 		err = ikc_capture_open_offline(&r.cap, rfile, errbuf, sizeof errbuf);
 	else
 		err = ikc_capture_open_live(&r.cap, iface, errbuf, sizeof errbuf);
+	/* Live, with no filter given: only what ikecap reads (IKE, GDOI, ESP, IP
+	 * fragments, and ICMP errors that may quote them), so a busy span port
+	 * does not flood the pipeline. */
+	if (!err && iface && !filter[0])
+		snprintf(filter, sizeof filter,
+			 "udp port %u or udp port %u or udp port %u or ip proto 50 or ip6 proto 50 or "
+			 "(ip and ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44) or icmp or icmp6",
+			 ncfg.ike_port, ncfg.natt_port, ncfg.gdoi_port);
 	if (!err && filter[0])
 		err = ikc_capture_set_filter(r.cap, filter, errbuf, sizeof errbuf);
+	if (!err && iface) {
+		const char *warn = ikc_capture_warning(r.cap);
+		if (warn && warn[0])
+			fprintf(stderr, "ikecap: warning: %s\n", warn);
+		setvbuf(stdout, NULL, _IOLBF, 0);  /* live: each line as it happens */
+	}
 	if (!err && !ikc_net_dlt_supported(ikc_capture_dlt(r.cap))) {
 		int dlt = ikc_capture_dlt(r.cap);
 		const char *name = pcap_datalink_val_to_name(dlt);
@@ -716,8 +755,15 @@ int main(int argc, char **argv)
 	}
 	ikc_emit_meta(&r.em, IKECAP_VERSION);
 	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	{
+		/* No SA_RESTART: a signal must get the read loop back to g_stop. */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 
 	err = ikc_capture_loop(r.cap, max_packets, &g_stop, on_frame, &r, errbuf, sizeof errbuf);
 	show_progress(&r, true);
@@ -726,8 +772,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ikecap: %s\n", errbuf);
 		rc = EXIT_IO;
 	}
-	if (eo.format != IKC_FMT_TEXT) {
+	if (ikc_diagnose_session(r.sess, &diags) != IKC_OK)
+		fputs("ikecap: out of memory for the diagnosis\n", stderr);
+	if (ladder) {
+		ikc_ladder_write(r.sess, &diags, stdout, eo.color);
+	} else if (eo.format != IKC_FMT_TEXT) {
 		ikc_session_write_summary(r.sess, &r.em.rw);
+		ikc_diag_write_all(&diags, &r.em.rw);
 		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
 		json_stats(&r, &r.em.rw);
 	} else {
@@ -740,6 +791,7 @@ int main(int argc, char **argv)
 			ikc_session_write_text(r.sess, stdout);
 		}
 		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
+		ikc_diag_write_text_all(&diags, stdout, eo.color);
 	}
 	if (export_dir && export_keys(&r, export_dir) != 0)
 		rc = EXIT_IO;
@@ -761,6 +813,7 @@ int main(int argc, char **argv)
 	}
 
 out:
+	ikc_diag_list_free(&diags);
 	if (r.pw && ikc_pcap_out_close(r.pw) != IKC_OK)
 		rc = EXIT_IO;
 	ikc_emit_close(&r.em);

@@ -79,6 +79,8 @@ enum {
 	IPP_UDP = 17,
 	IPP_ROUTING = 43,
 	IPP_FRAGMENT = 44,
+	IPP_ICMP = 1,
+	IPP_ICMPV6 = 58,
 	IPP_ESP = 50,
 	IPP_AH = 51,
 	IPP_DSTOPTS = 60,
@@ -132,6 +134,7 @@ static const char *const transport_names[] = {
 	[IKC_T_KEEPALIVE] = "keepalive",
 	[IKC_T_UDP848] = "udp848",
 	[IKC_T_ESP] = "esp",
+	[IKC_T_ICMP_ERROR] = "icmp-error",
 };
 
 const char *ikc_transport_name(enum ikc_transport t)
@@ -268,6 +271,56 @@ static enum ikc_net_verdict esp(struct frame *f, struct ikc_cursor c, size_t wir
 		return wire ? IKC_NV_TRUNCATED : IKC_NV_MALFORMED;
 	f->pkt.sport = f->pkt.dport = 0;
 	return deliver(f, IKC_T_ESP, c, wire);
+}
+
+/* ---- ICMP errors quoting IKE ------------------------------------------------ */
+
+/* An ICMP error (RFC 792: destination unreachable 3, time exceeded 11,
+ * parameter problem 12; RFC 4443: 1, 3, 4) carries the start of the datagram
+ * it complains about.  When that is UDP to or from one of our ports, hand the
+ * quoted IKE bytes on: "port unreachable" is the first answer an engineer
+ * wants when MM1 goes unanswered.  Only one level: no ICMP inside ICMP. */
+static enum ikc_net_verdict icmp_error(struct frame *f, bool v6, struct ikc_cursor c)
+{
+	const struct ikc_net_config *cfg = &f->net->cfg;
+	struct ikc_cursor h;
+	uint8_t type, code, b;
+	uint8_t qproto;
+	uint16_t sport, dport;
+	size_t ihl;
+
+	if (ikc_cur_u8(&c, &type) || ikc_cur_u8(&c, &code) || ikc_cur_skip(&c, 6))
+		return IKC_NV_NOT_IKE;
+	if (v6 ? !(type == 1 || type == 3 || type == 4) : !(type == 3 || type == 11 || type == 12))
+		return IKC_NV_NOT_IKE;
+	if (v6) {
+		if (ikc_cur_sub(&c, 40, &h) || ikc_cur_skip(&h, 6) || ikc_cur_u8(&h, &qproto) || ikc_cur_skip(&h, 1) ||
+		    ikc_cur_copy(&h, 16, f->pkt.qsrc) || ikc_cur_copy(&h, 16, f->pkt.qdst))
+			return IKC_NV_NOT_IKE;
+	} else {
+		if (ikc_cur_peek_u8(&c, 0, &b) || b >> 4 != 4 || (b & 15) < 5)
+			return IKC_NV_NOT_IKE;
+		ihl = (size_t)(b & 15) * 4;
+		if (ikc_cur_sub(&c, ihl, &h) || ikc_cur_skip(&h, 9) || ikc_cur_u8(&h, &qproto) || ikc_cur_skip(&h, 2) ||
+		    ikc_cur_copy(&h, 4, f->pkt.qsrc) || ikc_cur_copy(&h, 4, f->pkt.qdst))
+			return IKC_NV_NOT_IKE;
+	}
+	if (qproto != IPP_UDP || ikc_cur_u16(&c, &sport) || ikc_cur_u16(&c, &dport) || ikc_cur_skip(&c, 4))
+		return IKC_NV_NOT_IKE;
+	if (sport != cfg->ike_port && dport != cfg->ike_port && sport != cfg->gdoi_port && dport != cfg->gdoi_port &&
+	    sport != cfg->natt_port && dport != cfg->natt_port)
+		return IKC_NV_NOT_IKE;
+	/* On the NAT-T port only IKE (behind the non-ESP marker) is of interest. */
+	if (sport == cfg->natt_port || dport == cfg->natt_port) {
+		if (c.left < 4 || c.p[0] || c.p[1] || c.p[2] || c.p[3] || ikc_cur_skip(&c, 4))
+			return IKC_NV_NOT_IKE;
+	}
+	f->pkt.icmp_type = type;
+	f->pkt.icmp_code = code;
+	f->pkt.qsport = sport;
+	f->pkt.qdport = dport;
+	f->pkt.sport = f->pkt.dport = 0;
+	return deliver(f, IKC_T_ICMP_ERROR, c, c.left);
 }
 
 /* ---- fragment reassembly ---------------------------------------------------- */
@@ -501,6 +554,8 @@ static enum ikc_net_verdict upper(struct frame *f, uint8_t proto, struct ikc_cur
 			return udp(f, c, wire);
 		if (proto == IPP_ESP)
 			return esp(f, c, wire);
+		if ((proto == IPP_ICMP && f->pkt.af == 4) || (proto == IPP_ICMPV6 && f->pkt.af == 6))
+			return icmp_error(f, f->pkt.af == 6, c);
 		if (proto != IPP_AH &&
 		    !(f->pkt.af == 6 && (proto == IPP_HOPOPT || proto == IPP_ROUTING ||
 					 proto == IPP_DSTOPTS || proto == IPP_FRAGMENT)))

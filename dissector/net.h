@@ -27,6 +27,7 @@ enum ikc_transport {
 	IKC_T_KEEPALIVE,     /* 1-byte 0xff NAT keepalive */
 	IKC_T_UDP848,        /* GDOI */
 	IKC_T_ESP,           /* IP protocol 50 */
+	IKC_T_ICMP_ERROR,    /* an ICMP(v6) error quoting one of our IKE datagrams */
 };
 const char *ikc_transport_name(enum ikc_transport t);
 
@@ -53,6 +54,12 @@ struct ikc_pkt {
 	size_t wire_len;         /* bytes on the wire for this payload (>= len) */
 	bool reassembled;        /* built from IP fragments */
 	uint64_t first_frame;    /* for a reassembled packet: its first fragment */
+	/* IKC_T_ICMP_ERROR: src/dst are the ICMP packet's (the router or peer that
+	 * complains, and the original sender); data is the quoted IKE message
+	 * (usually cut short); q* describe the quoted datagram. */
+	uint8_t icmp_type, icmp_code;
+	uint8_t qsrc[16], qdst[16];
+	uint16_t qsport, qdport;
 };
 
 struct ikc_net_config {

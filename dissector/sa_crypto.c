@@ -81,7 +81,8 @@ static void keep(uint8_t *dst, size_t cap, size_t *dlen, const uint8_t *src, siz
 {
 	if (n > cap)
 		n = cap;
-	memcpy(dst, src, n);
+	if (n)          /* a payload declared shorter than its header has no body (NULL) */
+		memcpy(dst, src, n);
 	*dlen = n;
 }
 
@@ -95,7 +96,7 @@ static void learn_clear(struct ikc_sa_crypto *c, enum ikc_dir dir, const struct 
 		return;
 	for (size_t i = 0; i < msg->npayloads; i++) {
 		const struct ikc_payload *p = &msg->payloads[i];
-		if (p->notes & (IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED)))
+		if (p->notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED)))
 			continue;
 		switch (p->type) {
 		case IKC_PT_SA:

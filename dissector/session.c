@@ -3,11 +3,15 @@
 #include "session.h"
 
 #include <openssl/crypto.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decoders/ikecrypto.h"
 #include "../decoders/names.h"
+#include "render.h"
+#include "emit.h"
 #include "sa_crypto.h"
 #include "session_int.h"
 #include "util.h"
@@ -124,6 +128,7 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 	for (size_t i = 0; i < sa->nqm; i++)
 		ikc_qm_crypto_clear(&sa->qm[i]);
 	free(sa->qm);
+	free(sa->ev);
 	ikc_sa_crypto_clear(&sa->crypto);
 	free(sa);
 }
@@ -199,7 +204,7 @@ static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt 
 	sa->first_ts_sec = pkt->ts_sec;
 	sa->first_ts_nsec = pkt->ts_nsec;
 	sa->af = pkt->af;
-	sa->ikev2 = msg->hdr.version >= 0x20;
+	sa->ikev2 = IKC_IS_IKEV2(msg->hdr.version);
 	sa->hash_next = s->buckets[h];
 	s->buckets[h] = sa;
 	lru_append(s, sa);
@@ -360,6 +365,348 @@ static void learn_phase1_proposal(struct ikc_ike_sa *sa, const struct ikc_msg *m
 	(void)msg;
 }
 
+
+/* ---- Facts for the diagnosis rules and the ladder (session_int.h) ---- */
+
+#define NOTIFY_R_U_THERE 36136      /* RFC 3706 §5 */
+#define NOTIFY_R_U_THERE_ACK 36137
+#define IPSEC_ATTR_GROUP 3          /* RFC 2407 §4.5 Group Description */
+
+static void appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t sz, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, sz);
+	va_list ap;
+
+	if (used + 1 >= sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, sz - used, fmt, ap);
+	va_end(ap);
+}
+
+static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
+{
+	struct ikc_event *e;
+
+	if (sa->nev == sa->ev_cap) {
+		size_t cap = sa->ev_cap ? sa->ev_cap * 2 : 8;
+		struct ikc_event *v;
+
+		if (cap > IKC_EV_MAX)
+			cap = IKC_EV_MAX;
+		if (cap == sa->ev_cap || !(v = realloc(sa->ev, cap * sizeof *v))) {
+			sa->ev_dropped++;
+			return NULL;
+		}
+		sa->ev = v;
+		sa->ev_cap = cap;
+	}
+	e = &sa->ev[sa->nev++];
+	memset(e, 0, sizeof *e);
+	return e;
+}
+
+static void ev_payloads(struct ikc_event *e, const struct ikc_payload *pl, size_t n, bool enc)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ikc_ev_pl *p;
+
+		if (e->npl == IKC_EV_PL) {
+			if (e->pl_dropped < UINT8_MAX)
+				e->pl_dropped++;
+			continue;
+		}
+		p = &e->pl[e->npl++];
+		p->type = pl[i].type;
+		p->enc = enc;
+		if (pl[i].type == IKC_PT_NOTIFY)
+			p->arg = pl[i].u.notify.type;
+		else if (pl[i].type == IKC_PT_DELETE)
+			p->arg = pl[i].u.del.protoid;
+	}
+}
+
+static void id_text(const struct ikc_payload *p, char *out, size_t n)
+{
+	ikc_id_format(p->u.id.type, p->u.id.data, p->u.id.len, out, n);
+}
+
+/* First Group Description attribute of an IPsec transform, 0 none. */
+static uint16_t qm_group(const struct ikc_sa *sap)
+{
+	for (size_t i = 0; i < sap->nprop; i++)
+		for (size_t j = 0; j < sap->proposals[i].ntr; j++) {
+			const struct ikc_transform *t = &sap->proposals[i].transforms[j];
+			for (size_t k = 0; k < t->nattrs; k++)
+				if (t->attrs[k].type == IPSEC_ATTR_GROUP && t->attrs[k].has_value)
+					return (uint16_t)t->attrs[k].value;
+		}
+	return 0;
+}
+
+/* NAT-D (RFC 3947 §3.2): the first hash is HASH(CKY-I | CKY-R | IP | port)
+ * of the destination, the others of the source, as the sender sees them.
+ * A hash that differs from the addresses this capture shows means a NAT sits
+ * between the sender and the capture point. */
+static void natd_check(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir,
+		       const struct ikc_payload *pl, size_t n)
+{
+	struct ikc_natd_facts *nf = &sa->f.natd;
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(sa->crypto.hash);
+	size_t alen = pkt->af == 6 ? 16 : 4;
+	int k = 0, kind;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *addr;
+		uint8_t port[2], want[IKC_MAX_HASH];
+		size_t wlen = 0;
+		struct ikc_iov parts[4];
+
+		if (pl[i].type != IKC_PT_NATD && pl[i].type != IKC_PT_NATD_DRAFT)
+			continue;
+		if (!h || !sa->have_rcky || !sa->crypto.have_transform) {
+			nf->unchecked = true;
+			continue;
+		}
+		kind = k == 0 ? 0 : 1;
+		addr = k == 0 ? pkt->dst : pkt->src;
+		port[0] = (uint8_t)((k == 0 ? pkt->dport : pkt->sport) >> 8);
+		port[1] = (uint8_t)(k == 0 ? pkt->dport : pkt->sport);
+		parts[0] = (struct ikc_iov){ sa->icky, 8 };
+		parts[1] = (struct ikc_iov){ sa->rcky, 8 };
+		parts[2] = (struct ikc_iov){ addr, alen };
+		parts[3] = (struct ikc_iov){ port, 2 };
+		k++;
+		if (ikc_hash(h, parts, 4, want, &wlen) != IKC_OK)
+			continue;
+		nf->seen = true;
+		if (wlen != pl[i].u.natd.len || !ikc_hash_equal(want, pl[i].u.natd.data, wlen)) {
+			if (!nf->nat)
+				nf->frame = pkt->frame;
+			nf->nat = true;
+			if (dir != IKC_DIR_UNKNOWN)
+				nf->mism[dir == IKC_DIR_R2I][kind] = true;
+		}
+	}
+}
+
+static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const struct ikc_pkt *pkt,
+		     enum ikc_dir dir, bool enc)
+{
+	struct ikc_p1_facts *f = &sa->f;
+	uint16_t t = p->u.notify.type;
+	struct ikc_ntf *e;
+
+	if (t == NOTIFY_R_U_THERE) {
+		f->dpd_sent++;
+		f->dpd_last_frame = pkt->frame;
+		return;
+	}
+	if (t == NOTIFY_R_U_THERE_ACK) {
+		f->dpd_acked++;
+		f->dpd_ack_last_frame = pkt->frame;
+		return;
+	}
+	if (t >= 16384)
+		return;
+	if (f->nntf == IKC_NTF_MAX) {
+		f->ntf_dropped++;
+		return;
+	}
+	e = &f->ntf[f->nntf++];
+	e->type = t;
+	e->protoid = p->u.notify.protoid;
+	e->encrypted = enc;
+	e->dir = dir;
+	e->frame = pkt->frame;
+	e->p1_at = sa->p1_last;
+	e->qm_open = 0;
+	for (size_t i = sa->nqm; i-- > 0;)
+		if (sa->qm[i].exchange == IKC_EX_QUICK && sa->qm[i].count < 3) {
+			e->qm_open = sa->qm[i].msgid;
+			break;
+		}
+}
+
+/* What one payload chain (clear, or decrypted) says.  num: phase-1 message
+ * number (0 otherwise); qm/qidx: the Quick Mode and its message index. */
+static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir, int num,
+			struct ikc_qm *qm, int qidx, const struct ikc_payload *pl, size_t n, bool enc,
+			struct ikc_event *e)
+{
+	struct ikc_p1_facts *f = &sa->f;
+	int nid = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ikc_payload *p = &pl[i];
+
+		switch (p->type) {
+		case IKC_PT_SA: {
+			const struct ikc_sa *sap = &p->u.sa;
+			char first[IKC_XFORM_TEXT] = "";
+			size_t total = 0;
+
+			for (size_t a = 0; a < sap->nprop; a++)
+				for (size_t b = 0; b < sap->proposals[a].ntr; b++) {
+					const struct ikc_proposal *pr = &sap->proposals[a];
+					char txt[IKC_XFORM_TEXT];
+
+					ikc_transform_summary(&pr->transforms[b], pr->protoid, txt, sizeof txt);
+					if (!total++)
+						memcpy(first, txt, sizeof first);
+					if (num == 1) {
+						if (f->noffered < IKC_P1_OFFERS) {
+							memcpy(f->offered[f->noffered], txt, IKC_XFORM_TEXT);
+							f->offered_prop[f->noffered] = pr->number;
+							f->offered_tr[f->noffered] = pr->transforms[b].number;
+							f->noffered++;
+						} else {
+							f->offered_dropped++;
+						}
+						f->offer_frame = pkt->frame;
+					} else if (qm && qidx == 0) {
+						if (qm->f.noffered < IKC_QM_OFFERS)
+							memcpy(qm->f.offered[qm->f.noffered++], txt, IKC_XFORM_TEXT);
+						else
+							qm->f.offered_dropped++;
+					}
+				}
+			if (num == 2 && total) {
+				memcpy(f->chosen, first, sizeof f->chosen);
+				f->chosen_frame = pkt->frame;
+			}
+			if (qm && qidx == 1 && total)
+				memcpy(qm->f.chosen, first, sizeof qm->f.chosen);
+			if (qm && qidx >= 0 && qidx < 3)
+				qm->f.group[qidx] = qm_group(sap);
+			if (e && total) {
+				bool offering = num == 1 || (qm && qidx == 0);
+				appendf(e->detail, sizeof e->detail, "%s%s %s%s", e->detail[0] ? "; " : "",
+					offering ? "offer" : "chosen", first, total > 1 ? " (+more)" : "");
+			}
+			if (e && qm && sap->nprop && sap->proposals[0].spisize == 4 && sap->proposals[0].spi) {
+				const uint8_t *sp = sap->proposals[0].spi;
+				appendf(e->detail, sizeof e->detail, "; spi %02x%02x%02x%02x", sp[0], sp[1], sp[2], sp[3]);
+			}
+			break;
+		}
+		case IKC_PT_KE:
+			if (qm && qidx >= 0 && qidx < 3)
+				qm->f.ke[qidx] = true;
+			break;
+		case IKC_PT_ID: {
+			char txt[IKC_IDTEXT];
+
+			id_text(p, txt, sizeof txt);
+			if (qm && qidx >= 0 && qidx < 2 && nid < 2) {
+				memcpy(nid == 0 ? qm->f.idci[qidx] : qm->f.idcr[qidx], txt, IKC_IDTEXT);
+				if (nid == 1)
+					qm->f.have_ids[qidx] = true;
+			} else if (num && !qm) {
+				if (dir == IKC_DIR_I2R || (dir == IKC_DIR_UNKNOWN && num % 2)) {
+					memcpy(f->id_i, txt, sizeof f->id_i);
+					f->id_i_clear = !enc;
+				} else {
+					memcpy(f->id_r, txt, sizeof f->id_r);
+					f->id_r_clear = !enc;
+				}
+			}
+			if (e && qm)
+				appendf(e->detail, sizeof e->detail, "%s%s",
+					nid == 1 ? " <-> " : e->detail[0] ? "; " : "", txt);
+			else if (e)
+				appendf(e->detail, sizeof e->detail, "%sID %s", e->detail[0] ? "; " : "", txt);
+			nid++;
+			break;
+		}
+		case IKC_PT_NATD:
+		case IKC_PT_NATD_DRAFT:
+			break;
+		case IKC_PT_NOTIFY:
+			note_ntf(sa, p, pkt, dir, enc);
+			break;
+		case IKC_PT_DELETE:
+			if (p->u.del.protoid == IKC_PROTO_ISAKMP)
+				f->deletes_isakmp++;
+			else
+				f->deletes_ipsec++;
+			if (!f->delete_frame || p->u.del.protoid == IKC_PROTO_ISAKMP) {
+				if (!f->delete_frame || f->deletes_isakmp == 1) {
+					f->delete_frame = pkt->frame;
+					f->delete_dir = dir;
+				}
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	natd_check(sa, pkt, dir, pl, n);
+}
+
+/* Record one message (first copy or retransmission) for the rules and the
+ * ladder; called once the message is classified and decrypted. */
+static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+			 const struct ikc_msg_info *info, int num)
+{
+	struct ikc_event *e;
+	struct ikc_qm *qm = NULL;
+	int qidx = -1;
+	bool enc = (msg->hdr.flags & IKC_FLAG_E) != 0;
+
+	if (sa->ikev2)
+		return;
+	e = ev_new(sa);
+	if (msg->hdr.exchange == IKC_EX_QUICK && msg->hdr.msgid != 0 && info->doi != IKC_DOI_GDOI &&
+	    (qm = qm_find(sa, msg->hdr.msgid, msg->hdr.exchange, false)) != NULL) {
+		qidx = info->retransmit ? -1 : (int)qm->count - 1;
+		if (info->retransmit) {
+			int lab = info->label[2] >= '1' && info->label[2] <= '3' ? info->label[2] - '1' : -1;
+			if (lab >= 0)
+				qm->f.retrans[lab]++;
+		} else if (qidx >= 0 && qidx < 3) {
+			qm->f.frame[qidx] = pkt->frame;
+			qm->f.ts_sec[qidx] = pkt->ts_sec;
+			qm->f.ts_nsec[qidx] = pkt->ts_nsec;
+			qm->f.seen_plain[qidx] = !enc || info->dec == IKC_DEC_OK;
+		}
+	}
+	if (pkt->transport == IKC_T_UDP4500_IKE && !sa->f.natd.first_4500_frame)
+		sa->f.natd.first_4500_frame = pkt->frame;
+	if (enc && !info->retransmit && (info->dec == IKC_DEC_NO_KEY || info->dec == IKC_DEC_WRONG_KEY ||
+					 info->dec == IKC_DEC_UNSUPPORTED || info->dec == IKC_DEC_MALFORMED)) {
+		if (!sa->f.not_decrypted++)
+			sa->f.not_decrypted_frame = pkt->frame;
+		if (info->dec == IKC_DEC_WRONG_KEY && !sa->f.wrong_key++)
+			sa->f.wrong_key_frame = pkt->frame;
+	}
+	if (e) {
+		e->frame = pkt->frame;
+		e->ts_sec = pkt->ts_sec;
+		e->ts_nsec = pkt->ts_nsec;
+		e->dir = info->dir;
+		memcpy(e->label, info->label, sizeof e->label);
+		e->exchange = msg->hdr.exchange;
+		e->msgid = msg->hdr.msgid;
+		e->retransmit = info->retransmit ? info->retransmit_count : 0;
+		e->original_frame = info->original_frame;
+		e->sport = pkt->sport;
+		e->dport = pkt->dport;
+		e->encrypted = enc;
+		e->dec = (uint8_t)info->dec;
+		e->hash = (uint8_t)info->hash;
+		ev_payloads(e, msg->payloads, msg->npayloads, false);
+		if (info->dec == IKC_DEC_OK)
+			ev_payloads(e, info->payloads, info->npayloads, true);
+	}
+	if (info->retransmit)
+		return;  /* same bytes: nothing new to learn */
+	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, e);
+	if (info->dec == IKC_DEC_OK)
+		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, e);
+}
+
 void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struct ikc_pkt *pkt,
 			 const struct ikc_msg *msg, struct ikc_msg_info *info)
 {
@@ -409,6 +756,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		info->original_frame = seen->frame;
 		memcpy(info->label, seen->label, sizeof info->label);
 		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+		facts_record(sa, pkt, msg, info, 0);
 		return;
 	}
 
@@ -462,6 +810,7 @@ classified:
 	} else if (info->dec == IKC_DEC_WRONG_KEY) {
 		s->st.wrong_key++;
 	}
+	facts_record(sa, pkt, msg, info, num);
 }
 
 const char *ikc_sa_state(const struct ikc_ike_sa *sa)
@@ -594,6 +943,13 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 			ikc_name_or_num(ikc_notify_name(sa->last_error_notify), sa->last_error_notify, nb, sizeof nb),
 			sa->last_error_dir == IKC_DIR_R2I ? "responder" : sa->last_error_dir == IKC_DIR_I2R ? "initiator" : "peer",
 			(unsigned long long)sa->last_error_frame);
+	if (sa->icmp_errors) {
+		char from[64];
+		ikc_format_addr(sa->af, sa->icmp_from, from, sizeof from);
+		fprintf(out, "    ICMP %s from %s (%u time%s, last in frame %llu)\n",
+			ikc_icmp_error_name(sa->af, sa->icmp_type, sa->icmp_code), from, sa->icmp_errors,
+			sa->icmp_errors > 1 ? "s" : "", (unsigned long long)sa->icmp_last_frame);
+	}
 	if (c->psk_differs)
 		fprintf(out, "    PSK mismatch: initiator's key %s, responder's key %s\n", c->side[0].source,
 			c->side[1].source);
@@ -623,6 +979,22 @@ void ikc_session_write_text(const struct ikc_session *s, FILE *out)
 }
 
 /* SAs in order of creation (caller frees). */
+static struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t *n);
+
+size_t ikc_session_list(const struct ikc_session *s, const struct ikc_ike_sa ***out)
+{
+	size_t n = 0;
+	struct ikc_ike_sa **v = sorted_sas(s, &n);
+	const struct ikc_ike_sa **c = malloc((n ? n : 1) * sizeof *c);
+	bool ok = v && c;
+
+	for (size_t i = 0; ok && i < n; i++)
+		c[i] = v[i];
+	free(v);
+	*out = c;
+	return ok ? n : 0;
+}
+
 static struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t *n)
 {
 	struct ikc_ike_sa **v = malloc((s->nsas ? s->nsas : 1) * sizeof *v);
@@ -696,4 +1068,17 @@ void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17])
 {
 	hex8(out, sa->icky);
+}
+
+void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg)
+{
+	struct ikc_ike_sa *sa = sa_find(s, msg->hdr.icookie, msg->hdr.rcookie);
+
+	if (!sa)
+		return;
+	sa->icmp_errors++;
+	sa->icmp_last_frame = pkt->frame;
+	sa->icmp_type = pkt->icmp_type;
+	sa->icmp_code = pkt->icmp_code;
+	memcpy(sa->icmp_from, pkt->src, 16);
 }

@@ -85,8 +85,17 @@ void ikc_session_free(struct ikc_session *s);
 void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struct ikc_pkt *pkt,
 			 const struct ikc_msg *msg, struct ikc_msg_info *info);
 
+/* An ICMP error quoting a message of this SA (pkt->transport ==
+ * IKC_T_ICMP_ERROR, msg the quoted header): remembered for the summary and
+ * the diagnosis; never creates an SA. */
+void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg);
+
 /* The state an SA reached, in the words engineers use (MM_WAIT_MSG2 ... QM_IDLE). */
 const char *ikc_sa_state(const struct ikc_ike_sa *sa);
+
+/* Every SA in order of creation, for the diagnosis and the ladder (which see
+ * session_int.h).  *out is malloc'd (caller frees, also when 0 is returned). */
+size_t ikc_session_list(const struct ikc_session *s, const struct ikc_ike_sa ***out);
 
 /* Write one {"type":"sa",...} record per SA (in order of creation). */
 void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w);

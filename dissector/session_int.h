@@ -13,6 +13,109 @@
 #define IKC_SEEN_RING 32   /* messages remembered per SA for retransmit detection */
 #define IKC_MAX_QM 32      /* Quick Modes (message ids) tracked per SA */
 
+/* What the diagnosis rules (diagnose.c) and the ladder (ladder.c) read.  All
+ * bounded: past a limit the entry is dropped and counted. */
+#define IKC_EV_MAX 64         /* messages remembered per SA (grown on demand) */
+#define IKC_EV_PL 12          /* payloads remembered per message */
+#define IKC_NTF_MAX 16        /* error notifies remembered per SA */
+#define IKC_P1_OFFERS 8       /* phase-1 transforms remembered from MM1/AM1 */
+#define IKC_QM_OFFERS 4       /* phase-2 transforms remembered from QM1 */
+#define IKC_XFORM_TEXT 96     /* one transform in words (ikc_transform_summary) */
+#define IKC_IDTEXT 64         /* one identity / proxy ID in words (ikc_id_format) */
+
+/* One payload of a message: its type, whether it was inside the encryption,
+ * and for N / D the notify type / protocol id. */
+struct ikc_ev_pl {
+	uint8_t type;
+	bool enc;
+	uint16_t arg;
+};
+
+/* One message of an SA, as the ladder draws it. */
+struct ikc_event {
+	uint64_t frame;
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+	enum ikc_dir dir;
+	char label[24];
+	uint8_t exchange;
+	uint32_t msgid;
+	uint32_t retransmit;          /* n of "Rn"; 0 for a first copy */
+	uint64_t original_frame;
+	uint16_t sport, dport;
+	bool encrypted;
+	uint8_t dec;                  /* enum ikc_decrypt_status */
+	uint8_t hash;                 /* enum ikc_hash_verdict */
+	struct ikc_ev_pl pl[IKC_EV_PL];
+	uint8_t npl, pl_dropped;
+	char detail[224];             /* IDs, proxy IDs, SPIs, chosen transform */
+};
+
+/* One error notify (type < 16384), with where in the SA's life it came. */
+struct ikc_ntf {
+	uint16_t type;
+	uint8_t protoid;
+	bool encrypted;
+	enum ikc_dir dir;
+	uint64_t frame;
+	int p1_at;                    /* highest phase-1 message seen before it */
+	uint32_t qm_open;             /* msgid of the newest unfinished QM, 0 none */
+};
+
+/* NAT-D as the capture shows it (RFC 3947 §3.2): each hash compared with
+ * HASH(CKY-I | CKY-R | IP | port) of the addresses the packet carries. */
+struct ikc_natd_facts {
+	bool seen;                    /* some NAT-D payload was checked */
+	bool nat;                     /* some hash differs: a NAT between the peers */
+	/* which hash differed: [sender 0 initiator, 1 responder][0 its peer's
+	 * address (the first NAT-D), 1 its own address (the others)] */
+	bool mism[2][2];
+	uint64_t frame;               /* first message whose NAT-D showed a NAT */
+	uint64_t first_4500_frame;    /* first IKE message on the NAT-T port, 0 none */
+	bool unchecked;               /* NAT-D present but hash unknown (no transform) */
+};
+
+/* Phase 1: what MM1/AM1 offered and MM2/AM2 chose, in words. */
+struct ikc_p1_facts {
+	char offered[IKC_P1_OFFERS][IKC_XFORM_TEXT];
+	uint8_t offered_prop[IKC_P1_OFFERS], offered_tr[IKC_P1_OFFERS];
+	size_t noffered, offered_dropped;
+	uint64_t offer_frame;
+	char chosen[IKC_XFORM_TEXT];
+	uint64_t chosen_frame;
+	char id_i[IKC_IDTEXT], id_r[IKC_IDTEXT];   /* MM5/MM6 or AM1/AM2 identities */
+	bool id_i_clear, id_r_clear;               /* identity travelled unencrypted */
+	uint32_t dpd_sent, dpd_acked;              /* R-U-THERE / R-U-THERE-ACK */
+	uint64_t dpd_last_frame, dpd_ack_last_frame;
+	uint32_t deletes_isakmp, deletes_ipsec;
+	uint64_t delete_frame;                     /* first ISAKMP (else IPsec) DELETE */
+	enum ikc_dir delete_dir;
+	uint32_t not_decrypted;                    /* encrypted messages we could not open */
+	uint64_t not_decrypted_frame;
+	uint32_t wrong_key;                        /* ... of them: no candidate key fits */
+	uint64_t wrong_key_frame;
+	struct ikc_ntf ntf[IKC_NTF_MAX];
+	size_t nntf, ntf_dropped;
+	struct ikc_natd_facts natd;
+};
+
+/* One Quick Mode: per message (index 0..2 = QM1..QM3) the first frame, time
+ * and retransmissions; from decrypted QM1/QM2 the offers, PFS and proxy IDs. */
+struct ikc_qm_facts {
+	uint64_t frame[3];
+	int64_t ts_sec[3];
+	uint32_t ts_nsec[3];
+	uint32_t retrans[3];
+	bool seen_plain[3];           /* contents known (clear or decrypted) */
+	bool ke[3];                   /* KE payload present (PFS) */
+	uint16_t group[3];            /* SA Group Description attribute (first found) */
+	char offered[IKC_QM_OFFERS][IKC_XFORM_TEXT];
+	size_t noffered, offered_dropped;
+	char chosen[IKC_XFORM_TEXT];
+	char idci[2][IKC_IDTEXT], idcr[2][IKC_IDTEXT]; /* [0] QM1, [1] QM2 */
+	bool have_ids[2];
+};
+
 /* One message remembered for retransmission detection, with the IV state it
  * was decrypted with so a retransmission decrypts the same way and does not
  * advance the chain. */
@@ -32,6 +135,7 @@ struct ikc_qm {
 	uint32_t count;              /* distinct messages seen */
 	uint64_t last_frame;
 	struct ikc_qm_crypto crypto;
+	struct ikc_qm_facts f;
 };
 
 struct ikc_ike_sa {
@@ -62,7 +166,16 @@ struct ikc_ike_sa {
 	struct ikc_qm *qm;          /* grown on demand up to IKC_MAX_QM */
 	size_t nqm, qm_cap;
 	uint64_t qm_evicted;
+	uint32_t icmp_errors;        /* ICMP errors quoting this SA's messages */
+	uint64_t icmp_last_frame;
+	uint8_t icmp_type, icmp_code;
+	uint8_t icmp_from[16];       /* who sent the ICMP error */
 	struct ikc_sa_crypto crypto;
+	/* for diagnose.c and ladder.c */
+	struct ikc_p1_facts f;
+	struct ikc_event *ev;       /* grown on demand up to IKC_EV_MAX */
+	size_t nev, ev_cap;
+	uint64_t ev_dropped;
 };
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);

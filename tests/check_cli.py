@@ -107,7 +107,7 @@ def main():
             caps += glob.glob(os.path.join(shared, "**", "*." + ext), recursive=True)
     else:
         print("check_cli: ../shared not found: accounting checked on captures/ only")
-    parts = ["ikecap.ike", "ikecap.ike_malformed", "ikecap.esp", "ikecap.esp_malformed", "ikecap.keepalives",
+    parts = ["ikecap.ike", "ikecap.ike_malformed", "ikecap.esp", "ikecap.esp_malformed", "ikecap.keepalives", "ikecap.icmp_errors",
              "ikecap.not_ike", "ikecap.fragments_held", "ikecap.truncated", "ikecap.malformed",
              "ikecap.unsupported_link"]
     for cap in sorted(caps):

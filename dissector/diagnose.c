@@ -1,0 +1,1147 @@
+/* diagnose.c - the troubleshooting rules (see diagnose.h for the codes).
+ *
+ * Field knowledge encoded here (RFC 2408 §3.14.1 notify types, RFC 2409 §5
+ * Main / Aggressive / Quick Mode, RFC 3947 NAT-D, RFC 3706 DPD):
+ *   MM1 repeated, nothing back ......... MM_WAIT_MSG2: reachability / policy
+ *   MM3 repeated, no MM4 ............... MM_WAIT_MSG4: interop or path (size)
+ *   MM5 repeated or PAYLOAD-MALFORMED .. MM_WAIT_MSG6: PSK mismatch
+ *   KE in one QM message only .......... PFS on one side only
+ *   INVALID-ID-INFORMATION in QM ....... proxy IDs / crypto ACLs differ
+ *   QM NO-PROPOSAL-CHOSEN .............. transform sets differ
+ * "proven" means the capture (with keys) shows it; "likely" means the
+ * symptoms match and something else could produce them.
+ */
+#include "diagnose.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../decoders/names.h"
+#include "emit.h"
+#include "session_int.h"
+#include "util.h"
+
+/* Notify types (RFC 2408 §3.14.1). */
+enum {
+	N_INVALID_COOKIE = 4,
+	N_ATTRIBUTES_NOT_SUPPORTED = 13,
+	N_NO_PROPOSAL_CHOSEN = 14,
+	N_PAYLOAD_MALFORMED = 16,
+	N_INVALID_ID_INFORMATION = 18,
+	N_INVALID_HASH_INFORMATION = 23,
+	N_AUTHENTICATION_FAILED = 24,
+};
+
+/* IKE authentication methods that use a pre-shared key (RFC 2409 App. A,
+ * XAUTH draft: 65001 InitPreShared, 65002 RespPreShared). */
+static bool auth_psk_or_unknown(uint16_t auth)
+{
+	return auth == 0 || auth == 1 || auth == 65001 || auth == 65002;
+}
+
+const char *ikc_diag_certainty_name(enum ikc_diag_certainty c)
+{
+	return c == IKC_DIAG_PROVEN ? "proven" : "likely";
+}
+
+const char *ikc_diag_severity_name(enum ikc_diag_severity s)
+{
+	static const char *const n[] = { [IKC_DIAG_FAILURE] = "failure", [IKC_DIAG_WARNING] = "warning",
+					 [IKC_DIAG_INFO] = "info" };
+	return (size_t)s < sizeof n / sizeof n[0] ? n[s] : "?";
+}
+
+void ikc_diag_list_init(struct ikc_diag_list *l)
+{
+	memset(l, 0, sizeof *l);
+}
+
+void ikc_diag_list_free(struct ikc_diag_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+bool ikc_diag_has_failure(const struct ikc_diag_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].severity == IKC_DIAG_FAILURE)
+			return true;
+	return false;
+}
+
+/* ---- building findings ---- */
+
+struct ctx {
+	const struct ikc_ike_sa *const *sas;
+	size_t nsas;
+	const struct ikc_ike_sa *sa;
+	struct ikc_diag_list *out;
+	bool nomem;
+};
+
+static struct ikc_finding *add(struct ctx *c, const char *code, enum ikc_diag_severity sev,
+			       enum ikc_diag_certainty cert)
+{
+	struct ikc_finding *f;
+
+	if (c->out->n == c->out->cap) {
+		size_t cap = c->out->cap ? c->out->cap * 2 : 8;
+		struct ikc_finding *v = realloc(c->out->v, cap * sizeof *v);
+		if (!v) {
+			c->nomem = true;
+			return NULL;
+		}
+		c->out->v = v;
+		c->out->cap = cap;
+	}
+	f = &c->out->v[c->out->n++];
+	memset(f, 0, sizeof *f);
+	f->code = code;
+	f->severity = sev;
+	f->certainty = cert;
+	f->sa = c->sa;
+	memcpy(f->icky, c->sa->icky, 8);
+	return f;
+}
+
+static void frame_add(struct ikc_finding *f, uint64_t frame)
+{
+	size_t i;
+
+	if (!f || !frame)
+		return;
+	for (i = 0; i < f->nframes; i++)
+		if (f->frames[i] == frame)
+			return;
+	if (f->nframes == IKC_DIAG_FRAMES)
+		return;
+	/* keep ascending */
+	for (i = f->nframes; i > 0 && f->frames[i - 1] > frame; i--)
+		f->frames[i] = f->frames[i - 1];
+	f->frames[i] = frame;
+	f->nframes++;
+}
+
+static void say(struct ikc_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct ikc_finding *f, const char *fmt, ...)
+{
+	size_t used;
+	va_list ap;
+
+	if (!f)
+		return;
+	used = strnlen(f->text, sizeof f->text);
+	if (used + 1 >= sizeof f->text)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->text + used, sizeof f->text - used, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- reading the facts ---- */
+
+static const char *notify_name(uint16_t t, char *buf, size_t n)
+{
+	return ikc_name_or_num(ikc_notify_name(t), t, buf, n);
+}
+
+static const char *who(enum ikc_dir d)
+{
+	return d == IKC_DIR_I2R ? "initiator" : d == IKC_DIR_R2I ? "responder" : "peer";
+}
+
+static bool is_main(const struct ikc_ike_sa *sa)
+{
+	return sa->p1_exchange == IKC_EX_MAIN;
+}
+
+/* Phase 1 finished (as far as the capture shows): MM6 / AM3 seen, or Quick
+ * Modes under an SA whose phase 1 the capture missed. */
+static bool p1_done_at(const struct ikc_ike_sa *sa, int p1_last)
+{
+	if (sa->p1_exchange == IKC_EX_MAIN)
+		return p1_last >= 6;
+	if (sa->p1_exchange == IKC_EX_AGGRESSIVE)
+		return p1_last >= 3;
+	return true;
+}
+
+static bool p1_done(const struct ikc_ike_sa *sa)
+{
+	return p1_done_at(sa, sa->p1_last) || (sa->p1_exchange == 0 && sa->nqm);
+}
+
+/* First copy of a labelled message, and how often it was retransmitted: the
+ * event log first, the retransmission ring when the log overflowed. */
+static uint64_t label_frame(const struct ikc_ike_sa *sa, const char *label, uint32_t *retrans)
+{
+	uint64_t frame = 0;
+	uint32_t r = 0;
+
+	for (size_t i = 0; i < sa->nev; i++) {
+		if (strcmp(sa->ev[i].label, label) != 0)
+			continue;
+		if (sa->ev[i].retransmit)
+			r++;
+		else if (!frame)
+			frame = sa->ev[i].frame;
+	}
+	for (size_t i = 0; i < IKC_SEEN_RING; i++)
+		if (sa->seen[i].frame && strcmp(sa->seen[i].label, label) == 0) {
+			if (!frame)
+				frame = sa->seen[i].frame;
+			if (sa->seen[i].retransmits > r)
+				r = sa->seen[i].retransmits;
+		}
+	if (retrans)
+		*retrans = r;
+	return frame;
+}
+
+/* Frames of the retransmissions of a label, into a finding. */
+static void label_frames(const struct ikc_ike_sa *sa, const char *label, struct ikc_finding *f)
+{
+	for (size_t i = 0; i < sa->nev; i++)
+		if (strcmp(sa->ev[i].label, label) == 0)
+			frame_add(f, sa->ev[i].frame);
+}
+
+/* Seconds between the first and the last copy of a label (event log). */
+static double label_span(const struct ikc_ike_sa *sa, const char *label)
+{
+	const struct ikc_event *first = NULL, *last = NULL;
+
+	for (size_t i = 0; i < sa->nev; i++)
+		if (strcmp(sa->ev[i].label, label) == 0) {
+			if (!first)
+				first = &sa->ev[i];
+			last = &sa->ev[i];
+		}
+	if (!first)
+		return 0;
+	return (double)(last->ts_sec - first->ts_sec) + ((double)last->ts_nsec - (double)first->ts_nsec) / 1e9;
+}
+
+static const struct ikc_event *label_event(const struct ikc_ike_sa *sa, const char *label)
+{
+	for (size_t i = 0; i < sa->nev; i++)
+		if (!sa->ev[i].retransmit && strcmp(sa->ev[i].label, label) == 0)
+			return &sa->ev[i];
+	return NULL;
+}
+
+static bool any_ntf_from(const struct ikc_ike_sa *sa, enum ikc_dir d)
+{
+	for (size_t i = 0; i < sa->f.nntf; i++)
+		if (sa->f.ntf[i].dir == d)
+			return true;
+	return false;
+}
+
+static void peer_addr(const struct ikc_ike_sa *sa, bool initiator, char *out, size_t n)
+{
+	if (!sa->roles_known) {
+		snprintf(out, n, "?");
+		return;
+	}
+	ikc_format_addr(sa->af, initiator ? sa->iaddr : sa->raddr, out, n);
+}
+
+/* The Quick Mode an error notify answers: the one open when it came, else
+ * the newest one started before it. */
+static const struct ikc_qm *qm_of_ntf(const struct ikc_ike_sa *sa, const struct ikc_ntf *n)
+{
+	const struct ikc_qm *best = NULL;
+
+	for (size_t i = 0; i < sa->nqm; i++) {
+		const struct ikc_qm *q = &sa->qm[i];
+		if (q->exchange != IKC_EX_QUICK)
+			continue;
+		if (n->qm_open && q->msgid == n->qm_open)
+			return q;
+		if (q->f.frame[0] && q->f.frame[0] < n->frame && (!best || q->f.frame[0] > best->f.frame[0]))
+			best = q;
+	}
+	return best;
+}
+
+/* Is this notify about phase 2 (a Quick Mode), rather than phase 1? */
+static bool ntf_phase2(const struct ikc_ike_sa *sa, const struct ikc_ntf *n)
+{
+	return p1_done_at(sa, n->p1_at) || n->qm_open || n->protoid == IKC_PROTO_ESP || n->protoid == IKC_PROTO_AH;
+}
+
+/* NAT-T blocked, seen from either end: a NAT was detected, phase 1 did not
+ * complete, and no IKE message of the responder travelled on UDP 4500 (none
+ * at all on 4500 when the capture is on the responder's side). */
+static bool natt_blocked(const struct ikc_ike_sa *sa)
+{
+	if (!sa->f.natd.nat || p1_done(sa) || any_ntf_from(sa, IKC_DIR_R2I))
+		return false;
+	/* Both NAT-Ds exchanged: the float to 4500 is due (MM5 / AM3). */
+	if (sa->p1_last < (sa->p1_exchange == IKC_EX_AGGRESSIVE ? 2 : 4))
+		return false;
+	if (sa->f.natd.first_4500_frame) {
+		/* the initiator floated: nothing at all may come back after that */
+		for (size_t i = 0; i < sa->nev; i++)
+			if (sa->ev[i].dir == IKC_DIR_R2I && sa->ev[i].frame > sa->f.natd.first_4500_frame)
+				return false;
+		return true;
+	}
+	/* no IKE on 4500 at all: the initiator's next message never arrived */
+	return sa->nev && sa->ev[sa->nev - 1].dir == IKC_DIR_R2I;
+}
+
+/* ---- rules ---- */
+
+static void rule_no_response(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const char *l1 = is_main(sa) ? "MM1" : "AM1";
+	char ra[64];
+	uint32_t r = 0;
+	uint64_t fr;
+	struct ikc_finding *f;
+
+	if (!sa->p1_exchange || sa->p1_from_i < 1 || sa->p1_from_r > 0 || any_ntf_from(sa, IKC_DIR_R2I) ||
+	    sa->p1_last > 1)
+		return;
+	fr = label_frame(sa, l1, &r);
+	if (r == 0 && !sa->icmp_errors)
+		return;  /* one copy: the capture may simply have ended */
+	f = add(c, "no-response", IKC_DIAG_FAILURE, sa->icmp_errors ? IKC_DIAG_PROVEN : IKC_DIAG_LIKELY);
+	frame_add(f, fr);
+	label_frames(sa, l1, f);
+	peer_addr(sa, false, ra, sizeof ra);
+	say(f, "%s (frame %llu) was sent %u time%s over %.1f s and no IKE message came back from %s: the "
+	       "initiator is stuck in %s.",
+	    l1, (unsigned long long)fr, r + 1, r ? "s" : "", label_span(sa, l1), ra,
+	    is_main(sa) ? "MM_WAIT_MSG2" : "AM_WAIT_MSG2");
+	if (sa->icmp_errors) {
+		char from[64];
+		ikc_format_addr(sa->af, sa->icmp_from, from, sizeof from);
+		frame_add(f, sa->icmp_last_frame);
+		say(f, " %s answered with ICMP %s (%u time%s, last in frame %llu): ", from,
+		    ikc_icmp_error_name(sa->af, sa->icmp_type, sa->icmp_code), sa->icmp_errors,
+		    sa->icmp_errors > 1 ? "s" : "", (unsigned long long)sa->icmp_last_frame);
+		if (memcmp(sa->icmp_from, sa->raddr, 16) == 0)
+			say(f, "the peer host is up but nothing listens on its IKE port, or its firewall rejects it. "
+			       "Start or fix the IKE daemon there.");
+		else
+			say(f, "a router or firewall on the path refuses the traffic. Check the route and the "
+			       "filters to the peer.");
+		return;
+	}
+	say(f, " The peer is unreachable, the peer address is wrong, UDP 500 is filtered on the path, or the "
+	       "peer has no phase-1 policy for this address. Check reachability and firewalls for UDP 500 "
+	       "(and 4500), the configured peer address, and the peer's IKE policy.");
+}
+
+static void rule_phase1_stalled(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	uint32_t r = 0;
+	uint64_t fr;
+	struct ikc_finding *f;
+
+	if (any_ntf_from(sa, IKC_DIR_R2I) || any_ntf_from(sa, IKC_DIR_I2R))
+		return;
+	if (is_main(sa) && sa->p1_last == 3) {
+		fr = label_frame(sa, "MM3", &r);
+		if (!r)
+			return;
+		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		frame_add(f, fr);
+		label_frames(sa, "MM3", f);
+		say(f, "MM3 (key exchange, frame %llu) was sent %u times and MM4 never came: the initiator is stuck "
+		       "in MM_WAIT_MSG4. MM3 is the first large message: look for a path that drops big or "
+		       "fragmented UDP packets (MTU, fragment filtering), or a DH group / KE size the responder "
+		       "cannot process (interop).",
+		    (unsigned long long)fr, r + 1);
+	} else if (is_main(sa) && sa->p1_last == 2) {
+		fr = label_frame(sa, "MM2", &r);
+		if (!r)
+			return;
+		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		frame_add(f, fr);
+		label_frames(sa, "MM2", f);
+		say(f, "The responder sent MM2 (frame %llu) %u times and MM3 never came: the responder is stuck "
+		       "in MM_WAIT_MSG3. The initiator does not receive MM2 (return path, NAT, firewall), or "
+		       "rejects the chosen proposal.",
+		    (unsigned long long)fr, r + 1);
+	} else if (sa->p1_exchange == IKC_EX_AGGRESSIVE && sa->p1_last == 2) {
+		fr = label_frame(sa, "AM2", &r);
+		if (!r)
+			return;
+		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		frame_add(f, fr);
+		label_frames(sa, "AM2", f);
+		say(f, "The responder sent AM2 (frame %llu) %u times and AM3 never came: the responder is stuck "
+		       "in AM_WAIT_MSG3. The initiator does not receive AM2, or does not accept it (a PSK or "
+		       "identity mismatch makes the initiator drop AM2).",
+		    (unsigned long long)fr, r + 1);
+	}
+}
+
+/* Another SA of the run initiated by this SA's responder: its own offers. */
+static const struct ikc_ike_sa *responder_as_initiator(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+
+	for (size_t i = 0; i < c->nsas; i++) {
+		const struct ikc_ike_sa *o = c->sas[i];
+		if (o == sa || !o->roles_known || !sa->roles_known || o->af != sa->af || !o->f.noffered)
+			continue;
+		if (memcmp(o->iaddr, sa->raddr, 16) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static void rule_no_proposal_p1(struct ctx *c, const struct ikc_ntf *n)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_p1_facts *p = &sa->f;
+	const struct ikc_ike_sa *o = responder_as_initiator(c);
+	struct ikc_finding *f = add(c, "no-proposal-chosen", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+
+	frame_add(f, n->frame);
+	frame_add(f, p->offer_frame);
+	say(f, "The %s rejected every phase-1 proposal (NO-PROPOSAL-CHOSEN, frame %llu).", who(n->dir),
+	    (unsigned long long)n->frame);
+	if (p->noffered) {
+		say(f, " The initiator offered (frame %llu):", (unsigned long long)p->offer_frame);
+		for (size_t i = 0; i < p->noffered; i++)
+			say(f, "%s [%u.%u] %s", i ? ";" : "", p->offered_prop[i], p->offered_tr[i], p->offered[i]);
+		if (p->offered_dropped)
+			say(f, "; and %zu more", p->offered_dropped);
+		say(f, ".");
+	}
+	if (o) {
+		char cky[17];
+		ikc_sa_cookie_hex(o, cky);
+		frame_add(f, o->f.offer_frame);
+		say(f, " The responder's own offers (SA %s, frame %llu):", cky, (unsigned long long)o->f.offer_frame);
+		for (size_t i = 0; i < o->f.noffered; i++)
+			say(f, "%s [%u.%u] %s", i ? ";" : "", o->f.offered_prop[i], o->f.offered_tr[i], o->f.offered[i]);
+		say(f, ".");
+	}
+	say(f, " Make one proposal match on both peers: encryption, hash, DH group, authentication method"
+	       " (and lifetime on strict peers).");
+}
+
+/* psk-mismatch: proven with keys, likely from symptoms after MM5. */
+static void rule_psk(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_sa_crypto *cr = &sa->crypto;
+	const struct ikc_event *mm5 = label_event(sa, "MM5"), *mm6 = label_event(sa, "MM6");
+	const struct ikc_event *am2 = label_event(sa, "AM2");
+	const struct ikc_ntf *bad = NULL;
+	uint32_t r5 = 0;
+	uint64_t f5 = 0;
+	bool stuck = !p1_done(sa);
+	bool psk = auth_psk_or_unknown(cr->have_transform ? cr->auth : 0);
+	struct ikc_finding *f;
+
+	if (sa->p1_exchange == IKC_EX_MAIN)
+		f5 = label_frame(sa, "MM5", &r5);
+	for (size_t i = 0; i < sa->f.nntf; i++) {
+		const struct ikc_ntf *n = &sa->f.ntf[i];
+		if ((n->type == N_PAYLOAD_MALFORMED || n->type == N_INVALID_HASH_INFORMATION ||
+		     n->type == N_AUTHENTICATION_FAILED) &&
+		    !p1_done_at(sa, n->p1_at) && (sa->p1_exchange != IKC_EX_MAIN || n->p1_at >= 5)) {
+			bad = n;
+			break;
+		}
+	}
+	if (cr->psk_differs) {
+		f = add(c, "psk-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+		frame_add(f, f5);
+		if (bad)
+			frame_add(f, bad->frame);
+		say(f, "The peers use different pre-shared keys: the initiator's messages decrypt only with %s, the "
+		       "responder's only with %s.",
+		    cr->side[0].source, cr->side[1].source);
+		if (bad)
+			say(f, " The %s answered with %s (frame %llu).", who(bad->dir),
+			    ikc_notify_name(bad->type) ? ikc_notify_name(bad->type) : "an error",
+			    (unsigned long long)bad->frame);
+		say(f, " Configure the same PSK for this peer on both sides.");
+		return;
+	}
+	if (sa->p1_exchange == IKC_EX_AGGRESSIVE && am2 && am2->hash == IKC_HASH_FAILED && stuck) {
+		f = add(c, "psk-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+		frame_add(f, am2->frame);
+		if (bad)
+			frame_add(f, bad->frame);
+		say(f, "No supplied PSK reproduces the responder's HASH_R in AM2 (frame %llu) and phase 1 never "
+		       "completed: the responder holds a different PSK than the one given for this peer. Configure "
+		       "the same PSK on both sides.",
+		    (unsigned long long)am2->frame);
+		return;
+	}
+	if (sa->p1_exchange == IKC_EX_MAIN && stuck &&
+	    ((mm5 && (mm5->hash == IKC_HASH_FAILED || mm5->dec == IKC_DEC_WRONG_KEY)) ||
+	     (mm6 && (mm6->hash == IKC_HASH_FAILED || mm6->dec == IKC_DEC_WRONG_KEY)))) {
+		const struct ikc_event *e = mm6 && (mm6->hash == IKC_HASH_FAILED || mm6->dec == IKC_DEC_WRONG_KEY)
+						    ? mm6 : mm5;
+		f = add(c, psk ? "psk-mismatch" : "auth-failed", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+		frame_add(f, e->frame);
+		if (bad)
+			frame_add(f, bad->frame);
+		say(f, "%s (frame %llu) %s with the keys given, and phase 1 never completed: the key material of "
+		       "the two sides differs.%s",
+		    e->label, (unsigned long long)e->frame,
+		    e->dec == IKC_DEC_WRONG_KEY ? "does not decrypt to a sound payload chain" : "fails its HASH check",
+		    psk ? " Configure the same PSK for this peer on both sides." : "");
+		return;
+	}
+	if (!stuck)
+		return;
+	if ((sa->p1_exchange == IKC_EX_MAIN && f5 && !mm6 && r5 > 0) || bad) {
+		f = add(c, psk ? "psk-mismatch" : "auth-failed", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		if (f5) {
+			frame_add(f, f5);
+			label_frames(sa, "MM5", f);
+		}
+		if (bad)
+			frame_add(f, bad->frame);
+		if (f5 && r5)
+			say(f, "MM5 (frame %llu) was sent %u times without an MM6", (unsigned long long)f5, r5 + 1);
+		else if (f5)
+			say(f, "MM5 (frame %llu) got no MM6", (unsigned long long)f5);
+		else
+			say(f, "Phase 1 did not complete");
+		if (bad) {
+			say(f, "%s the %s sent %s (frame %llu)", f5 ? " and" : ";", who(bad->dir),
+			    ikc_notify_name(bad->type) ? ikc_notify_name(bad->type) : "an error notify",
+			    (unsigned long long)bad->frame);
+		} else if (f5) {
+			/* Encrypted Informationals right after MM5 are typically the
+			 * responder's PAYLOAD-MALFORMED (it cannot decrypt MM5). */
+			uint64_t first = 0;
+			unsigned n = 0;
+			for (size_t i = 0; i < sa->nev; i++) {
+				const struct ikc_event *e = &sa->ev[i];
+				if (e->dir == IKC_DIR_R2I && e->exchange == IKC_EX_INFO && e->frame > f5 && e->encrypted &&
+				    e->dec != IKC_DEC_OK) {
+					frame_add(f, e->frame);
+					first = first ? first : e->frame;
+					n++;
+				}
+			}
+			if (n)
+				say(f, ", answered only by %u encrypted Informational message%s (first: frame %llu), "
+				       "typically PAYLOAD-MALFORMED",
+				    n, n > 1 ? "s" : "", (unsigned long long)first);
+		}
+		if (psk)
+			say(f, ": the responder cannot decrypt or verify the initiator's identity message, which is "
+			       "what a pre-shared key mismatch looks like (initiator in MM_WAIT_MSG6). Check the PSK "
+			       "configured for this peer on both sides; given both PSKs (-k), ikecap can prove it.");
+		else
+			say(f, ": authentication fails (initiator in MM_WAIT_MSG6). Check certificates, their "
+			       "chain and the identities the peers expect.");
+		if (!bad && natt_blocked(sa))
+			say(f, " MM5 travelled on UDP 4500 and nothing came back there: see natt-blocked too.");
+	}
+}
+
+static void rule_aggressive(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_p1_facts *p = &sa->f;
+	const struct ikc_sa_crypto *cr = &sa->crypto;
+	bool psk = auth_psk_or_unknown(cr->have_transform ? cr->auth : 0);
+	struct ikc_finding *f;
+
+	if (sa->p1_exchange != IKC_EX_AGGRESSIVE)
+		return;
+	f = add(c, "aggressive-mode", IKC_DIAG_WARNING, IKC_DIAG_PROVEN);
+	frame_add(f, label_frame(sa, "AM1", NULL));
+	frame_add(f, label_frame(sa, "AM2", NULL));
+	say(f, "Aggressive Mode: the identities travel in clear");
+	if (p->id_i[0] || p->id_r[0])
+		say(f, " (initiator %s, responder %s)", p->id_i[0] ? p->id_i : "?", p->id_r[0] ? p->id_r : "?");
+	if (psk)
+		say(f, ", and the responder's HASH_R lets anyone holding this capture test PSK guesses offline "
+		       "(ikecap --psk-audit). Prefer Main Mode, or certificates; at least use a long random PSK.");
+	else
+		say(f, ". Prefer Main Mode when identity protection matters.");
+}
+
+/* Phase-2 problems: one finding per rejected / unanswered Quick Mode. */
+static void qm_offers(struct ikc_finding *f, const struct ikc_qm *q)
+{
+	if (!q->f.noffered) {
+		say(f, " The Quick Mode is encrypted: give the keys (-k) to see the transform sets.");
+		return;
+	}
+	say(f, " QM1 (frame %llu) offered:", (unsigned long long)q->f.frame[0]);
+	for (size_t i = 0; i < q->f.noffered; i++)
+		say(f, "%s %s", i ? ";" : "", q->f.offered[i]);
+	if (q->f.offered_dropped)
+		say(f, "; and %zu more", q->f.offered_dropped);
+	say(f, ".");
+}
+
+static void qm_ids(struct ikc_finding *f, const struct ikc_qm *q)
+{
+	if (q->f.have_ids[0])
+		say(f, " QM1 proposes local %s, remote %s (IDci/IDcr).", q->f.idci[0], q->f.idcr[0]);
+	else if (q->f.seen_plain[0])
+		say(f, " QM1 carries no IDs: the peers' addresses are the proxy IDs.");
+	else
+		say(f, " The Quick Mode is encrypted: give the keys (-k) to see the proxy IDs.");
+}
+
+static void qm_address(const struct ikc_ike_sa *sa, const struct ikc_qm *q, bool initiator, uint8_t out[16])
+{
+	bool i_is_sa_i = q->initiator_dir != IKC_DIR_R2I;
+
+	memcpy(out, (initiator == i_is_sa_i) ? sa->iaddr : sa->raddr, 16);
+}
+
+/* The other side's Quick Mode (any SA between the same two peers) with IDs. */
+static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_finding *f)
+{
+	uint8_t me[16], peer[16];
+
+	if (!q->f.have_ids[0] || !c->sa->roles_known)
+		return;
+	qm_address(c->sa, q, true, me);
+	qm_address(c->sa, q, false, peer);
+	for (size_t i = 0; i < c->nsas; i++) {
+		const struct ikc_ike_sa *o = c->sas[i];
+		if (!o->roles_known || o->af != c->sa->af)
+			continue;
+		for (size_t j = 0; j < o->nqm; j++) {
+			const struct ikc_qm *oq = &o->qm[j];
+			uint8_t oi[16], orr[16];
+			if (oq == q || !oq->f.have_ids[0])
+				continue;
+			qm_address(o, oq, true, oi);
+			qm_address(o, oq, false, orr);
+			if (memcmp(oi, peer, 16) != 0 || memcmp(orr, me, 16) != 0)
+				continue;
+			frame_add(f, oq->f.frame[0]);
+			if (strcmp(oq->f.idci[0], q->f.idci[0]) == 0 && strcmp(oq->f.idcr[0], q->f.idcr[0]) == 0)
+				say(f, " The other peer's own Quick Mode (frame %llu) proposes the very same local %s, "
+				       "remote %s: the proxy IDs (crypto ACLs) are not mirror images, one side's is "
+				       "written from the other side's point of view. Reverse source and destination on "
+				       "one side.",
+				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0]);
+			else if (strcmp(oq->f.idci[0], q->f.idcr[0]) == 0 && strcmp(oq->f.idcr[0], q->f.idci[0]) == 0)
+				say(f, " The other peer's own Quick Mode (frame %llu) proposes the mirror (local %s, "
+				       "remote %s), so the selectors agree and the peer rejects something else "
+				       "(lifetime, a second policy with overlapping selectors).",
+				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0]);
+			else
+				say(f, " The other peer's own Quick Mode (frame %llu) proposes local %s, remote %s; "
+				       "the mirror of this side's would be local %s, remote %s.",
+				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0], q->f.idcr[0],
+				    q->f.idci[0]);
+			return;
+		}
+	}
+}
+
+/* KE on one side only, decrypted: returns true when it reported. */
+static bool rule_pfs_seen(struct ctx *c, const struct ikc_qm *q)
+{
+	struct ikc_finding *f;
+	bool i_pfs, r_pfs;
+
+	if (!q->f.seen_plain[0] || !q->f.seen_plain[1])
+		return false;
+	i_pfs = q->f.ke[0];
+	r_pfs = q->f.ke[1];
+	if (i_pfs == r_pfs)
+		return false;
+	f = add(c, "pfs-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+	frame_add(f, q->f.frame[0]);
+	frame_add(f, q->f.frame[1]);
+	say(f, "Quick Mode %08x: %s (frame %llu) carries a KE payload (PFS%s) and %s (frame %llu) does not: PFS "
+	       "is configured on one side only. Enable PFS with the same DH group on both peers, or on neither.",
+	    q->msgid, i_pfs ? "QM1" : "QM2", (unsigned long long)q->f.frame[i_pfs ? 0 : 1],
+	    q->f.group[i_pfs ? 0 : 1] ? ", group given" : "", i_pfs ? "QM2" : "QM1",
+	    (unsigned long long)q->f.frame[i_pfs ? 1 : 0]);
+	return true;
+}
+
+static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_reported, size_t nqm)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_qm *q = qm_of_ntf(sa, n);
+	size_t qi = q ? (size_t)(q - sa->qm) : 0;
+	bool pfs_offer = q && q->f.seen_plain[0] && (q->f.ke[0] || q->f.group[0]);
+	char nb[24];
+	struct ikc_finding *f;
+
+	if (q && qi < nqm && qm_reported[qi])
+		return;
+	if (q && qi < nqm)
+		qm_reported[qi] = true;
+	if (n->type == N_INVALID_ID_INFORMATION) {
+		f = add(c, "proxy-id-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+		frame_add(f, n->frame);
+		if (q)
+			frame_add(f, q->f.frame[0]);
+		say(f, "The %s rejected the Quick Mode's proxy IDs (INVALID-ID-INFORMATION, frame %llu): the "
+		       "traffic selectors (crypto ACLs, leftsubnet/rightsubnet) of the two peers differ.",
+		    who(n->dir), (unsigned long long)n->frame);
+		if (q) {
+			qm_ids(f, q);
+			mirror_check(c, q, f);
+		}
+		return;
+	}
+	if (q && q->count >= 2 && q->f.frame[1] && n->frame > q->f.frame[1] && n->dir == q->initiator_dir) {
+		f = add(c, "sa-install-failed", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		frame_add(f, q->f.frame[0]);
+		frame_add(f, q->f.frame[1]);
+		frame_add(f, n->frame);
+		say(f, "Quick Mode %08x: the %s answered QM2 (frame %llu) with %s (frame %llu) instead of QM3, "
+		       "although QM2 accepts its own offer: it could not install the IPsec SA it negotiated. Look "
+		       "at that peer's log and IPsec stack (kernel without the ESP algorithm or mode, SPD/SAD "
+		       "error).",
+		    q->msgid, who(n->dir), (unsigned long long)q->f.frame[1], notify_name(n->type, nb, sizeof nb),
+		    (unsigned long long)n->frame);
+		if (q->f.chosen[0])
+			say(f, " Chosen: %s.", q->f.chosen);
+		return;
+	}
+	if (pfs_offer || (n->type == N_ATTRIBUTES_NOT_SUPPORTED && q && q->f.seen_plain[0])) {
+		f = add(c, "pfs-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		frame_add(f, n->frame);
+		frame_add(f, q->f.frame[0]);
+		if (pfs_offer)
+			say(f, "QM1 (frame %llu) offers PFS (KE%s) and the %s answered %s (frame %llu): the other "
+			       "side likely runs without PFS or with another DH group.",
+			    (unsigned long long)q->f.frame[0], q->f.group[0] ? " and a group attribute" : " payload",
+			    who(n->dir), notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame);
+		else
+			say(f, "QM1 (frame %llu) offers no PFS and the %s answered ATTRIBUTES-NOT-SUPPORTED (frame "
+			       "%llu): the other side likely requires PFS.",
+			    (unsigned long long)q->f.frame[0], who(n->dir), (unsigned long long)n->frame);
+		say(f, " Set PFS (and its DH group) the same on both peers.");
+		qm_offers(f, q);
+		return;
+	}
+	f = add(c, "transform-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+	frame_add(f, n->frame);
+	if (q)
+		frame_add(f, q->f.frame[0]);
+	say(f, "The %s rejected the Quick Mode (%s, frame %llu)%s: no transform set (ESP cipher, integrity, mode) "
+	       "matches the peer's.",
+	    who(n->dir), notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame,
+	    q && q->f.seen_plain[0] ? " and QM1 offered no PFS" : "");
+	if (q)
+		qm_offers(f, q);
+	say(f, " Make one transform set match on both peers%s.",
+	    q && q->f.seen_plain[0] ? " (if the peer requires PFS, enable it here too)" : "");
+}
+
+static void rule_qm_unanswered(struct ctx *c, const struct ikc_qm *q)
+{
+	struct ikc_finding *f;
+	bool pfs = q->f.seen_plain[0] && (q->f.ke[0] || q->f.group[0]);
+
+	if (q->exchange != IKC_EX_QUICK || q->count != 1 || q->f.retrans[0] == 0)
+		return;
+	f = add(c, pfs ? "pfs-mismatch" : "qm-no-response", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+	frame_add(f, q->f.frame[0]);
+	for (size_t i = 0; i < c->sa->nev; i++)
+		if (c->sa->ev[i].msgid == q->msgid)
+			frame_add(f, c->sa->ev[i].frame);
+	say(f, "QM1 %08x (frame %llu) was sent %u times and never answered%s. ", q->msgid,
+	    (unsigned long long)q->f.frame[0], q->f.retrans[0] + 1,
+	    pfs ? ", after a PFS offer (KE in QM1)" : "");
+	if (pfs)
+		say(f, "A responder without PFS (or with another DH group) often drops such a QM1 silently: set "
+		       "PFS the same on both peers.");
+	else
+		say(f, "The responder drops it silently: mismatched proxy IDs, PFS required by the responder, "
+		       "or no matching transform set; the responder's log says which.");
+	qm_ids(f, q);
+	qm_offers(f, q);
+}
+
+static void rule_notifies(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	bool qm_reported[IKC_MAX_QM] = { false };
+	bool p1_npc = false, cookie = false;
+	char nb[24];
+
+	for (size_t i = 0; i < sa->nqm && i < IKC_MAX_QM; i++)
+		if (rule_pfs_seen(c, &sa->qm[i]))
+			qm_reported[i] = true;
+	for (size_t i = 0; i < sa->f.nntf; i++) {
+		const struct ikc_ntf *n = &sa->f.ntf[i];
+		struct ikc_finding *f;
+
+		switch (n->type) {
+		case N_INVALID_COOKIE:
+			if (cookie)
+				break;
+			cookie = true;
+			f = add(c, "invalid-cookie", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+			frame_add(f, n->frame);
+			say(f, "The %s answered INVALID-COOKIE (frame %llu): it holds no SA for these cookies while the "
+			       "other side still uses one. One side has a stale SA (after a reboot, a cleared or "
+			       "expired SA). Clear the SAs on the side that still sends on it, and enable DPD / "
+			       "INITIAL-CONTACT so that it recovers by itself.",
+			    who(n->dir), (unsigned long long)n->frame);
+			break;
+		case N_NO_PROPOSAL_CHOSEN:
+		case N_ATTRIBUTES_NOT_SUPPORTED:
+		case N_INVALID_ID_INFORMATION:
+			if (ntf_phase2(sa, n)) {
+				rule_qm_rejected(c, n, qm_reported, sa->nqm < IKC_MAX_QM ? sa->nqm : IKC_MAX_QM);
+			} else if (n->type == N_NO_PROPOSAL_CHOSEN) {
+				if (!p1_npc)
+					rule_no_proposal_p1(c, n);
+				p1_npc = true;
+			} else if (n->type == N_INVALID_ID_INFORMATION) {
+				f = add(c, "id-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+				frame_add(f, n->frame);
+				say(f, "The %s rejected the phase-1 identity (INVALID-ID-INFORMATION, frame %llu)",
+				    who(n->dir), (unsigned long long)n->frame);
+				if (sa->f.id_i[0])
+					say(f, "; the initiator presented %s", sa->f.id_i);
+				say(f, ". Make the identity each side sends match what the other expects (IP address, "
+				       "FQDN, DN).");
+			} else {
+				f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+				frame_add(f, n->frame);
+				say(f, "The %s sent ATTRIBUTES-NOT-SUPPORTED in phase 1 (frame %llu): it does not know "
+				       "an attribute of the proposal (a key length, lifetime type, group).",
+				    who(n->dir), (unsigned long long)n->frame);
+			}
+			break;
+		case N_PAYLOAD_MALFORMED:
+		case N_INVALID_HASH_INFORMATION:
+		case N_AUTHENTICATION_FAILED:
+			if (!p1_done_at(sa, n->p1_at))
+				break;  /* rule_psk */
+			/* fall through */
+		default: {
+			bool dup = false;
+			for (size_t k = 0; k < i; k++)
+				dup = dup || sa->f.ntf[k].type == n->type;
+			if (dup)
+				break;  /* one finding per notify type and SA */
+			f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+			frame_add(f, n->frame);
+			say(f, "The %s sent the error notify %s (frame %llu%s).", who(n->dir),
+			    notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame,
+			    !sa->p1_exchange ? "" : ntf_phase2(sa, n) ? ", phase 2" : ", phase 1");
+			if (n->type == 11)
+				say(f, " INVALID-SPI: the peer has no IPsec SA for an SPI it received: one side kept "
+				       "an SA the other dropped. Clear the IPsec SAs, enable DPD.");
+			break;
+		}
+		}
+	}
+	for (size_t i = 0; i < sa->nqm && i < IKC_MAX_QM; i++)
+		if (!qm_reported[i])
+			rule_qm_unanswered(c, &sa->qm[i]);
+	if (sa->f.ntf_dropped) {
+		struct ikc_finding *f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		say(f, "%zu more error notifies were not examined (limit %d per SA).", sa->f.ntf_dropped, IKC_NTF_MAX);
+	}
+}
+
+/* Where the NAT is, from which NAT-D hash differed (RFC 3947 §3.2: the
+ * first hash is of the receiver's address as the sender sees it, the others
+ * of the sender's own). */
+static const char *natd_where(const struct ikc_natd_facts *nf)
+{
+	bool i_own = nf->mism[0][1], r_own = nf->mism[1][1];
+	bool xi = nf->mism[1][0], xr = nf->mism[0][0]; /* the other side's view differs */
+
+	if (xi && xr)
+		return "both peers' addresses are translated";
+	if (xi)
+		return "the responder sees the initiator at another address: a NAT near the initiator";
+	if (xr)
+		return "the initiator sees the responder at another address: a NAT near the responder";
+	if (i_own && r_own)
+		return "each peer's hash of its own address differs: NAT-D faked to force UDP encapsulation "
+		       "(strongSwan encap=yes or kernel-libipsec), or NATs on both sides";
+	if (i_own)
+		return "a NAT near the initiator, or the initiator fakes NAT-D to force UDP encapsulation";
+	return "a NAT near the responder, or the responder fakes NAT-D to force UDP encapsulation";
+}
+
+static void rule_natt(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_natd_facts *nf = &sa->f.natd;
+	struct ikc_finding *f;
+	const char *near = natd_where(nf);
+
+	if (!nf->nat)
+		return;
+	if (natt_blocked(sa)) {
+		f = add(c, "natt-blocked", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+		frame_add(f, nf->frame);
+		frame_add(f, nf->first_4500_frame);
+		say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s), so IKE moves to UDP 4500, ",
+		    (unsigned long long)nf->frame, near);
+		if (nf->first_4500_frame) {
+			label_frames(sa, sa->p1_exchange == IKC_EX_AGGRESSIVE ? "AM3" : "MM5", f);
+			say(f, "but nothing comes back on UDP 4500 after the initiator's first message there (frame "
+			       "%llu) and phase 1 does not complete: ",
+			    (unsigned long long)nf->first_4500_frame);
+		} else {
+			say(f, "but no IKE message on UDP 4500 follows and phase 1 does not complete: ");
+		}
+		say(f, "UDP 4500 is blocked or not forwarded on the path (or the capture filter left it out). "
+		       "Open UDP 4500 both ways.");
+		if (nf->first_4500_frame)
+			say(f, " A responder that drops MM5 (PSK mismatch) looks the same from this side.");
+		return;
+	}
+	f = add(c, "nat-detected", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
+	frame_add(f, nf->frame);
+	frame_add(f, nf->first_4500_frame);
+	say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s)", (unsigned long long)nf->frame, near);
+	if (nf->first_4500_frame)
+		say(f, "; IKE moved to UDP 4500 (frame %llu), ESP goes in UDP (RFC 3948).",
+		    (unsigned long long)nf->first_4500_frame);
+	else
+		say(f, ".");
+}
+
+static void rule_dpd(struct ctx *c)
+{
+	const struct ikc_p1_facts *p = &c->sa->f;
+	struct ikc_finding *f;
+
+	if (!p->dpd_sent || (p->dpd_acked >= p->dpd_sent && p->dpd_ack_last_frame > p->dpd_last_frame))
+		return;
+	if (p->dpd_ack_last_frame > p->dpd_last_frame)
+		return;
+	if (p->dpd_sent - (p->dpd_acked < p->dpd_sent ? p->dpd_acked : 0) < 2 && p->dpd_acked)
+		return;  /* a single last probe: the capture may have ended */
+	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+	frame_add(f, p->dpd_last_frame);
+	frame_add(f, p->dpd_ack_last_frame);
+	say(f, "%u DPD R-U-THERE sent, %u R-U-THERE-ACK seen, and the last probe (frame %llu) was not answered: "
+	       "the peer is gone or the path is broken; the SA will be torn down.",
+	    p->dpd_sent, p->dpd_acked, (unsigned long long)p->dpd_last_frame);
+}
+
+static void rule_deleted(struct ctx *c)
+{
+	const struct ikc_p1_facts *p = &c->sa->f;
+	struct ikc_finding *f;
+
+	if (!p->deletes_isakmp && !p->deletes_ipsec)
+		return;
+	f = add(c, "deleted", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
+	frame_add(f, p->delete_frame);
+	say(f, "The %s deleted", who(p->delete_dir));
+	if (p->deletes_ipsec)
+		say(f, " %u IPsec SA payload%s", p->deletes_ipsec, p->deletes_ipsec > 1 ? "s" : "");
+	if (p->deletes_ipsec && p->deletes_isakmp)
+		say(f, " and");
+	if (p->deletes_isakmp)
+		say(f, " the IKE SA");
+	say(f, " (frame %llu).", (unsigned long long)p->delete_frame);
+}
+
+static void rule_missing_keys(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_p1_facts *p = &sa->f;
+	struct ikc_finding *f;
+
+	if (!p->not_decrypted)
+		return;
+	f = add(c, "missing-keys", IKC_DIAG_WARNING, IKC_DIAG_PROVEN);
+	frame_add(f, p->not_decrypted_frame);
+	frame_add(f, p->wrong_key_frame);
+	say(f, "%u encrypted message%s (first: frame %llu) could not be decrypted", p->not_decrypted,
+	    p->not_decrypted > 1 ? "s" : "", (unsigned long long)p->not_decrypted_frame);
+	if (p->wrong_key)
+		say(f, "; %u with a key that does not fit (frame %llu): the key given is not the one the peers used",
+		    p->wrong_key, (unsigned long long)p->wrong_key_frame);
+	if (sa->crypto.missing[0])
+		say(f, "; %s", sa->crypto.missing);
+	else if (!p->wrong_key)
+		say(f, "; give the PSK and g^xy (or the ikev1_decryption_table line) with -k");
+	say(f, ".");
+}
+
+static void rule_rekey(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	size_t nquick = 0;
+	struct ikc_finding *f;
+
+	for (size_t i = 0; i < sa->nqm; i++)
+		if (sa->qm[i].exchange == IKC_EX_QUICK && sa->qm[i].count >= 2)
+			nquick++;
+	if (nquick > 1) {
+		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
+		for (size_t i = 0; i < sa->nqm; i++)
+			frame_add(f, sa->qm[i].f.frame[0]);
+		say(f, "%zu Quick Modes under this IKE SA: the IPsec SAs were negotiated %zu times (rekeys or "
+		       "several policies).",
+		    nquick, nquick);
+	}
+	if (!sa->p1_exchange || !sa->roles_known)
+		return;
+	for (size_t i = 0; i < c->nsas; i++) {
+		const struct ikc_ike_sa *o = c->sas[i];
+		bool same;
+		char cky[17];
+
+		if (o == sa || o->seq >= sa->seq || !o->p1_exchange || !o->roles_known || o->af != sa->af)
+			continue;
+		same = (memcmp(o->iaddr, sa->iaddr, 16) == 0 && memcmp(o->raddr, sa->raddr, 16) == 0) ||
+		       (memcmp(o->iaddr, sa->raddr, 16) == 0 && memcmp(o->raddr, sa->iaddr, 16) == 0);
+		if (!same || !p1_done(o))
+			continue;
+		ikc_sa_cookie_hex(o, cky);
+		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_LIKELY);
+		frame_add(f, o->first_frame);
+		frame_add(f, sa->first_frame);
+		say(f, "A new phase 1 between the same peers (frame %llu) after SA %s (frame %llu): a phase-1 rekey "
+		       "or a restart.",
+		    (unsigned long long)sa->first_frame, cky, (unsigned long long)o->first_frame);
+		break;
+	}
+}
+
+static void diagnose_one(struct ctx *c)
+{
+	if (c->sa->ikev2)
+		return;
+	rule_no_response(c);
+	rule_phase1_stalled(c);
+	rule_psk(c);
+	rule_notifies(c);
+	rule_natt(c);
+	rule_dpd(c);
+	rule_aggressive(c);
+	rule_missing_keys(c);
+	rule_deleted(c);
+	rule_rekey(c);
+}
+
+enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, struct ikc_diag_list *out)
+{
+	struct ctx c = { .sas = sas, .nsas = n, .out = out };
+
+	for (size_t i = 0; i < n && !c.nomem; i++) {
+		c.sa = sas[i];
+		diagnose_one(&c);
+	}
+	return c.nomem ? IKC_NOMEM : IKC_OK;
+}
+
+enum ikc_err ikc_diagnose_session(const struct ikc_session *s, struct ikc_diag_list *out)
+{
+	const struct ikc_ike_sa **v = NULL;
+	size_t n = ikc_session_list(s, &v);
+	enum ikc_err err = v ? ikc_diagnose_sas(v, n, out) : IKC_NOMEM;
+
+	free(v);
+	return err;
+}
+
+/* ---- output ---- */
+
+void ikc_diag_write(const struct ikc_finding *f, struct ikc_rw *w)
+{
+	ikc_rw_begin_map(w, NULL, "Diagnosis");
+	ikc_rw_cstr(w, "type", "Record", "diagnosis");
+	ikc_rw_cstr(w, "code", "Code", f->code);
+	ikc_rw_cstr(w, "certainty", "Certainty", ikc_diag_certainty_name(f->certainty));
+	ikc_rw_cstr(w, "severity", "Severity", ikc_diag_severity_name(f->severity));
+	ikc_rw_bytes(w, "isakmp.ispi", "Initiator cookie", f->icky, 8);
+	ikc_rw_begin_array(w, "frames", "Evidence frames");
+	for (size_t i = 0; i < f->nframes; i++)
+		ikc_rw_uint(w, NULL, "Frame", f->frames[i], IKC_RW_DEC, NULL);
+	ikc_rw_end_array(w);
+	ikc_rw_cstr(w, "text", "Finding", f->text);
+	ikc_rw_end_map(w);
+	ikc_rw_end_record(w);
+}
+
+void ikc_diag_write_all(const struct ikc_diag_list *l, struct ikc_rw *w)
+{
+	for (size_t i = 0; i < l->n; i++)
+		ikc_diag_write(&l->v[i], w);
+}
+
+static const char *sev_color(enum ikc_diag_severity s)
+{
+	return s == IKC_DIAG_FAILURE ? "\033[1;31m" : s == IKC_DIAG_WARNING ? "\033[33m" : "\033[36m";
+}
+
+/* Word-wrap text at width, each line after the first indented by indent. */
+static void wrap(FILE *out, const char *text, int col, int indent, int width)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t wl = strcspn(p, " ");
+		if (col > indent && col + 1 + (int)wl > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, wl, out);
+		col += (int)wl;
+		p += wl;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
+}
+
+void ikc_diag_write_text(const struct ikc_finding *f, FILE *out, bool color, int width)
+{
+	char head[128], cky[17], fr[160] = "";
+	int col;
+
+	if (width <= 20)
+		width = 80;
+	for (int i = 0; i < 8; i++)
+		snprintf(cky + 2 * i, 3, "%02x", f->icky[i]);
+	snprintf(head, sizeof head, "[%s, %s] %s", ikc_diag_severity_name(f->severity),
+		 ikc_diag_certainty_name(f->certainty), f->code);
+	fprintf(out, "  %s%s%s SA %s", color ? sev_color(f->severity) : "", head, color ? "\033[0m" : "", cky);
+	col = 2 + (int)strlen(head) + 4 + 16;
+	if (f->nframes) {
+		size_t used = 0;
+		used += (size_t)snprintf(fr, sizeof fr, "frame%s", f->nframes > 1 ? "s" : "");
+		for (size_t i = 0; i < f->nframes && used < sizeof fr; i++)
+			used += (size_t)snprintf(fr + used, sizeof fr - used, "%s%llu", i ? "," : " ",
+						 (unsigned long long)f->frames[i]);
+		fprintf(out, " (%s)", fr);
+		col += (int)strlen(fr) + 3;
+	}
+	fprintf(out, "\n    ");
+	(void)col;
+	wrap(out, f->text, 4, 4, width);
+}
+
+void ikc_diag_write_text_all(const struct ikc_diag_list *l, FILE *out, bool color)
+{
+	if (!l->n)
+		return;
+	fprintf(out, "Diagnosis (%zu finding%s):\n", l->n, l->n > 1 ? "s" : "");
+	for (size_t i = 0; i < l->n; i++)
+		ikc_diag_write_text(&l->v[i], out, color, 80);
+}

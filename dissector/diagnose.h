@@ -1,0 +1,99 @@
+/* diagnose.h - "why is my tunnel down?": rules over what the session recorded
+ * about each IKE SA (session_int.h: messages, retransmissions, notifies,
+ * proposals, proxy IDs, NAT-D, decryption verdicts), each finding with a
+ * stable code, a certainty, the evidence frames and a sentence an engineer
+ * can act on.
+ *
+ * Codes (stable; severity in brackets):
+ *   no-response [failure]         MM1/AM1 retransmitted, nothing back (MM_WAIT_MSG2)
+ *   phase1-stalled [failure]      MM3 unanswered (MM_WAIT_MSG4), MM2/AM2 unanswered
+ *   no-proposal-chosen [failure]  phase-1 NO-PROPOSAL-CHOSEN, with the offers
+ *   psk-mismatch [failure]        proven by keys, or likely from MM5 symptoms
+ *   auth-failed [failure]         the same symptoms with signatures, not a PSK
+ *   id-mismatch [failure]         INVALID-ID-INFORMATION during phase 1
+ *   pfs-mismatch [failure]        KE on one side only, or a PFS offer refused
+ *   proxy-id-mismatch [failure]   INVALID-ID-INFORMATION in phase 2
+ *   transform-mismatch [failure]  QM NO-PROPOSAL-CHOSEN without a PFS difference
+ *   qm-no-response [failure]      QM1 retransmitted, no QM2
+ *   invalid-cookie [failure]      INVALID-COOKIE: a stale SA on one side
+ *   natt-blocked [failure]        NAT-D shows a NAT, nothing on UDP 4500
+ *   dead-peer [failure]           DPD R-U-THERE without R-U-THERE-ACK
+ *   error-notify [failure]        any other error notify
+ *   aggressive-mode [warning]     identity in clear, PSK open to offline guessing
+ *   missing-keys [warning]        encrypted messages not decrypted, which secret
+ *   nat-detected [info]           NAT-D hashes differ: a NAT between the peers
+ *   deleted [info]                DELETE seen
+ *   rekey [info]                  more Quick Modes, or a new phase 1, same peers
+ * A healthy capture yields info findings only.
+ */
+#ifndef IKC_DIAGNOSE_H
+#define IKC_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../decoders/ikc_err.h"
+#include "record.h"
+#include "session.h"
+
+enum ikc_diag_certainty {
+	IKC_DIAG_PROVEN = 0,
+	IKC_DIAG_LIKELY,
+};
+
+enum ikc_diag_severity {
+	IKC_DIAG_FAILURE = 0,
+	IKC_DIAG_WARNING,
+	IKC_DIAG_INFO,
+};
+
+#define IKC_DIAG_FRAMES 12
+#define IKC_DIAG_TEXT 1200
+
+struct ikc_finding {
+	const char *code;                 /* one of the codes above (static) */
+	enum ikc_diag_certainty certainty;
+	enum ikc_diag_severity severity;
+	const struct ikc_ike_sa *sa;
+	uint8_t icky[8];                  /* isakmp.ispi of the SA */
+	uint64_t frames[IKC_DIAG_FRAMES]; /* evidence, ascending, no duplicates */
+	size_t nframes;
+	char text[IKC_DIAG_TEXT];         /* terminal-safe: built from escaped parts */
+};
+
+struct ikc_diag_list {
+	struct ikc_finding *v;
+	size_t n, cap;
+};
+
+const char *ikc_diag_certainty_name(enum ikc_diag_certainty c);   /* "proven" / "likely" */
+const char *ikc_diag_severity_name(enum ikc_diag_severity s);     /* "failure" ... */
+
+void ikc_diag_list_init(struct ikc_diag_list *l);
+void ikc_diag_list_free(struct ikc_diag_list *l);
+
+/* Run every rule on each of the n SAs (in the given order); the others serve
+ * as cross-SA evidence (the responder's own offers, the mirror Quick Mode,
+ * phase-1 rekeys).  Appends to out; IKC_NOMEM when out could not grow. */
+IKC_MUST_CHECK enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n,
+					     struct ikc_diag_list *out);
+/* The same over every SA of a finished run, in order of creation. */
+IKC_MUST_CHECK enum ikc_err ikc_diagnose_session(const struct ikc_session *s, struct ikc_diag_list *out);
+
+/* Any finding of severity failure? */
+bool ikc_diag_has_failure(const struct ikc_diag_list *l);
+
+/* {"type":"diagnosis","code":..,"certainty":..,"severity":..,"isakmp.ispi":..,
+ *  "frames":[..],"text":..}: one record per finding. */
+void ikc_diag_write(const struct ikc_finding *f, struct ikc_rw *w);
+void ikc_diag_write_all(const struct ikc_diag_list *l, struct ikc_rw *w);
+
+/* For a terminal: "  [failure, proven] psk-mismatch  SA 235b...: text (frames 7, 8)",
+ * wrapped at width columns (0: 80); colour only when asked. */
+void ikc_diag_write_text(const struct ikc_finding *f, FILE *out, bool color, int width);
+/* A heading and every finding; nothing when the list is empty. */
+void ikc_diag_write_text_all(const struct ikc_diag_list *l, FILE *out, bool color);
+
+#endif

@@ -1,0 +1,301 @@
+/* ladder.c - per-SA sequence diagram (see ladder.h).
+ *
+ *      time  frame  198.51.100.1:500                        198.51.100.2:500
+ *                   |                                                      |
+ *    +0.000      3  |-- MM1  SA VID VID VID VID --------------------------->|
+ *    +0.007      4  |<----------------------------- MM2  SA VID VID VID ---|
+ *                   |   chosen AES-CBC-128, SHA1, ... ; reply 7.3 ms        |
+ *
+ * Everything printed comes from the session's recorded facts, which hold
+ * only names from tables and terminal-safe text (ikc_id_format escapes).
+ */
+#include "ladder.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../decoders/names.h"
+#include "session_int.h"
+#include "util.h"
+
+#define PREFIX 18                               /* "%+9.3f %6llu  " */
+#define LANE (IKC_LADDER_WIDTH - PREFIX - 2)    /* between the two bars */
+
+#define C_I2R "\033[36m"
+#define C_R2I "\033[35m"
+#define C_BAD "\033[1;31m"
+#define C_OK "\033[32m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+struct pen {
+	FILE *out;
+	bool color;
+};
+
+static const char *col(const struct pen *p, const char *c)
+{
+	return p->color ? c : "";
+}
+
+static double secs_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
+{
+	return (double)(s1 - s0) + ((double)n1 - (double)n0) / 1e9;
+}
+
+/* The payloads of a message as one line: "SA VID", "{ ID HASH N(INITIAL-CONTACT) }",
+ * "{encrypted}" when it could not be opened. */
+static void payload_line(const struct ikc_event *e, uint32_t doi, char *buf, size_t n, bool *error_notify)
+{
+	size_t used = 0;
+	bool in_enc = false;
+
+	buf[0] = '\0';
+	*error_notify = false;
+	for (size_t i = 0; i < e->npl && used + 1 < n; i++) {
+		const struct ikc_ev_pl *p = &e->pl[i];
+		char nb[24], item[64];
+
+		if (p->type == IKC_PT_NOTIFY) {
+			snprintf(item, sizeof item, "N(%s)", ikc_name_or_num(ikc_notify_name(p->arg), p->arg, nb, sizeof nb));
+			if (p->arg < 16384)
+				*error_notify = true;
+		} else if (p->type == IKC_PT_DELETE) {
+			const char *pn = ikc_protocol_name((uint8_t)p->arg);
+			snprintf(item, sizeof item, "D(%s)", pn ? pn : "?");
+		} else {
+			snprintf(item, sizeof item, "%s", ikc_name_or_num(ikc_payload_name(p->type, doi), p->type, nb, sizeof nb));
+		}
+		if (p->enc && !in_enc) {
+			used += (size_t)snprintf(buf + used, n - used, "%s{", used ? " " : "");
+			in_enc = true;
+		}
+		if (used < n)
+			used += (size_t)snprintf(buf + used, n - used, "%s%s", used && buf[used - 1] != '{' ? " " : "", item);
+	}
+	if (in_enc && used < n)
+		used += (size_t)snprintf(buf + used, n - used, "}");
+	if (e->pl_dropped && used < n)
+		used += (size_t)snprintf(buf + used, n - used, " +%u", e->pl_dropped);
+	if (e->encrypted && e->dec != IKC_DEC_OK && used < n)
+		snprintf(buf + used, n - used, "%s{encrypted}", used ? " " : "");
+}
+
+static void blank_prefix(const struct pen *p)
+{
+	fprintf(p->out, "%*s", PREFIX, "");
+}
+
+/* A line of text inside the lane: "|   text          |", wrapped. */
+static void lane_text(const struct pen *p, const char *text, const char *color)
+{
+	const char *s = text;
+	int inner = LANE - 3;
+
+	while (*s) {
+		int len = (int)strlen(s);
+		int take = len;
+
+		if (take > inner) {
+			take = inner;
+			for (int k = inner; k > inner / 2; k--)
+				if (s[k] == ' ') {
+					take = k;
+					break;
+				}
+		}
+		blank_prefix(p);
+		fprintf(p->out, "|   %s%.*s%s%*s|\n", color ? col(p, color) : "", take, s, color ? col(p, C_OFF) : "",
+			inner - take, "");
+		s += take;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+static void arrow(const struct pen *p, const struct ikc_event *e, double t, const char *text, const char *rest,
+		  bool bad)
+{
+	int tl = (int)strlen(text);
+	int dashes;
+	const char *c = bad ? C_BAD : e->dir == IKC_DIR_R2I ? C_R2I : C_I2R;
+
+	if (tl > LANE - 6)
+		tl = LANE - 6;
+	dashes = LANE - 6 - tl;
+	fprintf(p->out, "%+9.3f %6llu  ", t, (unsigned long long)e->frame);
+	if (e->dir == IKC_DIR_R2I) {
+		fprintf(p->out, "|%s<-%.*s %.*s --%s|\n", col(p, c), dashes, "----------------------------------------"
+			"----------------------------------------", tl, text, col(p, C_OFF));
+	} else {
+		fprintf(p->out, "|%s-- %.*s %.*s%s%s|\n", col(p, c), tl, text, dashes,
+			"--------------------------------------------------------------------------------",
+			e->dir == IKC_DIR_I2R ? "->" : "-?", col(p, C_OFF));
+	}
+	if (rest && *rest)
+		lane_text(p, rest, NULL);
+}
+
+static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t i)
+{
+	const struct ikc_event *e = &sa->ev[i];
+	const struct ikc_event *prev = i ? &sa->ev[i - 1] : NULL;
+	double t = secs_between(sa->ev[0].ts_sec, sa->ev[0].ts_nsec, e->ts_sec, e->ts_nsec);
+	char pls[256], head[300], verdict[200] = "";
+	size_t vu = 0;
+	bool err = false;
+	int room;
+
+	payload_line(e, sa->doi ? sa->doi : IKC_DOI_IPSEC, pls, sizeof pls, &err);
+	if (e->retransmit)
+		snprintf(head, sizeof head, "%s R%u  %s", e->label, e->retransmit, pls);
+	else
+		snprintf(head, sizeof head, "%s  %s", e->label, pls);
+	/* What does not fit on the arrow goes on the next line. */
+	room = LANE - 6;
+	if ((int)strlen(head) > room) {
+		int cut = room;
+		for (int k = room; k > room / 2; k--)
+			if (head[k] == ' ') {
+				cut = k;
+				break;
+			}
+		head[cut] = '\0';
+		arrow(p, e, t, head, head + cut + 1, err);
+	} else {
+		arrow(p, e, t, head, NULL, err);
+	}
+	if (e->detail[0] && !e->retransmit)
+		lane_text(p, e->detail, NULL);
+	if (e->retransmit)
+		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "retransmission of frame %llu",
+				       (unsigned long long)e->original_frame);
+	if (e->encrypted && vu < sizeof verdict) {
+		if (e->dec == IKC_DEC_OK)
+			vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%sdecrypted%s%s", vu ? "; " : "",
+					       e->hash == IKC_HASH_UNCHECKED ? "" : ", HASH ",
+					       e->hash == IKC_HASH_UNCHECKED ? "" : ikc_hash_verdict_name(e->hash));
+		else
+			vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%snot decrypted: %s", vu ? "; " : "",
+					       ikc_decrypt_status_name(e->dec));
+	} else if (!e->encrypted && e->hash != IKC_HASH_UNCHECKED && vu < sizeof verdict) {
+		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%sHASH_R %s", vu ? "; " : "",
+				       ikc_hash_verdict_name(e->hash));
+	}
+	if (e->frame == sa->f.natd.first_4500_frame && i > 0 && vu < sizeof verdict)
+		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%smoved to the NAT-T port (%u > %u)",
+				       vu ? "; " : "", e->sport, e->dport);
+	if (prev && !e->retransmit && prev->dir != e->dir && e->dir != IKC_DIR_UNKNOWN && vu < sizeof verdict &&
+	    ((prev->exchange == e->exchange && prev->msgid == e->msgid) ||
+	     (e->exchange == IKC_EX_INFO && prev->exchange != IKC_EX_INFO))) {
+		double d = secs_between(prev->ts_sec, prev->ts_nsec, e->ts_sec, e->ts_nsec) * 1000.0;
+		if (d >= 0 && d < 10000)
+			snprintf(verdict + vu, sizeof verdict - vu, "%sreply %.1f ms", vu ? "; " : "", d);
+	}
+	if (verdict[0]) {
+		bool bad = (e->encrypted && e->dec != IKC_DEC_OK) || e->hash == IKC_HASH_FAILED;
+		bool good = e->encrypted && e->dec == IKC_DEC_OK && e->hash == IKC_HASH_VERIFIED;
+		lane_text(p, verdict, bad ? C_BAD : good ? C_OK : e->retransmit ? C_DIM : NULL);
+	}
+}
+
+static void header(const struct pen *p, const struct ikc_ike_sa *sa)
+{
+	char ic[17], rc[17], ia[64] = "?", ra[64] = "?", left[96], right[96];
+	const char *mode = sa->p1_exchange == IKC_EX_MAIN ? "Main Mode"
+			   : sa->p1_exchange == IKC_EX_AGGRESSIVE ? "Aggressive Mode" : "phase 1 not seen";
+	struct tm tm;
+	time_t ts = (time_t)sa->first_ts_sec;
+
+	ikc_sa_cookie_hex(sa, ic);
+	for (int i = 0; i < 8; i++)
+		snprintf(rc + 2 * i, 3, "%02x", sa->rcky[i]);
+	if (sa->roles_known) {
+		ikc_format_addr(sa->af, sa->iaddr, ia, sizeof ia);
+		ikc_format_addr(sa->af, sa->raddr, ra, sizeof ra);
+	}
+	fprintf(p->out, "IKE SA %s/%s  %s, %s\n", ic, rc, mode, ikc_sa_state(sa));
+	if (gmtime_r(&ts, &tm))
+		fprintf(p->out, "  %04d-%02d-%02d %02d:%02d:%02d.%06u UTC, frame %llu, %u message%s",
+			tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			sa->first_ts_nsec / 1000, (unsigned long long)sa->first_frame, sa->msgs, sa->msgs == 1 ? "" : "s");
+	if (sa->retrans)
+		fprintf(p->out, ", %u retransmitted", sa->retrans);
+	fputc('\n', p->out);
+	if (sa->roles_known) {
+		snprintf(left, sizeof left, "%s:%u", ia, sa->iport);
+		snprintf(right, sizeof right, "%s:%u", ra, sa->rport);
+	} else {
+		snprintf(left, sizeof left, "initiator ?");
+		snprintf(right, sizeof right, "responder ?");
+	}
+	fprintf(p->out, "%9s %6s  %s%-*s%s%*s%s\n", "time", "frame", col(p, C_I2R), LANE / 2, left, col(p, C_R2I),
+		LANE + 2 - LANE / 2, right, col(p, C_OFF));
+	fprintf(p->out, "%*s%-*s%*s\n", PREFIX, "", LANE / 2, "initiator", LANE + 2 - LANE / 2, "responder");
+	blank_prefix(p);
+	fprintf(p->out, "|%*s|\n", LANE, "");
+}
+
+void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list *diags, FILE *out, bool color)
+{
+	struct pen p = { out, color };
+	size_t nf = 0;
+
+	if (sa->ikev2) {
+		char ic[17];
+		ikc_sa_cookie_hex(sa, ic);
+		fprintf(out, "IKE SA %s: IKEv2 (no ladder)\n\n", ic);
+		return;
+	}
+	header(&p, sa);
+	for (size_t i = 0; i < sa->nev; i++)
+		event_lines(&p, sa, i);
+	if (sa->ev_dropped) {
+		char t[80];
+		snprintf(t, sizeof t, "... %llu more messages not shown (limit %d per SA)",
+			 (unsigned long long)sa->ev_dropped, IKC_EV_MAX);
+		lane_text(&p, t, C_DIM);
+	}
+	blank_prefix(&p);
+	fprintf(out, "|%*s|\n", LANE, "");
+	fprintf(out, "State: %s", ikc_sa_state(sa));
+	if (sa->nqm)
+		fprintf(out, ", %zu Quick Mode%s", sa->nqm, sa->nqm > 1 ? "s" : "");
+	fputc('\n', out);
+	for (size_t i = 0; diags && i < diags->n; i++)
+		if (diags->v[i].sa == sa)
+			nf++;
+	if (nf) {
+		fprintf(out, "Findings:\n");
+		for (size_t i = 0; i < diags->n; i++)
+			if (diags->v[i].sa == sa)
+				ikc_diag_write_text(&diags->v[i], out, color, IKC_LADDER_WIDTH);
+	} else {
+		fprintf(out, "Findings: none\n");
+	}
+	fputc('\n', out);
+}
+
+void ikc_ladder_write(const struct ikc_session *s, const struct ikc_diag_list *diags, FILE *out, bool color)
+{
+	const struct ikc_ike_sa **v = NULL;
+	size_t n = ikc_session_list(s, &v);
+	struct ikc_diag_list own;
+	bool mine = false;
+
+	if (!diags) {
+		ikc_diag_list_init(&own);
+		if (v && ikc_diagnose_sas(v, n, &own) != IKC_OK)
+			fputs("ikecap: out of memory: findings incomplete\n", stderr);
+		diags = &own;
+		mine = true;
+	}
+	if (!n)
+		fputs("No IKE SA in this capture.\n", out);
+	for (size_t i = 0; i < n; i++)
+		ikc_ladder_write_sa(v[i], diags, out, color);
+	if (mine)
+		ikc_diag_list_free(&own);
+	free(v);
+}

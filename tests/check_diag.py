@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Run ikecap on the lab and synthetic captures and check its diagnoses.
+
+Expected findings come from outside ikecap: the lab cases' README/truth.json
+(what the daemons were configured to do, what they offered), tshark (which
+frame carries the NO-PROPOSAL-CHOSEN notify, which frame is MM5) and, for
+captures/synthetic/diag-*.pcap, how make-diag-captures.py built them (see
+captures/synthetic/README.md).
+
+Usage: check_diag.py [IKECAP]   (default ./ikecap)
+Exit 0 when every check holds; prints one line per check.
+"""
+import json
+import os
+import subprocess
+import sys
+
+IKECAP = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("IKECAP", "./ikecap")
+LAB = "captures/lab"
+SYN = "captures/synthetic"
+FAILURE_CODES = {
+    "no-response", "phase1-stalled", "no-proposal-chosen", "psk-mismatch", "auth-failed", "id-mismatch",
+    "pfs-mismatch", "proxy-id-mismatch", "transform-mismatch", "qm-no-response", "sa-install-failed",
+    "invalid-cookie", "natt-blocked", "dead-peer", "error-notify",
+}
+
+failures = 0
+checks = 0
+
+
+def check(ok, what):
+    global failures, checks
+    checks += 1
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures += 1
+
+
+def diagnoses(pcap, keys=()):
+    cmd = [IKECAP, "--no-progress", "-q", "-T", "json", "-r", pcap]
+    for k in keys:
+        cmd[1:1] = ["-k", k]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, TZ="UTC", LC_ALL="C"))
+    recs = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    return [r for r in recs if r.get("type") == "diagnosis"]
+
+
+def codes(ds):
+    return {d["code"]: d for d in ds}
+
+
+def tshark_frames(pcap, filt):
+    out = subprocess.run(["tshark", "-r", pcap, "-Y", filt, "-T", "fields", "-e", "frame.number"],
+                         capture_output=True, text=True)
+    return [int(x) for x in out.stdout.split()]
+
+
+def truth(case):
+    with open(os.path.join(LAB, case + ".truth.json")) as f:
+        return json.load(f)["ike_sas"][0]
+
+
+def lab(case):
+    return os.path.join(LAB, case + ".pcap")
+
+
+def keys_of(case):
+    k = os.path.join(LAB, case + ".keys")
+    return [k] if os.path.exists(k) else []
+
+
+def no_failure(ds, what):
+    bad = sorted(c for c in codes(ds) if c in FAILURE_CODES)
+    check(not bad, "%s: no failure code (got %s)" % (what, ", ".join(bad) or "none"))
+
+
+def expect(ds, code, certainty, what, frames=(), text=()):
+    d = codes(ds).get(code)
+    check(d is not None, "%s: %s present (got %s)" % (what, code, ", ".join(sorted(codes(ds))) or "none"))
+    if d is None:
+        return
+    check(d["certainty"] == certainty, "%s: %s is %s (got %s)" % (what, code, certainty, d["certainty"]))
+    for fr in frames:
+        check(fr in d["frames"], "%s: %s evidence includes frame %d (got %s)" % (what, code, fr, d["frames"]))
+    for t in text:
+        check(t in d["text"], "%s: %s text mentions %r" % (what, code, t))
+
+
+def main():
+    if not os.path.exists(IKECAP):
+        print("no %s: build it first" % IKECAP)
+        return 2
+    if not diagnoses(lab("fail-no-proposal")):
+        print("%s writes no diagnosis records: is diagnose.c wired into main.c?" % IKECAP)
+        return 2
+
+    # fail-psk-mismatch: README: the two daemons hold different PSKs.
+    t = truth("fail-psk-mismatch")
+    mm5 = tshark_frames(lab("fail-psk-mismatch"),
+                        "isakmp.exchangetype == 2 && isakmp.flag_e == 1 && ip.src == %s" % t["initiator_ip"])
+    notify = tshark_frames(lab("fail-psk-mismatch"), "isakmp.exchangetype == 5 && ip.src != %s" % t["initiator_ip"])
+    check(len(mm5) == 3 and len(notify) == 3, "fail-psk-mismatch: tshark sees MM5 three times, three INFOs back")
+    check(t["psk"]["a"] != t["psk"]["b"], "fail-psk-mismatch: truth.json says the PSKs differ")
+    ds = diagnoses(lab("fail-psk-mismatch"), keys_of("fail-psk-mismatch"))
+    expect(ds, "psk-mismatch", "proven", "fail-psk-mismatch with keys", frames=mm5[:1])
+    ds = diagnoses(lab("fail-psk-mismatch"))
+    expect(ds, "psk-mismatch", "likely", "fail-psk-mismatch without keys", frames=mm5 + notify[:1])
+    check("missing-keys" in codes(ds), "fail-psk-mismatch without keys: missing-keys warning")
+
+    # fail-no-proposal: tshark finds the notify; truth.json has the initiator's offers.
+    npc = tshark_frames(lab("fail-no-proposal"), "isakmp.notify.msgtype == 14")
+    mm1 = tshark_frames(lab("fail-no-proposal"), "isakmp.exchangetype == 2 && isakmp.rspi == 00:00:00:00:00:00:00:00")
+    check(len(npc) == 1 and len(mm1) == 1, "fail-no-proposal: tshark sees one MM1 and one NO-PROPOSAL-CHOSEN")
+    offers = truth("fail-no-proposal")["phase1_offered"]
+    words = []
+    for o in offers:
+        words += ["%s-%d" % (o["enc"], o["key_length"]), o["hash"].upper(), "group %d" % o["dh_group"]]
+    ds = diagnoses(lab("fail-no-proposal"))
+    expect(ds, "no-proposal-chosen", "proven", "fail-no-proposal", frames=npc + mm1, text=words)
+
+    # am-psk: Aggressive Mode, a working tunnel.
+    ds = diagnoses(lab("am-psk"), keys_of("am-psk"))
+    d = codes(ds).get("aggressive-mode")
+    check(d is not None and d["severity"] == "warning", "am-psk: aggressive-mode warning")
+    no_failure(ds, "am-psk with keys")
+    no_failure(diagnoses(lab("am-psk")), "am-psk without keys")
+
+    # Good cases: a tunnel came up (README: pings answered through ESP).
+    for case in ("mm-psk-aes128-sha1-g2", "mm-psk-aes256-sha256-g14-pfs", "mm-rsa-sig", "ikev1-esp-gcm", "natt"):
+        no_failure(diagnoses(lab(case), keys_of(case)), case + " with keys")
+        no_failure(diagnoses(lab(case)), case + " without keys")
+    no_failure(diagnoses(lab("natt-responder-side"), keys_of("natt")), "natt-responder-side with keys")
+
+    # natt: a real NAT in front of the initiator (README: lab-nat).
+    ds = diagnoses(lab("natt"), keys_of("natt"))
+    expect(ds, "nat-detected", "proven", "natt", text=["near the initiator"])
+
+    # udp500-xfrm: README: the kernel rejects the ESP SA and charon answers QM2 with N + D.
+    ds = diagnoses(lab("mm-psk-aes128-sha1-g2-udp500-xfrm"), keys_of("mm-psk-aes128-sha1-g2-udp500-xfrm"))
+    expect(ds, "sa-install-failed", "likely", "udp500-xfrm with keys")
+
+    # Synthetic failures (captures/synthetic/README.md says how each was made).
+    allkeys = keys_of("mm-psk-aes128-sha1-g2") + keys_of("mm-psk-aes256-sha256-g14-pfs") + keys_of("natt") + \
+        keys_of("mm-psk-aes128-sha1-g2-udp500-xfrm")
+    syn = os.path.join
+    for keys in ((), allkeys):
+        tag = " with keys" if keys else " without keys"
+        ds = diagnoses(syn(SYN, "diag-no-response.pcap"), keys)
+        expect(ds, "no-response", "likely", "diag-no-response" + tag, frames=[1, 2, 3, 4])
+        ds = diagnoses(syn(SYN, "diag-no-response-icmp.pcap"), keys)
+        expect(ds, "no-response", "proven", "diag-no-response-icmp" + tag, frames=[1, 3, 4],
+               text=["port unreachable"])
+        ds = diagnoses(syn(SYN, "diag-mm3-stalled.pcap"), keys)
+        expect(ds, "phase1-stalled", "likely", "diag-mm3-stalled" + tag, frames=[3, 4, 5], text=["MM_WAIT_MSG4"])
+        ds = diagnoses(syn(SYN, "diag-mm5-silent.pcap"), keys)
+        expect(ds, "psk-mismatch", "likely", "diag-mm5-silent" + tag, frames=[5, 6, 7])
+        ds = diagnoses(syn(SYN, "diag-invalid-cookie.pcap"), keys)
+        expect(ds, "invalid-cookie", "proven", "diag-invalid-cookie" + tag, frames=[8])
+        ds = diagnoses(syn(SYN, "diag-natt-blocked-responder.pcap"), keys)
+        expect(ds, "natt-blocked", "likely", "diag-natt-blocked-responder" + tag)
+        ds = diagnoses(syn(SYN, "diag-natt-blocked-initiator.pcap"), keys)
+        expect(ds, "natt-blocked", "likely", "diag-natt-blocked-initiator" + tag, frames=[5, 6, 7])
+    ds = diagnoses(syn(SYN, "diag-pfs-unanswered.pcap"), allkeys)
+    expect(ds, "pfs-mismatch", "likely", "diag-pfs-unanswered with keys", frames=[7, 8, 9])
+    ds = diagnoses(syn(SYN, "diag-pfs-unanswered.pcap"))
+    expect(ds, "qm-no-response", "likely", "diag-pfs-unanswered without keys", frames=[7, 8, 9])
+    # tshark, with the lab's Wireshark key table, reads the added notify as INVALID-ID-INFORMATION (18)
+    with open(os.path.join(LAB, "mm-psk-aes128-sha1-g2.wireshark", "ikev1_decryption_table")) as f:
+        uat = [l.strip() for l in f if l.strip() and not l.startswith("#")][0]
+    out = subprocess.run(["tshark", "-r", syn(SYN, "diag-proxy-id.pcap"), "-o", "uat:ikev1_decryption_table:" + uat,
+                          "-Y", "frame.number == 8", "-T", "fields", "-e", "isakmp.notify.msgtype"],
+                         capture_output=True, text=True)
+    check(out.stdout.strip() == "18", "diag-proxy-id: tshark decrypts frame 8 to notify 18 (got %r)" % out.stdout)
+    ds = diagnoses(syn(SYN, "diag-proxy-id.pcap"), allkeys)
+    expect(ds, "proxy-id-mismatch", "proven", "diag-proxy-id with keys", frames=[7, 8],
+           text=["10.1.0.0/24", "10.2.0.0/24"])
+    no_failure(diagnoses(syn(SYN, "diag-proxy-id.pcap")), "diag-proxy-id without keys (notify encrypted)")
+
+    # The ladder: every capture, at most 79 columns, no escape codes when not asked.
+    pcaps = sorted(os.path.join(LAB, f) for f in os.listdir(LAB) if f.endswith(".pcap")) + \
+        sorted(os.path.join(SYN, f) for f in os.listdir(SYN) if f.startswith("diag-"))
+    for p in pcaps:
+        out = subprocess.run([IKECAP, "--no-progress", "--color=never", "-T", "ladder", "-r", p] +
+                             sum((["-k", k] for k in allkeys), []),
+                             capture_output=True, text=True, env=dict(os.environ, TZ="UTC", LC_ALL="C"))
+        if out.returncode == 2:
+            check(False, "ladder: %s rejects -T ladder" % IKECAP)
+            break
+        lines = out.stdout.splitlines()
+        wide = [line for line in lines if len(line) > 79]
+        check(out.returncode == 0 and not wide and "\033" not in out.stdout and "IKE SA" in out.stdout,
+              "ladder %s: %d lines, none wider than 79" % (os.path.basename(p), len(lines)))
+
+    print("%d checks, %d failed" % (checks, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
