@@ -23,7 +23,7 @@ LIB_OBJ_ASAN  := $(LIB_SRC:%.c=$(ASAN_BUILD)/%.o)
 TEST_OBJ      := $(TEST_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ_ASAN := $(TEST_SRC:%.c=$(ASAN_BUILD)/%.o)
 
-.PHONY: all asan deps test unit unit-asan golden live run clean lint bench fuzz
+.PHONY: all asan deps test unit unit-asan golden regress live run clean lint bench
 
 all: ikecap
 
@@ -76,8 +76,12 @@ golden: ikecap ikecap-asan tools/cbor2json
 live: ikecap
 	sh tests/check_live.sh
 
+# Every reproducer a fuzzer or a user ever found, replayed under ASan+UBSan.
+regress: ikecap-asan
+	sh tests/regress.sh
+
 test: deps
-	$(MAKE) unit unit-asan golden live
+	$(MAKE) unit unit-asan golden regress live fuzz
 
 run: deps
 	$(MAKE) ikecap
@@ -91,4 +95,7 @@ lint:
 	@sh tools/banned.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) ikecap ikecap-asan tools/cbor2json
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz ikecap ikecap-asan tools/cbor2json
+
+# libFuzzer harnesses: make fuzz-build, make fuzz (FUZZ_SECONDS each, default 60).
+include tools/fuzz/fuzz.mk

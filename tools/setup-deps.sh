@@ -4,7 +4,7 @@
 set -eu
 need=""
 for p in build-essential pkg-config libpcap-dev libssl-dev libcbor-dev libcriterion-dev \
-         tshark tcpdump python3; do
+         tshark tcpdump python3 clang libclang-rt-14-dev; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
 done
 [ -z "$need" ] && exit 0
