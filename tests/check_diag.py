@@ -176,6 +176,25 @@ def main():
            text=["10.1.0.0/24", "10.2.0.0/24"])
     no_failure(diagnoses(syn(SYN, "diag-proxy-id.pcap")), "diag-proxy-id without keys (notify encrypted)")
 
+    # Real peers (captures/live, tools/lab): each failure made on purpose by its
+    # scenario config (tools/lab/scenarios/NAME), so the expected finding comes
+    # from how the capture was made, not from ikecap.
+    live = os.path.join(os.path.dirname(LAB), "live")
+    real = [
+        ("fail-psk-mismatch", "psk-mismatch", "proven"),     # different PSKs in the two configs
+        ("fail-no-proposal", "no-proposal-chosen", "proven"),  # disjoint phase-1 proposals
+        ("fail-pfs-one-side", "pfs-mismatch", "likely"),     # PFS group on the initiator only
+        ("fail-ts-mismatch", "proxy-id-mismatch", "proven"),  # responder's remote_ts differs
+        ("fail-unreachable", "no-response", "proven"),       # no charon on the responder
+    ]
+    for case, code, certainty in real:
+        pcap = os.path.join(live, case + ".pcap")
+        ks = [os.path.join(live, case + ".keys")]
+        expect(diagnoses(pcap, ks), code, certainty, "live " + case)
+    for case in ("mm-psk-3des-md5-g2", "mm-psk-aes256-sha256-g14", "qm-pfs", "natt", "dpd", "rekey", "am-psk"):
+        pcap = os.path.join(live, case + ".pcap")
+        no_failure(diagnoses(pcap, [os.path.join(live, case + ".keys")]), "live " + case)
+
     # The ladder: every capture, at most 79 columns, no escape codes when not asked.
     pcaps = sorted(os.path.join(LAB, f) for f in os.listdir(LAB) if f.endswith(".pcap")) + \
         sorted(os.path.join(SYN, f) for f in os.listdir(SYN) if f.startswith("diag-"))
