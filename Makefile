@@ -85,7 +85,8 @@ test: deps
 
 run: deps
 	$(MAKE) ikecap
-	./ikecap -v -k captures/lab/mm-psk-aes128-sha1-g2.keys -r captures/lab/mm-psk-aes128-sha1-g2.pcap
+	@chmod 600 captures/lab/mm-psk-aes128-sha1-g2.keys  # git keeps no modes; ikecap warns on readable keys
+	./ikecap -k captures/lab/mm-psk-aes128-sha1-g2.keys -r captures/lab/mm-psk-aes128-sha1-g2.pcap
 
 # A benchmark, not a test: ESP decrypt throughput against openssl speed and tshark.
 bench: ikecap
