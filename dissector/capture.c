@@ -31,6 +31,7 @@ struct ikc_capture {
 	bool offline;
 	uint64_t frames;
 	int fd;            /* live: selectable fd polled between non-blocking reads, else -1 */
+	pcap_dumper_t *dumper; /* -w: every frame read, unchanged */
 	uint64_t size;     /* file size, 0 when unknown (pipe, live) */
 	char name[128];    /* for messages */
 	char warning[PCAP_ERRBUF_SIZE];
@@ -124,7 +125,23 @@ out:
 	return err;
 }
 
+void ikc_live_opts_default(struct ikc_live_opts *o)
+{
+	o->promisc = true;
+	o->snaplen = LIVE_SNAPLEN;
+	o->buffer_bytes = LIVE_BUFFER;
+}
+
 enum ikc_err ikc_capture_open_live(struct ikc_capture **out, const char *iface, char *errbuf, size_t errlen)
+{
+	struct ikc_live_opts o;
+
+	ikc_live_opts_default(&o);
+	return ikc_capture_open_live_opts(out, iface, &o, errbuf, errlen);
+}
+
+enum ikc_err ikc_capture_open_live_opts(struct ikc_capture **out, const char *iface, const struct ikc_live_opts *o,
+					char *errbuf, size_t errlen)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	struct ikc_capture *cap = NULL;
@@ -148,8 +165,8 @@ enum ikc_err ikc_capture_open_live(struct ikc_capture **out, const char *iface, 
 		goto out;
 	}
 	/* Setters only fail on an already activated handle, which this is not. */
-	if (pcap_set_snaplen(cap->p, LIVE_SNAPLEN) || pcap_set_promisc(cap->p, 1) ||
-	    pcap_set_immediate_mode(cap->p, 1) || pcap_set_buffer_size(cap->p, LIVE_BUFFER) ||
+	if (pcap_set_snaplen(cap->p, o->snaplen) || pcap_set_promisc(cap->p, o->promisc ? 1 : 0) ||
+	    pcap_set_immediate_mode(cap->p, 1) || pcap_set_buffer_size(cap->p, o->buffer_bytes) ||
 	    pcap_set_timeout(cap->p, LIVE_TIMEOUT_MS)) {
 		snprintf(errbuf, errlen, "cannot capture on %s: %s", iface, pcap_geterr(cap->p));
 		err = IKC_IO;
@@ -240,10 +257,62 @@ enum ikc_err ikc_capture_loop(struct ikc_capture *cap, uint64_t max_packets, vol
 			return IKC_IO;
 		}
 		cap->frames++;
+		if (cap->dumper) {
+			pcap_dump((u_char *)cap->dumper, h, bytes);
+			if (!cap->offline)  /* live: the file is usable while we run */
+				pcap_dump_flush(cap->dumper);
+		}
 		frac = (uint32_t)h->ts.tv_usec;
 		if (!cap->nano)
 			frac *= 1000u;
 		cb(ctx, cap->dlt, cap->frames, (int64_t)h->ts.tv_sec, frac, bytes, h->caplen, h->len);
+	}
+	return IKC_OK;
+}
+
+enum ikc_err ikc_capture_list_interfaces(FILE *out, char *errbuf, size_t errlen)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all = NULL;
+	int i = 1;
+
+	if (pcap_findalldevs(&all, pe) != 0) {
+		snprintf(errbuf, errlen, "cannot list interfaces: %s", pe);
+		return IKC_IO;
+	}
+	for (pcap_if_t *d = all; d; d = d->next, i++) {
+		fprintf(out, "%d.%s", i, d->name);
+		if (d->description)
+			fprintf(out, " (%s)", d->description);
+		if (d->flags & PCAP_IF_LOOPBACK)
+			fputs(" [Loopback]", out);
+		if (d->flags & PCAP_IF_UP)
+			fputs(" [Up]", out);
+		fputc('\n', out);
+	}
+	pcap_freealldevs(all);
+	return IKC_OK;
+}
+
+enum ikc_err ikc_capture_stats(const struct ikc_capture *cap, uint64_t *received, uint64_t *dropped,
+			       uint64_t *if_dropped)
+{
+	struct pcap_stat ps;
+
+	if (cap->offline || pcap_stats(cap->p, &ps) != 0)
+		return IKC_UNSUPPORTED;
+	*received = ps.ps_recv;
+	*dropped = ps.ps_drop;
+	*if_dropped = ps.ps_ifdrop;
+	return IKC_OK;
+}
+
+enum ikc_err ikc_capture_dump_open(struct ikc_capture *cap, const char *path, char *errbuf, size_t errlen)
+{
+	cap->dumper = pcap_dump_open(cap->p, path);
+	if (!cap->dumper) {
+		snprintf(errbuf, errlen, "cannot write %s: %s", path, pcap_geterr(cap->p));
+		return IKC_IO;
 	}
 	return IKC_OK;
 }
@@ -272,6 +341,8 @@ void ikc_capture_close(struct ikc_capture *cap)
 {
 	if (!cap)
 		return;
+	if (cap->dumper)
+		pcap_dump_close(cap->dumper);
 	if (cap->p)
 		pcap_close(cap->p);
 	free(cap);

@@ -14,7 +14,9 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../decoders/ikc_err.h"
 
@@ -35,6 +37,26 @@ IKC_MUST_CHECK enum ikc_err ikc_capture_open_offline(struct ikc_capture **out, c
 IKC_MUST_CHECK enum ikc_err ikc_capture_open_live(struct ikc_capture **out, const char *iface, char *errbuf,
 						  size_t errlen);
 /* "" or the warning pcap_activate gave. */
+/* Live capture settings (ikc_capture_open_live uses the defaults: promiscuous,
+ * snaplen 262144, 4 MiB buffer). */
+struct ikc_live_opts {
+	bool promisc;
+	int snaplen;
+	int buffer_bytes;
+};
+void ikc_live_opts_default(struct ikc_live_opts *o);
+IKC_MUST_CHECK enum ikc_err ikc_capture_open_live_opts(struct ikc_capture **out, const char *iface,
+							const struct ikc_live_opts *o, char *errbuf, size_t errlen);
+/* -D: the interfaces libpcap can capture on, one per line ("1.eth0 (desc)"). */
+IKC_MUST_CHECK enum ikc_err ikc_capture_list_interfaces(FILE *out, char *errbuf, size_t errlen);
+/* Kernel counters of a live capture: received, dropped by the kernel (buffer
+ * full), dropped by the interface.  IKC_UNSUPPORTED for a file. */
+IKC_MUST_CHECK enum ikc_err ikc_capture_stats(const struct ikc_capture *cap, uint64_t *received,
+					      uint64_t *dropped, uint64_t *if_dropped);
+/* Also write every frame read, unchanged, to a pcap file (tcpdump -w). */
+IKC_MUST_CHECK enum ikc_err ikc_capture_dump_open(struct ikc_capture *cap, const char *path, char *errbuf,
+						  size_t errlen);
+
 const char *ikc_capture_warning(const struct ikc_capture *cap);
 /* Compile and install a BPF filter; a bad expression is IKC_USAGE. */
 IKC_MUST_CHECK enum ikc_err ikc_capture_set_filter(struct ikc_capture *cap, const char *expr, char *errbuf,

@@ -10,6 +10,8 @@
 #include <getopt.h>
 #include <pcap/pcap.h>
 #include <openssl/provider.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +78,10 @@ static void usage(FILE *f)
 	      "  -r FILE          read a pcap or pcapng file (\"-\" for stdin)\n"
 	      "  -i IFACE         capture live on IFACE\n"
 	      "  -c N             stop after N packets\n"
+	      "  -p               live: do not put the interface in promiscuous mode\n"
+	      "  -Z USER          live: run as USER once the capture is open\n"
+	      "  -D               list the interfaces to capture on\n"
+	      "  --write-raw FILE also write every packet read, unchanged, to FILE (pcap)\n"
 	      "  -k FILE|DIR      load keys (repeatable): ikecap key file, Wireshark\n"
 	      "                   ikev1_decryption_table / esp_sa, tcpdump -E secrets\n"
 	      "  --ike-port N     UDP port of IKE (default 500)\n"
@@ -492,6 +498,34 @@ static int export_esp(struct run *r, const char *dir)
 
 /* --export-keys DIR: Wireshark's ikev1_decryption_table and esp_sa, tcpdump's
  * -E secrets; mode 0600. */
+/* -Z USER: switch to USER's uid/gid (and groups) once the capture is open. */
+static int drop_privileges(const char *user, char *errbuf, size_t errlen)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		snprintf(errbuf, errlen, "-Z: no user '%s'", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		snprintf(errbuf, errlen, "-Z %s: cannot change user: %s", user, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* tcpdump's closing lines for a live capture, on stderr. */
+static void live_stats(const struct run *r)
+{
+	uint64_t recv, drop, ifdrop;
+
+	if (ikc_capture_stats(r->cap, &recv, &drop, &ifdrop) != IKC_OK)
+		return;
+	fprintf(stderr, "%llu packets received by filter\n%llu packets dropped by kernel\n"
+			"%llu packets dropped by interface\n",
+		(unsigned long long)recv, (unsigned long long)drop, (unsigned long long)ifdrop);
+}
+
 static int export_keys(struct run *r, const char *dir)
 {
 	char path[4096];
@@ -539,7 +573,7 @@ static int psk_audit(struct run *r, const char *path)
 }
 
 enum {
-	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT,
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
 };
 
@@ -555,6 +589,7 @@ int main(int argc, char **argv)
 		{ "print-keys", no_argument, NULL, OPT_PRINT_KEYS },
 		{ "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
 		{ "psk-audit", required_argument, NULL, OPT_PSK_AUDIT },
+		{ "write-raw", required_argument, NULL, OPT_WRITE_RAW },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
 		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
@@ -565,7 +600,8 @@ int main(int argc, char **argv)
 	struct ikc_session_config scfg;
 	struct run r;
 	const char *rfile = NULL, *iface = NULL, *color = "auto";
-	const char *export_dir = NULL, *audit_file = NULL, *wfile = NULL;
+	const char *export_dir = NULL, *audit_file = NULL, *wfile = NULL, *rawfile = NULL, *drop_user = NULL;
+	struct ikc_live_opts lopts;
 	const char *keyfiles[64];
 	size_t nkeyfiles = 0;
 	char filter[4096] = "";
@@ -582,8 +618,9 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	ikc_diag_list_init(&diags);
 	ikc_net_config_default(&ncfg);
+	ikc_live_opts_default(&lopts);
 	ikc_session_config_default(&scfg);
-	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnhw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnhw:DpZ:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rfile = optarg; break;
 		case 'i': iface = optarg; break;
@@ -608,6 +645,17 @@ int main(int argc, char **argv)
 		case 'x': eo.hex = true; break;
 		case 'q': eo.quiet = true; break;
 		case 'w': wfile = optarg; break;
+		case 'D': {
+			char e[512];
+			if (ikc_capture_list_interfaces(stdout, e, sizeof e) != IKC_OK) {
+				fprintf(stderr, "ikecap: %s\n", e);
+				return EXIT_IO;
+			}
+			return EXIT_OK;
+		}
+		case 'p': lopts.promisc = false; break;
+		case 'Z': drop_user = optarg; break;
+		case OPT_WRITE_RAW: rawfile = optarg; break;
 		case 'n': break;
 		case 'T':
 			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "ndjson") == 0) {
@@ -702,7 +750,12 @@ int main(int argc, char **argv)
 	if (rfile)
 		err = ikc_capture_open_offline(&r.cap, rfile, errbuf, sizeof errbuf);
 	else
-		err = ikc_capture_open_live(&r.cap, iface, errbuf, sizeof errbuf);
+		err = ikc_capture_open_live_opts(&r.cap, iface, &lopts, errbuf, sizeof errbuf);
+	if (!err && rawfile)
+		err = ikc_capture_dump_open(r.cap, rawfile, errbuf, sizeof errbuf);
+	/* -Z: give up root once the capture is open, as tcpdump does. */
+	if (!err && drop_user && drop_privileges(drop_user, errbuf, sizeof errbuf) != 0)
+		err = IKC_USAGE;
 	/* Live, with no filter given: only what ikecap reads (IKE, GDOI, ESP, IP
 	 * fragments, and ICMP errors that may quote them), so a busy span port
 	 * does not flood the pipeline. */
@@ -766,6 +819,8 @@ int main(int argc, char **argv)
 	}
 
 	err = ikc_capture_loop(r.cap, max_packets, &g_stop, on_frame, &r, errbuf, sizeof errbuf);
+	if (iface)
+		live_stats(&r);
 	show_progress(&r, true);
 	if (err) {
 		/* Report, then still print what was decoded before the damage. */
