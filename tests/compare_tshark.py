@@ -33,6 +33,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
@@ -573,11 +574,37 @@ def captures():
     return specs
 
 
+def user_specs(argv, tmpdir):
+    """tools/ws-compare CAPTURE... [-k KEYS]...: the user's own captures.  With
+    keys, tshark gets the tables ikecap exports (--export-keys), so both tools
+    decrypt with the same keys."""
+    keys, caps, i = [], [], 0
+    while i < len(argv):
+        if argv[i] == "-k" and i + 1 < len(argv):
+            keys.append(argv[i + 1])
+            i += 2
+        else:
+            caps.append(argv[i])
+            i += 1
+    specs = []
+    for n, cap in enumerate(caps):
+        keyed = None
+        if keys:
+            d = os.path.join(tmpdir, str(n))
+            kargs = sum((["-k", k] for k in keys), [])
+            subprocess.run([IKECAP, "--no-progress", "-q", "--export-keys", d] + kargs + ["-r", cap],
+                           capture_output=True)
+            keyed = (wireshark_opts(d), keys)
+        specs.append((cap, cap, "given", keyed))
+    return specs
+
+
 def main():
     if not os.access(IKECAP, os.X_OK):
         print("ikecap not found at %s (set IKECAP)" % IKECAP)
         return 1
-    specs = captures()
+    tmp = tempfile.TemporaryDirectory()
+    specs = user_specs(sys.argv[1:], tmp.name) if len(sys.argv) > 1 else captures()
     parts = {}
     passed = failed = 0
     allowed_total = 0
