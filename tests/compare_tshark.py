@@ -595,7 +595,7 @@ def user_specs(argv, tmpdir):
             subprocess.run([IKECAP, "--no-progress", "-q", "--export-keys", d] + kargs + ["-r", cap],
                            capture_output=True)
             keyed = (wireshark_opts(d), keys)
-        specs.append((cap, cap, "given", keyed))
+        specs.append((cap + (" +keys" if keyed else ""), cap, "given", keyed))
     return specs
 
 
