@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../decoders/names.h"
 #include "keys.h"
@@ -54,44 +53,191 @@ static const char *col(const struct ikc_emitter *e, const char *code)
 	return e->o.color ? code : "";
 }
 
-static void fmt_time(const struct ikc_pkt *pkt, char *buf, size_t n)
-{
-	time_t t = (time_t)pkt->ts_sec;
-	struct tm tm;
+/* ---------------------------------------------------------- line builder
+ *
+ * The one-line view is the hot path of a big capture: each line is built in
+ * a stack buffer with plain appends (no printf parsing, no inet_ntop) and
+ * handed to stdio once.  A line longer than the buffer is flushed in pieces,
+ * so nothing is ever cut. */
 
-	if (!gmtime_r(&t, &tm)) {
-		snprintf(buf, n, "?");
+struct lb {
+	FILE *f;
+	size_t n;
+	char b[512];
+};
+
+static void lb_flush(struct lb *l)
+{
+	if (l->n)
+		fwrite(l->b, 1, l->n, l->f);
+	l->n = 0;
+}
+
+static void lb_mem(struct lb *l, const char *s, size_t n)
+{
+	if (l->n + n > sizeof l->b) {
+		lb_flush(l);
+		if (n > sizeof l->b) {
+			fwrite(s, 1, n, l->f);
+			return;
+		}
+	}
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
+}
+
+static void lb_s(struct lb *l, const char *s)
+{
+	lb_mem(l, s, strlen(s));
+}
+
+static void lb_c(struct lb *l, char c)
+{
+	if (l->n == sizeof l->b)
+		lb_flush(l);
+	l->b[l->n++] = c;
+}
+
+/* v in decimal, right-aligned in width (printf "%*llu"). */
+static void lb_u(struct lb *l, uint64_t v, int width)
+{
+	char t[24];
+	int i = (int)sizeof t;
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while ((int)sizeof t - i < width && i > 0)
+		t[--i] = ' ';
+	lb_mem(l, t + i, sizeof t - (size_t)i);
+}
+
+/* v in decimal with leading zeros to width digits (printf "%0*u"). */
+static void lb_z(struct lb *l, uint32_t v, int width)
+{
+	char t[12];
+	int i = (int)sizeof t;
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i > 0);
+	while ((int)sizeof t - i < width && i > 0)
+		t[--i] = '0';
+	lb_mem(l, t + i, sizeof t - (size_t)i);
+}
+
+static void lb_x32(struct lb *l, uint32_t v)    /* "%08x" */
+{
+	static const char hd[] = "0123456789abcdef";
+	char t[8];
+
+	for (int i = 7; i >= 0; i--, v >>= 4)
+		t[i] = hd[v & 15];
+	lb_mem(l, t, sizeof t);
+}
+
+static void lb_hex(struct lb *l, const uint8_t *p, size_t n)
+{
+	static const char hd[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		lb_c(l, hd[p[i] >> 4]);
+		lb_c(l, hd[p[i] & 15]);
+	}
+}
+
+/* Dotted quad by hand (inet_ntop goes through sprintf); IPv6 as before. */
+static void lb_addr(struct lb *l, int af, const uint8_t *a)
+{
+	if (af == 6) {
+		char t[64];
+		ikc_format_addr(af, a, t, sizeof t);
+		lb_s(l, t);
 		return;
 	}
-	snprintf(buf, n, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec, pkt->ts_nsec / 1000u);
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			lb_c(l, '.');
+		lb_u(l, a[i], 0);
+	}
 }
 
-static void fmt_endpoint(const struct ikc_pkt *pkt, bool src, char *buf, size_t n)
+/* HH:MM:SS.uuuuuu in UTC: POSIX time has no leap seconds, so the time of day
+ * is the seconds modulo 86400 (what gmtime_r gives, without the calendar). */
+static void lb_time(struct lb *l, const struct ikc_pkt *pkt)
 {
-	char a[64];
-	uint16_t port = src ? pkt->sport : pkt->dport;
+	int64_t d = pkt->ts_sec % 86400;
 
-	ikc_format_addr(pkt->af, src ? pkt->src : pkt->dst, a, sizeof a);
-	if (pkt->transport == IKC_T_ESP || pkt->transport == IKC_T_ICMP_ERROR)
-		snprintf(buf, n, "%s", a);
-	else if (pkt->af == 6)
-		snprintf(buf, n, "[%s]:%u", a, port);
-	else
-		snprintf(buf, n, "%s:%u", a, port);
+	if (d < 0)
+		d += 86400;
+	lb_z(l, (uint32_t)(d / 3600), 2);
+	lb_c(l, ':');
+	lb_z(l, (uint32_t)(d / 60 % 60), 2);
+	lb_c(l, ':');
+	lb_z(l, (uint32_t)(d % 60), 2);
+	lb_c(l, '.');
+	lb_z(l, pkt->ts_nsec / 1000u, 6);
 }
 
-static void line_prefix(struct ikc_emitter *e, const struct ikc_pkt *pkt)
+static void lb_endpoint(struct lb *l, const struct ikc_pkt *pkt, bool src)
 {
-	char t[32], s[80], d[80];
+	bool port = pkt->transport != IKC_T_ESP && pkt->transport != IKC_T_ICMP_ERROR;
 
-	fmt_time(pkt, t, sizeof t);
-	fmt_endpoint(pkt, true, s, sizeof s);
-	fmt_endpoint(pkt, false, d, sizeof d);
-	fprintf(e->out, "%5llu %s %s > %s ", (unsigned long long)pkt->frame, t, s, d);
+	if (port && pkt->af == 6)
+		lb_c(l, '[');
+	lb_addr(l, pkt->af, src ? pkt->src : pkt->dst);
+	if (port) {
+		lb_s(l, pkt->af == 6 ? "]:" : ":");
+		lb_u(l, src ? pkt->sport : pkt->dport, 0);
+	}
+}
+
+/* "%5llu HH:MM:SS.uuuuuu SRC > DST " */
+static void line_prefix(struct lb *l, const struct ikc_pkt *pkt)
+{
+	lb_u(l, pkt->frame, 5);
+	lb_c(l, ' ');
+	lb_time(l, pkt);
+	lb_c(l, ' ');
+	lb_endpoint(l, pkt, true);
+	lb_mem(l, " > ", 3);
+	lb_endpoint(l, pkt, false);
+	lb_c(l, ' ');
+}
+
+/* The same into a string (JSON fields); out holds at least 64 bytes. */
+static void fmt_addr(int af, const uint8_t *a, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (af == 6 || outsz < 16) {
+		ikc_format_addr(af, a, out, outsz);
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			out[o++] = '.';
+		if (v >= 100)
+			out[o++] = (char)('0' + v / 100);
+		if (v >= 10)
+			out[o++] = (char)('0' + v / 10 % 10);
+		out[o++] = (char)('0' + v % 10);
+	}
+	out[o] = '\0';
+}
+
+static void lb_init(struct lb *l, FILE *f)
+{
+	l->f = f;
+	l->n = 0;
 }
 
 /* One short word per payload: "SA", "N(NO-PROPOSAL-CHOSEN)", "VID(DPD)". */
-static void payload_words(struct ikc_emitter *e, const struct ikc_payload *pl, size_t n, uint32_t doi, bool ikev2)
+static void payload_words(struct ikc_emitter *e, struct lb *l, const struct ikc_payload *pl, size_t n,
+			  uint32_t doi, bool ikev2)
 {
 	char nb[16];
 
@@ -99,64 +245,101 @@ static void payload_words(struct ikc_emitter *e, const struct ikc_payload *pl, s
 		const struct ikc_payload *p = &pl[i];
 		const char *name = ikev2 ? ikc_ikev2_payload_name(p->type) : ikc_payload_name(p->type, doi);
 
-		fputc(' ', e->out);
-		fputs(ikc_name_or_num(name, p->type, nb, sizeof nb), e->out);
+		lb_c(l, ' ');
+		lb_s(l, ikc_name_or_num(name, p->type, nb, sizeof nb));
 		if (!ikev2 && p->type == IKC_PT_NOTIFY) {
-			char tb[16];
-			fprintf(e->out, "(%s)",
-				ikc_name_or_num(ikc_notify_name(p->u.notify.type), p->u.notify.type, tb, sizeof tb));
+			lb_c(l, '(');
+			lb_s(l, ikc_name_or_num(ikc_notify_name(p->u.notify.type), p->u.notify.type, nb, sizeof nb));
+			lb_c(l, ')');
 		} else if (!ikev2 && p->type == IKC_PT_DELETE) {
-			fprintf(e->out, "(%s x%u)", ikc_name_or_num(ikc_protocol_name(p->u.del.protoid),
-								     p->u.del.protoid, nb, sizeof nb),
-				p->u.del.nspi);
+			lb_c(l, '(');
+			lb_s(l, ikc_name_or_num(ikc_protocol_name(p->u.del.protoid), p->u.del.protoid, nb, sizeof nb));
+			lb_mem(l, " x", 2);
+			lb_u(l, p->u.del.nspi, 0);
+			lb_c(l, ')');
 		}
-		if (p->notes)
-			fprintf(e->out, "%s!%s", col(e, C_YELLOW), col(e, C_OFF));
+		if (p->notes) {
+			lb_s(l, col(e, C_YELLOW));
+			lb_c(l, '!');
+			lb_s(l, col(e, C_OFF));
+		}
 	}
 }
 
 static void text_line(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
 		      const struct ikc_msg_info *info)
 {
-	char ic[17], rc[17];
-	char label[40];
 	bool ikev2 = IKC_IS_IKEV2(msg->hdr.version);
+	struct lb l;
+	size_t w;
 
-	line_prefix(e, pkt);
-	if (info->retransmit)
-		snprintf(label, sizeof label, "%s R%u", info->label, info->retransmit_count);
-	else
-		snprintf(label, sizeof label, "%s", info->label);
-	ikc_hex(msg->hdr.icookie, 8, ic, sizeof ic);
-	ikc_hex(msg->hdr.rcookie, 8, rc, sizeof rc);
-	fprintf(e->out, "%s%-8s%s %s %s/%s", col(e, C_BOLD), label, col(e, C_OFF), ikc_dir_name(info->dir), ic, rc);
-	if (msg->hdr.msgid)
-		fprintf(e->out, " mid %08x", msg->hdr.msgid);
-	fputc(':', e->out);
-	payload_words(e, msg->payloads, msg->npayloads, info->doi, ikev2);
+	lb_init(&l, e->out);
+	line_prefix(&l, pkt);
+	lb_s(&l, col(e, C_BOLD));
+	w = l.n;
+	lb_s(&l, info->label);
+	if (info->retransmit) {
+		lb_mem(&l, " R", 2);
+		lb_u(&l, info->retransmit_count, 0);
+	}
+	for (w = l.n - w; w < 8; w++)   /* "%-8s" */
+		lb_c(&l, ' ');
+	lb_s(&l, col(e, C_OFF));
+	lb_c(&l, ' ');
+	lb_s(&l, ikc_dir_name(info->dir));
+	lb_c(&l, ' ');
+	lb_hex(&l, msg->hdr.icookie, 8);
+	lb_c(&l, '/');
+	lb_hex(&l, msg->hdr.rcookie, 8);
+	if (msg->hdr.msgid) {
+		lb_mem(&l, " mid ", 5);
+		lb_x32(&l, msg->hdr.msgid);
+	}
+	lb_c(&l, ':');
+	payload_words(e, &l, msg->payloads, msg->npayloads, info->doi, ikev2);
 	if (msg->hdr.flags & IKC_FLAG_E && !ikev2) {
 		switch (info->dec) {
 		case IKC_DEC_OK:
-			fprintf(e->out, " %s{%s", col(e, C_GREEN), col(e, C_OFF));
-			payload_words(e, info->payloads, info->npayloads, info->doi, false);
-			fprintf(e->out, " %s}%s", col(e, C_GREEN), col(e, C_OFF));
-			if (info->hash == IKC_HASH_FAILED)
-				fprintf(e->out, " %sHASH FAILED%s", col(e, C_RED), col(e, C_OFF));
+			lb_c(&l, ' ');
+			lb_s(&l, col(e, C_GREEN));
+			lb_c(&l, '{');
+			lb_s(&l, col(e, C_OFF));
+			payload_words(e, &l, info->payloads, info->npayloads, info->doi, false);
+			lb_c(&l, ' ');
+			lb_s(&l, col(e, C_GREEN));
+			lb_c(&l, '}');
+			lb_s(&l, col(e, C_OFF));
+			if (info->hash == IKC_HASH_FAILED) {
+				lb_c(&l, ' ');
+				lb_s(&l, col(e, C_RED));
+				lb_s(&l, "HASH FAILED");
+				lb_s(&l, col(e, C_OFF));
+			}
 			break;
 		case IKC_DEC_WRONG_KEY:
-			fprintf(e->out, " %s[encrypted %zu bytes: wrong key or PSK]%s", col(e, C_RED), msg->enc_len,
-				col(e, C_OFF));
+			lb_c(&l, ' ');
+			lb_s(&l, col(e, C_RED));
+			lb_s(&l, "[encrypted ");
+			lb_u(&l, msg->enc_len, 0);
+			lb_s(&l, " bytes: wrong key or PSK]");
+			lb_s(&l, col(e, C_OFF));
 			break;
 		default:
-			fprintf(e->out, " [encrypted %zu bytes]", msg->enc_len);
+			lb_s(&l, " [encrypted ");
+			lb_u(&l, msg->enc_len, 0);
+			lb_s(&l, " bytes]");
 			break;
 		}
 	}
-	if (pkt->reassembled)
-		fprintf(e->out, " (reassembled from frame %llu)", (unsigned long long)pkt->first_frame);
+	if (pkt->reassembled) {
+		lb_s(&l, " (reassembled from frame ");
+		lb_u(&l, pkt->first_frame, 0);
+		lb_c(&l, ')');
+	}
 	if (pkt->len < pkt->wire_len)
-		fputs(" [truncated capture]", e->out);
-	fputc('\n', e->out);
+		lb_s(&l, " [truncated capture]");
+	lb_c(&l, '\n');
+	lb_flush(&l);
 	if (info->dec != IKC_DEC_OK && info->dec != IKC_DEC_NOT_ENCRYPTED && info->dec_detail[0] && e->o.verbose)
 		fprintf(e->out, "      %s\n", info->dec_detail);
 }
@@ -170,9 +353,9 @@ static void json_pkt_common(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 	ikc_rw_uint(&e->rw, "ikecap.frame", "Frame", pkt->frame, IKC_RW_DEC, NULL);
 	snprintf(ts, sizeof ts, "%lld.%09u", (long long)pkt->ts_sec, pkt->ts_nsec);
 	ikc_rw_cstr(&e->rw, "frame.time_epoch", "Time", ts);
-	ikc_format_addr(pkt->af, pkt->src, a, sizeof a);
+	fmt_addr(pkt->af, pkt->src, a, sizeof a);
 	ikc_rw_cstr(&e->rw, pkt->af == 6 ? "ipv6.src" : "ip.src", "Source", a);
-	ikc_format_addr(pkt->af, pkt->dst, a, sizeof a);
+	fmt_addr(pkt->af, pkt->dst, a, sizeof a);
 	ikc_rw_cstr(&e->rw, pkt->af == 6 ? "ipv6.dst" : "ip.dst", "Destination", a);
 	if (pkt->transport != IKC_T_ESP && pkt->transport != IKC_T_ICMP_ERROR) {
 		ikc_rw_uint(&e->rw, "udp.srcport", "Source port", pkt->sport, IKC_RW_DEC, NULL);
@@ -255,50 +438,68 @@ void ikc_emit_bad_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, enum 
 		ikc_rw_end_record(&e->rw);
 		return;
 	}
-	line_prefix(e, pkt);
+	{
+		struct lb l;
+		lb_init(&l, e->out);
+		line_prefix(&l, pkt);
+		lb_flush(&l);
+	}
 	fprintf(e->out, "%sISAKMP %s (%zu bytes)%s\n", col(e, C_RED), ikc_strerror(err), pkt->len, col(e, C_OFF));
 }
 
 /* "10.1.0.1 > 10.2.0.1 ICMP echo-request id 12086 seq 1" */
-static void inner_text(struct ikc_emitter *e, const struct ikc_esp_plain *pl, const struct ikc_inner *in)
+static void inner_text(struct lb *l, const struct ikc_esp_plain *pl, const struct ikc_inner *in)
 {
-	char a[64], b[64], nb[16];
 	const char *pname = in->proto == 1 ? "ICMP" : in->proto == 58 ? "ICMPv6" : in->proto == 6 ? "TCP"
 			  : in->proto == 17 ? "UDP" : in->proto == 47 ? "GRE" : in->proto == 132 ? "SCTP" : NULL;
 
 	if (pl->next_header == 59) {
-		fputs("dummy packet", e->out);
+		lb_s(l, "dummy packet");
 		return;
 	}
 	if (in->tunnel) {
-		ikc_format_addr(in->af, in->src, a, sizeof a);
-		ikc_format_addr(in->af, in->dst, b, sizeof b);
-		fprintf(e->out, "%s > %s ", a, b);
+		lb_addr(l, in->af, in->src);
+		lb_mem(l, " > ", 3);
+		lb_addr(l, in->af, in->dst);
+		lb_c(l, ' ');
 	} else {
-		fputs("transport ", e->out);
+		lb_s(l, "transport ");
 	}
 	if (pname) {
-		fputs(pname, e->out);
+		lb_s(l, pname);
 	} else {
-		snprintf(nb, sizeof nb, "proto %u", in->proto);
-		fputs(nb, e->out);
+		lb_s(l, "proto ");
+		lb_u(l, in->proto, 0);
 	}
 	if (in->has_icmp) {
 		const char *tn = ikc_icmp_type_name(in->proto == 58 ? 6 : 4, in->icmp_type);
-		if (tn)
-			fprintf(e->out, " %s", tn);
-		else
-			fprintf(e->out, " type %u code %u", in->icmp_type, in->icmp_code);
-		if (in->icmp_echo)
-			fprintf(e->out, " id %u seq %u", in->icmp_id, in->icmp_seq);
+		lb_c(l, ' ');
+		if (tn) {
+			lb_s(l, tn);
+		} else {
+			lb_s(l, "type ");
+			lb_u(l, in->icmp_type, 0);
+			lb_s(l, " code ");
+			lb_u(l, in->icmp_code, 0);
+		}
+		if (in->icmp_echo) {
+			lb_s(l, " id ");
+			lb_u(l, in->icmp_id, 0);
+			lb_s(l, " seq ");
+			lb_u(l, in->icmp_seq, 0);
+		}
 	} else if (in->has_ports) {
-		fprintf(e->out, " %u > %u", in->sport, in->dport);
+		lb_c(l, ' ');
+		lb_u(l, in->sport, 0);
+		lb_mem(l, " > ", 3);
+		lb_u(l, in->dport, 0);
 	}
 	if (in->fragment)
-		fputs(" fragment", e->out);
+		lb_s(l, " fragment");
 	if (in->truncated)
-		fputs(" [short]", e->out);
-	fprintf(e->out, " len %zu", in->len);
+		lb_s(l, " [short]");
+	lb_s(l, " len ");
+	lb_u(l, in->len, 0);
 }
 
 static void inner_fields(struct ikc_emitter *e, const struct ikc_esp_plain *pl, const struct ikc_inner *in)
@@ -310,9 +511,9 @@ static void inner_fields(struct ikc_emitter *e, const struct ikc_esp_plain *pl, 
 	ikc_rw_begin_map(&e->rw, "ikecap.inner", "Decrypted packet");
 	ikc_rw_cstr(&e->rw, "ikecap.esp_mode", "Mode", in->tunnel ? "tunnel" : "transport");
 	if (in->tunnel) {
-		ikc_format_addr(in->af, in->src, a, sizeof a);
+		fmt_addr(in->af, in->src, a, sizeof a);
 		ikc_rw_cstr(&e->rw, v6 ? "ipv6.src" : "ip.src", "Source", a);
-		ikc_format_addr(in->af, in->dst, a, sizeof a);
+		fmt_addr(in->af, in->dst, a, sizeof a);
 		ikc_rw_cstr(&e->rw, v6 ? "ipv6.dst" : "ip.dst", "Destination", a);
 		ikc_rw_uint(&e->rw, v6 ? "ipv6.nxt" : "ip.proto", "Protocol", in->proto, IKC_RW_DEC, NULL);
 	} else {
@@ -391,36 +592,72 @@ void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct
 		ikc_rw_end_record(&e->rw);
 		return;
 	}
-	line_prefix(e, pkt);
-	if (!ok) {
-		fprintf(e->out, "ESP %struncated header%s\n", col(e, C_RED), col(e, C_OFF));
-		return;
-	}
-	fprintf(e->out, "ESP spi 0x%08x seq %u len %zu", esp->spi, esp->seq, esp->body_len);
-	if (o) {
-		switch (o->verdict) {
-		case IKC_EV_DECRYPTED:
-			fprintf(e->out, " %s{%s", col(e, C_GREEN), col(e, C_OFF));
-			inner_text(e, &o->plain, &in);
-			fprintf(e->out, "%s}%s", col(e, C_GREEN), col(e, C_OFF));
-			break;
-		case IKC_EV_NO_KEY:
-			break;
-		case IKC_EV_ICV_FAILED:
-			fprintf(e->out, " %s[ICV failed: wrong key or altered]%s", col(e, C_RED), col(e, C_OFF));
-			break;
-		default:
-			fprintf(e->out, " %s[%s]%s", col(e, C_RED), ikc_esp_verdict_name(o->verdict), col(e, C_OFF));
-			break;
+	{
+		struct lb l;
+
+		lb_init(&l, e->out);
+		line_prefix(&l, pkt);
+		if (!ok) {
+			lb_s(&l, "ESP ");
+			lb_s(&l, col(e, C_RED));
+			lb_s(&l, "truncated header");
+			lb_s(&l, col(e, C_OFF));
+			lb_c(&l, '\n');
+			lb_flush(&l);
+			return;
 		}
-		if (o->replay)
-			fprintf(e->out, " %sREPLAY%s", col(e, C_YELLOW), col(e, C_OFF));
-		if (o->gap)
-			fprintf(e->out, " (%u missing before)", o->gap);
+		lb_s(&l, "ESP spi 0x");
+		lb_x32(&l, esp->spi);
+		lb_s(&l, " seq ");
+		lb_u(&l, esp->seq, 0);
+		lb_s(&l, " len ");
+		lb_u(&l, esp->body_len, 0);
+		if (o) {
+			switch (o->verdict) {
+			case IKC_EV_DECRYPTED:
+				lb_c(&l, ' ');
+				lb_s(&l, col(e, C_GREEN));
+				lb_c(&l, '{');
+				lb_s(&l, col(e, C_OFF));
+				inner_text(&l, &o->plain, &in);
+				lb_s(&l, col(e, C_GREEN));
+				lb_c(&l, '}');
+				lb_s(&l, col(e, C_OFF));
+				break;
+			case IKC_EV_NO_KEY:
+				break;
+			case IKC_EV_ICV_FAILED:
+				lb_c(&l, ' ');
+				lb_s(&l, col(e, C_RED));
+				lb_s(&l, "[ICV failed: wrong key or altered]");
+				lb_s(&l, col(e, C_OFF));
+				break;
+			default:
+				lb_c(&l, ' ');
+				lb_s(&l, col(e, C_RED));
+				lb_c(&l, '[');
+				lb_s(&l, ikc_esp_verdict_name(o->verdict));
+				lb_c(&l, ']');
+				lb_s(&l, col(e, C_OFF));
+				break;
+			}
+			if (o->replay) {
+				lb_c(&l, ' ');
+				lb_s(&l, col(e, C_YELLOW));
+				lb_s(&l, "REPLAY");
+				lb_s(&l, col(e, C_OFF));
+			}
+			if (o->gap) {
+				lb_s(&l, " (");
+				lb_u(&l, o->gap, 0);
+				lb_s(&l, " missing before)");
+			}
+		}
+		if (pkt->len < pkt->wire_len)
+			lb_s(&l, " [truncated capture]");
+		lb_c(&l, '\n');
+		lb_flush(&l);
 	}
-	if (pkt->len < pkt->wire_len)
-		fputs(" [truncated capture]", e->out);
-	fputc('\n', e->out);
 	if (e->o.verbose && o) {
 		ikc_rw_begin_map(&e->rw, NULL, NULL);
 		esp_fields(e, esp, o, &in);
@@ -565,8 +802,13 @@ void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 		ikc_rw_end_record(&e->rw);
 		return;
 	}
-	line_prefix(e, pkt);
-	fputs("NAT-keepalive\n", e->out);
+	{
+		struct lb l;
+		lb_init(&l, e->out);
+		line_prefix(&l, pkt);
+		lb_s(&l, "NAT-keepalive\n");
+		lb_flush(&l);
+	}
 }
 
 /* RFC 792 / RFC 1122 codes of destination unreachable, RFC 4443 for ICMPv6. */
@@ -622,7 +864,12 @@ void ikc_emit_icmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struc
 		ikc_rw_end_record(&e->rw);
 		return;
 	}
-	line_prefix(e, pkt);
+	{
+		struct lb l;
+		lb_init(&l, e->out);
+		line_prefix(&l, pkt);
+		lb_flush(&l);
+	}
 	fprintf(e->out, "%sICMP %s%s for %s:%u > %s:%u", col(e, C_RED), what, col(e, C_OFF), qs, pkt->qsport, qd,
 		pkt->qdport);
 	if (msg) {

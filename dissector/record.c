@@ -30,6 +30,53 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
+/* Output helpers: the writers run once per field of every packet, so no
+ * printf parsing and no per-character stream locking (ikecap is single
+ * threaded; putc_unlocked is POSIX). */
+static void put_mem(FILE *f, const char *s, size_t n)
+{
+	if (n > 24) {
+		fwrite(s, 1, n, f);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)   /* short: no fwrite call and lock */
+		putc_unlocked(s[i], f);
+}
+
+static void put_cstr(FILE *f, const char *s)
+{
+	put_mem(f, s, strlen(s));
+}
+
+/* Decimal, or "0x" and lowercase hex (PRIu64 / "0x%" PRIx64), into t;
+ * returns the start of the digits inside t[0..23]. */
+static char *fmt_u64(char t[24], uint64_t v, bool hex)
+{
+	char *p = t + 23;
+
+	*p = '\0';
+	do {
+		*--p = hex ? hexdig[v & 15] : (char)('0' + v % 10);
+		v = hex ? v >> 4 : v / 10;
+	} while (v);
+	if (hex) {
+		*--p = 'x';
+		*--p = '0';
+	}
+	return p;
+}
+
+/* True when ikc_escape_text would return s unchanged. */
+static bool plain_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = (uint8_t)s[i];
+		if (b < 0x20 || b >= 0x7f || b == '\\')
+			return false;
+	}
+	return true;
+}
+
 size_t ikc_escape_text(const uint8_t *s, size_t len, char *out, size_t outsz)
 {
 	size_t o = 0;
@@ -96,19 +143,26 @@ size_t ikc_utf8_seq_len(const uint8_t *p, size_t left)
 
 static void json_string(FILE *f, const uint8_t *s, size_t len)
 {
-	fputc('"', f);
+	putc_unlocked('"', f);
 	for (size_t i = 0; i < len && s;) {
 		uint8_t b = s[i];
+		size_t run = i;
 
+		/* The common case: a run of printable ASCII goes out in one write. */
+		while (run < len && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > i) {
+			put_mem(f, (const char *)s + i, run - i);
+			i = run;
+			continue;
+		}
 		if (b == '"' || b == '\\') {
-			fputc('\\', f);
-			fputc(b, f);
+			putc_unlocked('\\', f);
+			putc_unlocked(b, f);
 			i++;
 		} else if (b < 0x20 || b == 0x7f) {
-			fprintf(f, "\\u%04x", (unsigned)b);
-			i++;
-		} else if (b < 0x80) {
-			fputc(b, f);
+			char u[6] = { '\\', 'u', '0', '0', hexdig[b >> 4], hexdig[b & 15] };
+			put_mem(f, u, sizeof u);
 			i++;
 		} else {
 			size_t n = ikc_utf8_seq_len(s + i, len - i);
@@ -117,12 +171,13 @@ static void json_string(FILE *f, const uint8_t *s, size_t len)
 				fwrite(s + i, 1, n, f);
 				i += n;
 			} else {
-				fprintf(f, "\\\\x%c%c", hexdig[b >> 4], hexdig[b & 15]);
+				char x[5] = { '\\', '\\', 'x', hexdig[b >> 4], hexdig[b & 15] };
+				put_mem(f, x, sizeof x);
 				i++;
 			}
 		}
 	}
-	fputc('"', f);
+	putc_unlocked('"', f);
 }
 
 static void json_cstring(FILE *f, const char *s)
@@ -139,10 +194,10 @@ static bool json_member(struct ikc_rw *w, const char *key)
 		return false;
 	if (d > 0) {
 		if (!w->first[d])
-			fputc(',', w->out);
+			putc_unlocked(',', w->out);
 		if (!w->in_array[d]) {
 			json_cstring(w->out, key ? key : "");
-			fputc(':', w->out);
+			putc_unlocked(':', w->out);
 		}
 	}
 	w->first[d] = false;
@@ -155,7 +210,7 @@ static void json_open(struct ikc_rw *w, const char *key, bool array)
 		w->depth++; /* dropped, but counted to keep balance */
 		return;
 	}
-	fputc(array ? '[' : '{', w->out);
+	putc_unlocked(array ? '[' : '{', w->out);
 	w->depth++;
 	w->first[w->depth] = true;
 	w->in_array[w->depth] = array;
@@ -166,7 +221,7 @@ static void json_close(struct ikc_rw *w)
 	if (w->depth <= 0)
 		return; /* unbalanced end: ignore */
 	if (w->depth <= IKC_RW_MAX_DEPTH)
-		fputc(w->in_array[w->depth] ? ']' : '}', w->out);
+		putc_unlocked(w->in_array[w->depth] ? ']' : '}', w->out);
 	w->depth--;
 }
 
@@ -185,11 +240,13 @@ static void json_begin_array(struct ikc_rw *w, const char *key, const char *labe
 static void json_uint(struct ikc_rw *w, const char *key, const char *label, uint64_t v, enum ikc_rw_fmt fmt,
 		      const char *vname)
 {
+	char t[24];
+
 	(void)label;
 	(void)fmt;
 	(void)vname;
 	if (json_member(w, key))
-		fprintf(w->out, "%" PRIu64, v);
+		put_cstr(w->out, fmt_u64(t, v, false));
 }
 
 static void json_str(struct ikc_rw *w, const char *key, const char *label, const char *s, size_t len)
@@ -204,12 +261,12 @@ static void json_bytes(struct ikc_rw *w, const char *key, const char *label, con
 	(void)label;
 	if (!json_member(w, key))
 		return;
-	fputc('"', w->out);
+	putc_unlocked('"', w->out);
 	for (size_t i = 0; i < n && p; i++) {
-		fputc(hexdig[p[i] >> 4], w->out);
-		fputc(hexdig[p[i] & 15], w->out);
+		putc_unlocked(hexdig[p[i] >> 4], w->out);
+		putc_unlocked(hexdig[p[i] & 15], w->out);
 	}
-	fputc('"', w->out);
+	putc_unlocked('"', w->out);
 }
 
 static void json_bool(struct ikc_rw *w, const char *key, const char *label, bool v)
@@ -223,7 +280,7 @@ static void json_end_record(struct ikc_rw *w)
 {
 	while (w->depth > 0) /* close whatever the caller left open */
 		json_close(w);
-	fputc('\n', w->out);
+	putc_unlocked('\n', w->out);
 	w->depth = 0;
 	w->first[0] = true;
 	w->in_array[0] = false;
@@ -267,14 +324,32 @@ static int text_cols(const struct ikc_rw *w)
 
 static void text_pad(struct ikc_rw *w, int extra)
 {
-	fprintf(w->out, "%*s", text_cols(w) + extra, "");
+	static const char spaces[] = "                                                                ";
+	int n = text_cols(w) + extra;
+
+	for (; n > 0; n -= (int)sizeof spaces - 1)
+		put_mem(w->out, spaces, (size_t)n < sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1);
+}
+
+/* s as ikc_escape_text would print it (bounded to what fits in cap - 1
+ * escaped bytes, as the callers' buffers were). */
+static void text_escaped(FILE *f, const char *s, size_t cap)
+{
+	size_t n = strlen(s);
+	char buf[160];
+
+	if (n < cap && plain_text(s, n)) {
+		put_mem(f, s, n);
+		return;
+	}
+	ikc_escape_text((const uint8_t *)s, n, buf, cap < sizeof buf ? cap : sizeof buf);
+	put_cstr(f, buf);
 }
 
 /* "label: " (dim when coloured); an array item without a label gets "- ". */
 static void text_label(struct ikc_rw *w, const char *key, const char *label)
 {
 	const char *l = label ? label : key;
-	char buf[128];
 
 	text_pad(w, 0);
 	if (!l) {
@@ -283,8 +358,13 @@ static void text_label(struct ikc_rw *w, const char *key, const char *label)
 		return;
 	}
 	/* Labels are ours, but escape anyway: a caller may pass a table name. */
-	ikc_escape_text((const uint8_t *)l, strlen(l), buf, sizeof buf);
-	fprintf(w->out, "%s%s:%s ", w->color ? C_DIM : "", buf, w->color ? C_OFF : "");
+	if (w->color)
+		put_cstr(w->out, C_DIM);
+	text_escaped(w->out, l, 128);
+	putc_unlocked(':', w->out);
+	if (w->color)
+		put_cstr(w->out, C_OFF);
+	putc_unlocked(' ', w->out);
 }
 
 static void text_open(struct ikc_rw *w, const char *key, const char *label, bool array)
@@ -300,11 +380,13 @@ static void text_open(struct ikc_rw *w, const char *key, const char *label, bool
 	else if (!label && key && !(w->depth > 0 && w->in_array[w->depth]))
 		show = true, label = key;
 	if (show) {
-		char buf[128];
-
-		ikc_escape_text((const uint8_t *)label, strlen(label), buf, sizeof buf);
 		text_pad(w, 0);
-		fprintf(w->out, "%s%s%s\n", w->color ? C_DIM : "", buf, w->color ? C_OFF : "");
+		if (w->color)
+			put_cstr(w->out, C_DIM);
+		text_escaped(w->out, label, 128);
+		if (w->color)
+			put_cstr(w->out, C_OFF);
+		putc_unlocked('\n', w->out);
 	}
 	w->depth++;
 	w->first[w->depth] = show;
@@ -330,22 +412,25 @@ static void text_begin_array(struct ikc_rw *w, const char *key, const char *labe
 static void text_uint(struct ikc_rw *w, const char *key, const char *label, uint64_t v, enum ikc_rw_fmt fmt,
 		      const char *vname)
 {
-	char num[32];
+	char t[24];
+	const char *num;
 
 	if (w->depth > IKC_RW_MAX_DEPTH)
 		return;
-	if (fmt == IKC_RW_HEX)
-		snprintf(num, sizeof num, "0x%" PRIx64, v);
-	else
-		snprintf(num, sizeof num, "%" PRIu64, v);
+	num = fmt_u64(t, v, fmt == IKC_RW_HEX);
 	text_label(w, key, label);
 	if (vname) {
-		char buf[160];
-
-		ikc_escape_text((const uint8_t *)vname, strlen(vname), buf, sizeof buf);
-		fprintf(w->out, "%s%s%s (%s)\n", w->color ? C_BOLD : "", buf, w->color ? C_OFF : "", num);
+		if (w->color)
+			put_cstr(w->out, C_BOLD);
+		text_escaped(w->out, vname, 160);
+		if (w->color)
+			put_cstr(w->out, C_OFF);
+		put_mem(w->out, " (", 2);
+		put_cstr(w->out, num);
+		put_mem(w->out, ")\n", 2);
 	} else {
-		fprintf(w->out, "%s\n", num);
+		put_cstr(w->out, num);
+		putc_unlocked('\n', w->out);
 	}
 }
 
@@ -357,21 +442,26 @@ static void text_str(struct ikc_rw *w, const char *key, const char *label, const
 	if (w->depth > IKC_RW_MAX_DEPTH)
 		return;
 	text_label(w, key, label);
+	if (p && plain_text(s, len)) {
+		put_mem(w->out, s, len);
+		putc_unlocked('\n', w->out);
+		return;
+	}
 	/* Escape in chunks: each byte escapes on its own, so chunking is exact. */
 	for (size_t off = 0; off < len && p; off += 64) {
 		size_t n = len - off < 64 ? len - off : 64;
 
 		ikc_escape_text(p + off, n, buf, sizeof buf);
-		fputs(buf, w->out);
+		put_cstr(w->out, buf);
 	}
-	fputc('\n', w->out);
+	putc_unlocked('\n', w->out);
 }
 
 static void text_hex_run(FILE *f, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		fputc(hexdig[p[i] >> 4], f);
-		fputc(hexdig[p[i] & 15], f);
+		putc_unlocked(hexdig[p[i] >> 4], f);
+		putc_unlocked(hexdig[p[i] & 15], f);
 	}
 }
 
