@@ -1,12 +1,15 @@
 /* x509.c - see x509.h. */
 #include "x509.h"
 
+#include <stdbool.h>
+
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "../decoders/cursor.h"
 #include "record.h"
 
 /* Forward RDN order with ", " between them, as strongSwan and Cisco print DNs. */
@@ -48,22 +51,62 @@ size_t ikc_dn_format(const uint8_t *der, size_t len, char *buf, size_t bufsz)
 	return n;
 }
 
+/* One DER TLV (X.690 8.1): *tlv is the whole element, *val its contents. */
+static bool der_next(struct ikc_cursor *c, uint8_t *tag, struct ikc_cursor *tlv, struct ikc_cursor *val)
+{
+	const uint8_t *start = c->p;
+	uint8_t b;
+	size_t len = 0, hdr;
+
+	if (ikc_cur_u8(c, tag) || ikc_cur_u8(c, &b))
+		return false;
+	if (b & 0x80) {
+		unsigned n = b & 0x7f;
+		if (n == 0 || n > 3)
+			return false;
+		for (unsigned i = 0; i < n; i++) {
+			if (ikc_cur_u8(c, &b))
+				return false;
+			len = (len << 8) | b;
+		}
+	} else {
+		len = b;
+	}
+	hdr = (size_t)(c->p - start);
+	if (ikc_cur_sub(c, len, val))
+		return false;
+	*tlv = ikc_cur(start, hdr + len);
+	return true;
+}
+
+/* The issuer or subject Name of a certificate, found by walking the
+ * TBSCertificate (RFC 5280 4.1) with the bounded cursor, so only the Name is
+ * handed to OpenSSL: decoding the whole certificate (public key included)
+ * cost more than the rest of a -v run. */
 size_t ikc_cert_name(const uint8_t *der, size_t len, int which, char *buf, size_t bufsz)
 {
-	const unsigned char *p = der;
-	X509 *cert;
-	size_t n = 0;
+	struct ikc_cursor c = ikc_cur(der, len), tlv, val, tbs;
+	uint8_t tag;
+	int seq = 0;
 
 	if (bufsz)
 		buf[0] = '\0';
 	if (!der || !len || len > 65535)
 		return 0;
-	cert = d2i_X509(NULL, &p, (long)len);
-	if (cert) {
-		n = name_text(which ? X509_get_issuer_name(cert) : X509_get_subject_name(cert), buf, bufsz);
-		X509_free(cert);
+	/* Certificate ::= SEQUENCE { tbsCertificate SEQUENCE {...}, ... } */
+	if (!der_next(&c, &tag, &tlv, &val) || tag != 0x30 || !der_next(&val, &tag, &tlv, &tbs) || tag != 0x30)
+		return 0;
+	/* [0] version, serialNumber, signature, issuer, validity, subject */
+	while (der_next(&tbs, &tag, &tlv, &val)) {
+		if (tag == 0xa0 || tag == 0x02)
+			continue;
+		if (tag != 0x30)
+			return 0;
+		seq++;  /* 1 signature, 2 issuer, 3 validity, 4 subject */
+		if ((which == 1 && seq == 2) || (which == 0 && seq == 4))
+			return ikc_dn_format(tlv.p, tlv.left, buf, bufsz);
 	}
-	return n;
+	return 0;
 }
 
 int ikc_sig_verify(uint8_t cert_encoding, const uint8_t *cert, size_t cert_len, const uint8_t *hash,
