@@ -30,12 +30,19 @@
  *
  * GDOI SA (DOI 2): DOI(4) | Situation(4) | SA Attribute Next Payload(2) |
  *   RESERVED2(2) | nested SA KEK / SA TEK / GAP payloads, each with a generic
- *   header, all within the SA payload's length (RFC 6407 §5.2).
+ *   header, all within the SA payload's length (RFC 6407 §5.2).  Only the
+ *   GROUPKEY-PULL's SA has this layout: the phase-1 SA also carries DOI 2
+ *   (RFC 6407 §2.1) but is an ordinary SA with proposals (RFC 2408 §3.4).
  * SA KEK   Protocol | SRC ID Type | SRC ID Port(2) | SRC ID Data Len | SRC ID |
  *          DST ID Type | DST ID Port(2) | DST ID Data Len | DST ID |
  *          SPI(16) | POP Algorithm(2) | POP Key Length(2) | KEK Attributes
- * SA TEK   Protocol-ID | ESP/AH: Protocol | SRC ID block | DST ID block |
- *          Transform ID | SPI(4) | RFC 2407 SA Attributes
+ * SA TEK   Protocol-ID | ESP/AH: Protocol | SRC ID Type | SRC ID Port(2) |
+ *          SRC ID Data Len(2) | SRC ID | DST ID Type | DST ID Port(2) |
+ *          DST ID Data Len(2) | DST ID | Transform ID | SPI(4) |
+ *          RFC 2407 SA Attributes
+ *   (RFC 6407 §5.4.1's figure leaves the TEK's Data Len width to the text;
+ *   Wireshark 4.0 and the GDOI reference code read 2 octets there, 1 in the
+ *   SA KEK, and so do we.)
  * KD       # Key Packets(2) | RESERVED2(2) | Key Packets, each:
  *          KD Type | RESERVED | KD Length(2, whole key packet) | SPI Size | SPI |
  *          Key Packet Attributes
@@ -260,6 +267,24 @@ out:
 	return err;
 }
 
+/* A DOI-2 SA is the phase-1 SA (proposal layout) when the 4 octets after
+ * the situation read as a proposal header: Next Payload 0 or 2 (PROPOSAL),
+ * RESERVED 0, a length that holds a proposal and fits.  In the GDOI layout
+ * those octets are SA Attribute Next Payload (SAK 15 / SAT 16 / GAP 22, in
+ * one or two octets) and RESERVED2 = 0, so the two never read alike. */
+static bool gdoi_phase1_layout(const struct ikc_cursor *c)
+{
+	uint8_t next, res, hi, lo;
+	size_t len;
+
+	if (ikc_cur_peek_u8(c, 4, &next) || ikc_cur_peek_u8(c, 5, &res) || ikc_cur_peek_u8(c, 6, &hi) ||
+	    ikc_cur_peek_u8(c, 7, &lo))
+		return false;
+	len = (size_t)hi << 8 | lo;
+	return (next == IKC_PT_NONE || next == IKC_PT_PROPOSAL) && res == 0 && len >= GEN_LEN + 4 &&
+	       len <= c->left - 4;
+}
+
 enum ikc_err ikc_pl_sa(struct ikc_dec *d, struct ikc_cursor *c, struct ikc_payload *pl)
 {
 	struct ikc_proposal tmp[IKC_MAX_PROPOSALS];
@@ -268,7 +293,7 @@ enum ikc_err ikc_pl_sa(struct ikc_dec *d, struct ikc_cursor *c, struct ikc_paylo
 	enum ikc_err err;
 
 	TRY(ikc_cur_u32(c, &sa->doi));
-	if (sa->doi == IKC_DOI_GDOI)
+	if (sa->doi == IKC_DOI_GDOI && !gdoi_phase1_layout(c))
 		return decode_gdoi_sa(d, c, pl);
 	/* IPsec DOI: 4-byte situation.  SIT_SECRECY / SIT_INTEGRITY (labelled
 	 * domains, RFC 2407 §4.6.1) add fields we do not decode. */
@@ -414,16 +439,23 @@ out:
 	return err;
 }
 
-/* SRC/DST ID block of SA KEK and SA TEK: Type | Port(2) | Data Len | Data. */
-static enum ikc_err id_block(struct ikc_cursor *c, uint8_t *type, uint16_t *port, const uint8_t **data,
-			     size_t *len)
+/* SRC/DST ID block of SA KEK and SA TEK: Type | Port(2) | Data Len | Data,
+ * the Data Len one octet in the SA KEK and two in the SA TEK (wide). */
+static enum ikc_err id_block(struct ikc_cursor *c, bool wide, uint8_t *type, uint16_t *port,
+			     const uint8_t **data, size_t *len)
 {
-	uint8_t n;
+	uint8_t n8;
+	uint16_t n = 0;
 	enum ikc_err err;
 
 	TRY(ikc_cur_u8(c, type));
 	TRY(ikc_cur_u16(c, port));
-	TRY(ikc_cur_u8(c, &n));
+	if (wide) {
+		TRY(ikc_cur_u16(c, &n));
+	} else {
+		TRY(ikc_cur_u8(c, &n8));
+		n = n8;
+	}
 	TRY(ikc_cur_bytes(c, n, data));
 	*len = n;
 out:
@@ -436,8 +468,8 @@ enum ikc_err ikc_pl_sak(struct ikc_dec *d, struct ikc_cursor *c, struct ikc_payl
 	enum ikc_err err;
 
 	TRY(ikc_cur_u8(c, &k->protocol));
-	TRY(id_block(c, &k->src_id_type, &k->src_port, &k->src_id, &k->src_id_len));
-	TRY(id_block(c, &k->dst_id_type, &k->dst_port, &k->dst_id, &k->dst_id_len));
+	TRY(id_block(c, false, &k->src_id_type, &k->src_port, &k->src_id, &k->src_id_len));
+	TRY(id_block(c, false, &k->dst_id_type, &k->dst_port, &k->dst_id, &k->dst_id_len));
 	TRY(ikc_cur_bytes(c, 16, &k->spi));
 	TRY(ikc_cur_u16(c, &k->pop_alg));
 	TRY(ikc_cur_u16(c, &k->pop_keylen));
@@ -461,8 +493,8 @@ enum ikc_err ikc_pl_sat(struct ikc_dec *d, struct ikc_cursor *c, struct ikc_payl
 		return IKC_OK;
 	}
 	TRY(ikc_cur_u8(c, &t->ip_protocol));
-	TRY(id_block(c, &t->src_id_type, &t->src_port, &t->src_id, &t->src_id_len));
-	TRY(id_block(c, &t->dst_id_type, &t->dst_port, &t->dst_id, &t->dst_id_len));
+	TRY(id_block(c, true, &t->src_id_type, &t->src_port, &t->src_id, &t->src_id_len));
+	TRY(id_block(c, true, &t->dst_id_type, &t->dst_port, &t->dst_id, &t->dst_id_len));
 	TRY(ikc_cur_u8(c, &t->transform_id));
 	TRY(ikc_cur_u32(c, &t->spi));
 	ikc_attrs_decode(d, c, &t->attrs, &t->nattrs, &pl->notes);

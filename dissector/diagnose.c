@@ -73,9 +73,21 @@ bool ikc_diag_has_failure(const struct ikc_diag_list *l)
 
 /* ---- building findings ---- */
 
+/* A finished phase 1 filed under its (unordered) pair of peers, so that the
+ * rekey rule finds the earliest one between two peers by binary search
+ * instead of scanning every SA for every SA (a flood of 20,000 SAs). */
+struct done_p1 {
+	int af;
+	uint8_t lo[16], hi[16];
+	uint64_t seq;
+	const struct ikc_ike_sa *sa;
+};
+
 struct ctx {
 	const struct ikc_ike_sa *const *sas;
 	size_t nsas;
+	struct done_p1 *done;         /* sorted by peers, then seq */
+	size_t ndone;
 	const struct ikc_ike_sa *sa;
 	struct ikc_diag_list *out;
 	bool nomem;
@@ -188,7 +200,7 @@ static uint64_t label_frame(const struct ikc_ike_sa *sa, const char *label, uint
 		else if (!frame)
 			frame = sa->ev[i].frame;
 	}
-	for (size_t i = 0; i < IKC_SEEN_RING; i++)
+	for (size_t i = 0; i < sa->seen_cap; i++)
 		if (sa->seen[i].frame && strcmp(sa->seen[i].label, label) == 0) {
 			if (!frame)
 				frame = sa->seen[i].frame;
@@ -432,11 +444,20 @@ static void rule_no_proposal_p1(struct ctx *c, const struct ikc_ntf *n)
 	       " (and lifetime on strict peers).");
 }
 
+/* The SA's key state; an SA that never carried key material has none
+ * (session_int.h), which reads as all zero. */
+static const struct ikc_sa_crypto *sa_crypto(const struct ikc_ike_sa *sa)
+{
+	static const struct ikc_sa_crypto none;
+
+	return sa->crypto ? sa->crypto : &none;
+}
+
 /* psk-mismatch: proven with keys, likely from symptoms after MM5. */
 static void rule_psk(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
-	const struct ikc_sa_crypto *cr = &sa->crypto;
+	const struct ikc_sa_crypto *cr = sa_crypto(sa);
 	const struct ikc_event *mm5 = label_event(sa, "MM5"), *mm6 = label_event(sa, "MM6");
 	const struct ikc_event *am2 = label_event(sa, "AM2");
 	const struct ikc_ntf *bad = NULL;
@@ -554,7 +575,7 @@ static void rule_aggressive(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
 	const struct ikc_p1_facts *p = &sa->f;
-	const struct ikc_sa_crypto *cr = &sa->crypto;
+	const struct ikc_sa_crypto *cr = sa_crypto(sa);
 	bool psk = auth_psk_or_unknown(cr->have_transform ? cr->auth : 0);
 	struct ikc_finding *f;
 
@@ -972,11 +993,42 @@ static void rule_missing_keys(struct ctx *c)
 	if (p->wrong_key)
 		say(f, "; %u with a key that does not fit (frame %llu): the key given is not the one the peers used",
 		    p->wrong_key, (unsigned long long)p->wrong_key_frame);
-	if (sa->crypto.missing[0])
-		say(f, "; %s", sa->crypto.missing);
+	if (sa_crypto(sa)->missing[0])
+		say(f, "; %s", sa_crypto(sa)->missing);
 	else if (!p->wrong_key)
 		say(f, "; give the PSK and g^xy (or the ikev1_decryption_table line) with -k");
 	say(f, ".");
+}
+
+/* The pair of peers of a phase 1, lower address first (either may initiate). */
+static void done_key(const struct ikc_ike_sa *sa, struct done_p1 *k)
+{
+	bool i_first = memcmp(sa->iaddr, sa->raddr, 16) <= 0;
+
+	k->af = sa->af;
+	memcpy(k->lo, i_first ? sa->iaddr : sa->raddr, 16);
+	memcpy(k->hi, i_first ? sa->raddr : sa->iaddr, 16);
+	k->seq = sa->seq;
+	k->sa = sa;
+}
+
+static int done_cmp_peers(const struct done_p1 *a, const struct done_p1 *b)
+{
+	int d;
+
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	if ((d = memcmp(a->lo, b->lo, 16)) != 0)
+		return d;
+	return memcmp(a->hi, b->hi, 16);
+}
+
+static int done_cmp(const void *x, const void *y)
+{
+	const struct done_p1 *a = x, *b = y;
+	int d = done_cmp_peers(a, b);
+
+	return d ? d : a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 static void rule_rekey(struct ctx *c)
@@ -998,17 +1050,26 @@ static void rule_rekey(struct ctx *c)
 	}
 	if (!sa->p1_exchange || !sa->roles_known)
 		return;
-	for (size_t i = 0; i < c->nsas; i++) {
-		const struct ikc_ike_sa *o = c->sas[i];
-		bool same;
+	{
+		/* The earliest finished phase 1 between the same two peers, if older. */
+		struct done_p1 key;
+		const struct ikc_ike_sa *o;
+		size_t lo = 0, hi = c->ndone;
 		char cky[17];
 
-		if (o == sa || o->seq >= sa->seq || !o->p1_exchange || !o->roles_known || o->af != sa->af)
-			continue;
-		same = (memcmp(o->iaddr, sa->iaddr, 16) == 0 && memcmp(o->raddr, sa->raddr, 16) == 0) ||
-		       (memcmp(o->iaddr, sa->raddr, 16) == 0 && memcmp(o->raddr, sa->iaddr, 16) == 0);
-		if (!same || !p1_done(o))
-			continue;
+		done_key(sa, &key);
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (done_cmp_peers(&c->done[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == c->ndone || done_cmp_peers(&c->done[lo], &key) != 0)
+			return;
+		o = c->done[lo].sa;
+		if (o == sa || o->seq >= sa->seq)
+			return;
 		ikc_sa_cookie_hex(o, cky);
 		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_LIKELY);
 		frame_add(f, o->first_frame);
@@ -1016,7 +1077,6 @@ static void rule_rekey(struct ctx *c)
 		say(f, "A new phase 1 between the same peers (frame %llu) after SA %s (frame %llu): a phase-1 rekey "
 		       "or a restart.",
 		    (unsigned long long)sa->first_frame, cky, (unsigned long long)o->first_frame);
-		break;
 	}
 }
 
@@ -1040,10 +1100,20 @@ enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, str
 {
 	struct ctx c = { .sas = sas, .nsas = n, .out = out };
 
+	c.done = malloc((n ? n : 1) * sizeof *c.done);
+	if (!c.done)
+		return IKC_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (sas[i]->p1_exchange && sas[i]->roles_known && p1_done(sas[i])) {
+			done_key(sas[i], &c.done[c.ndone]);
+			c.done[c.ndone++].sa = sas[i];
+		}
+	qsort(c.done, c.ndone, sizeof *c.done, done_cmp);
 	for (size_t i = 0; i < n && !c.nomem; i++) {
 		c.sa = sas[i];
 		diagnose_one(&c);
 	}
+	free(c.done);
 	return c.nomem ? IKC_NOMEM : IKC_OK;
 }
 

@@ -27,6 +27,7 @@
 #include "ladder.h"
 #include "emit.h"
 #include "esp_sa.h"
+#include "gdoi.h"
 #include "ikefrag.h"
 #include "keys.h"
 #include "net.h"
@@ -52,6 +53,11 @@ struct counts {
 	uint64_t not_ike, frag_held, truncated, malformed, unsupported_link;
 };
 
+/* The state limits of this run (--max-*), for the summary's eviction lines. */
+struct limits {
+	size_t ike_sas, esp_sas, frag_bytes, quick_modes;
+};
+
 struct run {
 	struct ikc_net *net;
 	struct ikc_session *sess;
@@ -63,6 +69,7 @@ struct run {
 	struct ikc_pcap_out *pw;       /* -w FILE, or NULL */
 	bool pw_failed;
 	struct counts n;
+	struct limits lim;
 	bool progress;
 	time_t last_progress;
 };
@@ -88,6 +95,13 @@ static void usage(FILE *f)
 	      "  --natt-port N    UDP port of NAT-T (default 4500)\n"
 	      "  --gdoi-port N    UDP port of GDOI (default 848)\n"
 	      "\n"
+	      "Limits (the oldest is evicted past each, counted in the summary):\n"
+	      "  --max-ike-sas N      IKE SAs held at once (default 20000)\n"
+	      "  --max-esp-sas N      ESP SAs held at once (default 4096)\n"
+	      "  --max-quick-modes N  Quick Modes held per IKE SA (default 32)\n"
+	      "  --max-frag-bytes N   bytes held for IP fragment reassembly, and as much\n"
+	      "                       again for IKE fragments (default 4M; k, M, G suffixes)\n"
+	      "\n"
 	      "Output:\n"
 	      "  -v               the full payload tree of each message\n"
 	      "  -x               with -v, the bytes of each payload in hex\n"
@@ -111,6 +125,31 @@ static void usage(FILE *f)
 	      "Exit status: 0 capture read to its end; 1 unreadable capture or key file;\n"
 	      "2 usage error.\n",
 	      f);
+}
+
+/* A positive count, with an optional k/M/G (binary) suffix when `suffix`. */
+static int parse_count(const char *s, bool suffix, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (suffix && *end && !end[1]) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; end++; break;
+		case 'm': case 'M': shift = 20; end++; break;
+		case 'g': case 'G': shift = 30; end++; break;
+		default: break;
+		}
+	}
+	if (errno || *end != '\0' || v == 0 || v > ((unsigned long long)SIZE_MAX >> shift) || v > (1ull << 40) >> shift)
+		return -1;
+	*out = (size_t)(v << shift);
+	return 0;
 }
 
 static int parse_port(const char *s, uint16_t *out)
@@ -156,6 +195,7 @@ static void on_ike_fragment(struct run *r, const struct ikc_pkt *pkt, const stru
 	}
 	ikc_session_process(r->sess, &r->arena, &full, &whole, &info);
 	ikc_sa_crypto_install_esp(info.sa, r->esp);
+	ikc_gdoi_install_esp(ikc_session_gdoi(r->sess), r->esp);
 	ikc_emit_isakmp(&r->em, &full, &whole, &info);
 }
 
@@ -187,6 +227,7 @@ static void on_pkt(void *ctx, const struct ikc_pkt *pkt)
 		}
 		ikc_session_process(r->sess, &r->arena, pkt, &msg, &info);
 		ikc_sa_crypto_install_esp(info.sa, r->esp);
+		ikc_gdoi_install_esp(ikc_session_gdoi(r->sess), r->esp);
 		ikc_emit_isakmp(&r->em, pkt, &msg, &info);
 		break;
 	}
@@ -299,6 +340,35 @@ static void text_summary(struct run *r, FILE *out)
 	}
 }
 
+/* One line per limit that evicted something: the count, the limit, the option. */
+static void evictions_text(struct run *r, FILE *out)
+{
+	struct ikc_session_stats st;
+	struct ikc_esp_table_stats es;
+	struct ikc_net_stats ns;
+	struct ikc_ikefrag_stats fs;
+
+	ikc_session_get_stats(r->sess, &st);
+	ikc_esp_table_get_stats(r->esp, &es);
+	ikc_net_get_stats(r->net, &ns);
+	ikc_ikefrag_get_stats(r->frag, &fs);
+	if (st.evicted)
+		fprintf(out, "IKE SAs evicted: %llu (limit %zu; raise with --max-ike-sas)\n",
+			(unsigned long long)st.evicted, r->lim.ike_sas);
+	if (st.qm_evicted)
+		fprintf(out, "Quick Modes evicted: %llu (limit %zu per IKE SA; raise with --max-quick-modes)\n",
+			(unsigned long long)st.qm_evicted, r->lim.quick_modes);
+	if (es.evicted)
+		fprintf(out, "ESP SAs evicted: %llu (limit %zu; raise with --max-esp-sas)\n",
+			(unsigned long long)es.evicted, r->lim.esp_sas);
+	if (ns.frags_evicted)
+		fprintf(out, "IP fragment trains evicted: %llu (limit %zu bytes; raise with --max-frag-bytes)\n",
+			(unsigned long long)ns.frags_evicted, r->lim.frag_bytes);
+	if (fs.evicted)
+		fprintf(out, "IKE fragment trains evicted: %llu (limit %zu bytes; raise with --max-frag-bytes)\n",
+			(unsigned long long)fs.evicted, r->lim.frag_bytes);
+}
+
 static void json_stats(struct run *r, struct ikc_rw *w)
 {
 	struct ikc_session_stats st;
@@ -322,6 +392,21 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.retransmits", "Retransmissions", st.retransmits, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.sas", "IKE SAs", st.sas, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.sas_evicted", "IKE SAs evicted", st.evicted, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.max_ike_sas", "IKE SA limit", r->lim.ike_sas, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.quick_modes_evicted", "Quick Modes evicted", st.qm_evicted, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.max_quick_modes", "Quick Mode limit per IKE SA", r->lim.quick_modes, IKC_RW_DEC,
+		    NULL);
+	{
+		struct ikc_net_stats ns;
+		struct ikc_ikefrag_stats fs;
+		ikc_net_get_stats(r->net, &ns);
+		ikc_ikefrag_get_stats(r->frag, &fs);
+		ikc_rw_uint(w, "ikecap.ip_fragment_trains_evicted", "IP fragment trains evicted", ns.frags_evicted,
+			    IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.ike_fragment_trains_evicted", "IKE fragment trains evicted", fs.evicted,
+			    IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.max_frag_bytes", "Reassembly byte limit", r->lim.frag_bytes, IKC_RW_DEC, NULL);
+	}
 	ikc_rw_uint(w, "ikecap.decrypted", "Decrypted", st.decrypted, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.no_key", "Not decrypted: no key", st.no_key, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.wrong_key", "Not decrypted: wrong key", st.wrong_key, IKC_RW_DEC, NULL);
@@ -331,6 +416,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 		ikc_rw_uint(w, "ikecap.esp_sas", "ESP SAs", es.sas, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_sas_keyed", "ESP SAs with keys", es.keyed, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_sas_evicted", "ESP SAs evicted", es.evicted, IKC_RW_DEC, NULL);
+		ikc_rw_uint(w, "ikecap.max_esp_sas", "ESP SA limit", r->lim.esp_sas, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_decrypted", "ESP decrypted", es.decrypted, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_no_key", "ESP without a key", es.no_key, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_failed", "ESP not decrypted (ICV, padding, ...)", es.failed, IKC_RW_DEC,
@@ -575,6 +661,7 @@ static int psk_audit(struct run *r, const char *path)
 enum {
 	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
+	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES,
 };
 
 int main(int argc, char **argv)
@@ -593,6 +680,10 @@ int main(int argc, char **argv)
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
 		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
+		{ "max-ike-sas", required_argument, NULL, OPT_MAX_IKE_SAS },
+		{ "max-esp-sas", required_argument, NULL, OPT_MAX_ESP_SAS },
+		{ "max-frag-bytes", required_argument, NULL, OPT_MAX_FRAG_BYTES },
+		{ "max-quick-modes", required_argument, NULL, OPT_MAX_QUICK_MODES },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ikc_emit_opts eo = { 0 };
@@ -610,6 +701,7 @@ int main(int argc, char **argv)
 	struct ikc_keys *keys = NULL;
 	bool no_progress = false;
 	bool ladder = false;
+	size_t max_esp_sas = IKC_ESP_SA_DEFAULT_MAX;
 	struct ikc_diag_list diags;
 	OSSL_PROVIDER *prov_default = NULL, *prov_legacy = NULL;
 	int c, rc = EXIT_OK;
@@ -693,6 +785,21 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case OPT_MAX_IKE_SAS:
+		case OPT_MAX_ESP_SAS:
+		case OPT_MAX_FRAG_BYTES:
+		case OPT_MAX_QUICK_MODES: {
+			size_t *dst = c == OPT_MAX_IKE_SAS ? &scfg.max_sas
+				      : c == OPT_MAX_ESP_SAS ? &max_esp_sas
+				      : c == OPT_MAX_FRAG_BYTES ? &ncfg.max_frag_bytes : &scfg.max_qm;
+			if (parse_count(optarg, c == OPT_MAX_FRAG_BYTES, dst) != 0) {
+				fprintf(stderr, "ikecap: --%s wants a positive number, not '%s'\n",
+					c == OPT_MAX_IKE_SAS ? "max-ike-sas" : c == OPT_MAX_ESP_SAS ? "max-esp-sas"
+					: c == OPT_MAX_FRAG_BYTES ? "max-frag-bytes" : "max-quick-modes", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		default: fputs("Try 'ikecap --help'.\n", stderr); return EXIT_USAGE;
 		}
 	}
@@ -771,6 +878,13 @@ int main(int argc, char **argv)
 		if (warn && warn[0])
 			fprintf(stderr, "ikecap: warning: %s\n", warn);
 		setvbuf(stdout, NULL, _IOLBF, 0);  /* live: each line as it happens */
+	} else if (!err) {
+		/* Offline: one write per 256 KiB, not per 4 KiB (st_blksize); glibc
+		 * ignores the size unless given the buffer.  It stays allocated
+		 * until exit, which flushes stdout after main returns. */
+		char *obuf = malloc(256u << 10);
+		if (obuf)
+			setvbuf(stdout, obuf, _IOFBF, 256u << 10);
 	}
 	if (!err && !ikc_net_dlt_supported(ikc_capture_dlt(r.cap))) {
 		int dlt = ikc_capture_dlt(r.cap);
@@ -786,8 +900,10 @@ int main(int argc, char **argv)
 
 	r.net = ikc_net_new(&ncfg);
 	r.sess = ikc_session_new(&scfg, keys);
-	r.frag = ikc_ikefrag_new(256, 4u << 20, 30);
-	r.esp = ikc_esp_table_new(0, keys);
+	r.frag = ikc_ikefrag_new(256, ncfg.max_frag_bytes, 30);
+	r.esp = ikc_esp_table_new(max_esp_sas, keys);
+	r.lim = (struct limits){ .ike_sas = scfg.max_sas, .esp_sas = max_esp_sas, .frag_bytes = ncfg.max_frag_bytes,
+				 .quick_modes = scfg.max_qm };
 	if (!r.net || !r.sess || !r.frag || !r.esp || ikc_arena_init(&r.arena, 1u << 20) != 0) {
 		fputs("ikecap: out of memory\n", stderr);
 		rc = EXIT_IO;
@@ -829,15 +945,20 @@ int main(int argc, char **argv)
 	}
 	if (ikc_diagnose_session(r.sess, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
+	if (ikc_gdoi_diagnose(ikc_session_gdoi(r.sess), r.esp, &diags) != IKC_OK)
+		fputs("ikecap: out of memory for the GDOI diagnosis\n", stderr);
 	if (ladder) {
 		ikc_ladder_write(r.sess, &diags, stdout, eo.color);
+		evictions_text(&r, stdout);
 	} else if (eo.format != IKC_FMT_TEXT) {
 		ikc_session_write_summary(r.sess, &r.em.rw);
+		ikc_gdoi_write_summary(ikc_session_gdoi(r.sess), &r.em.rw, scfg.print_keys);
 		ikc_diag_write_all(&diags, &r.em.rw);
 		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
 		json_stats(&r, &r.em.rw);
 	} else {
 		text_summary(&r, stdout);
+		evictions_text(&r, stdout);
 		if (eo.verbose) {
 			struct ikc_rw tw;
 			ikc_rw_text_init(&tw, stdout, 2, eo.color);
@@ -845,6 +966,7 @@ int main(int argc, char **argv)
 		} else {
 			ikc_session_write_text(r.sess, stdout);
 		}
+		ikc_gdoi_write_text(ikc_session_gdoi(r.sess), stdout);
 		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
 		ikc_diag_write_text_all(&diags, stdout, eo.color);
 	}

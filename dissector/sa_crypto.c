@@ -22,6 +22,7 @@
 
 #include "../decoders/ikecrypto.h"
 #include "esp_sa.h"
+#include "gdoi.h"
 #include "keys.h"
 #include "x509.h"
 #include "session_int.h"
@@ -41,21 +42,72 @@ static bool auth_is_sig(uint16_t a)
 	       (a >= 64221 && a <= 64224);
 }
 
-void ikc_sa_crypto_clear(struct ikc_sa_crypto *c)
+void ikc_cr_buf_wipe(struct ikc_cr_buf *b)
 {
+	if (b->p) {
+		OPENSSL_cleanse(b->p, b->len);
+		free(b->p);
+	}
+	b->p = NULL;
+	b->len = 0;
+}
+
+bool ikc_cr_buf_set(struct ikc_cr_buf *b, size_t cap, const uint8_t *src, size_t n)
+{
+	if (n > cap)
+		n = cap;
+	if (!src)       /* a payload declared shorter than its header has no body */
+		n = 0;
+	if (b->p && b->len == n) {      /* same size (a new nonce of the same length): in place */
+		memcpy(b->p, src, n);
+		return true;
+	}
+	ikc_cr_buf_wipe(b);
+	if (!n)
+		return true;
+	b->p = malloc(n);
+	if (!b->p)
+		return false;
+	memcpy(b->p, src, n);
+	b->len = n;
+	return true;
+}
+
+struct ikc_sa_crypto *ikc_sa_crypto_of(struct ikc_ike_sa *sa)
+{
+	if (!sa->crypto)
+		sa->crypto = calloc(1, sizeof *sa->crypto);
+	return sa->crypto;
+}
+
+void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
+{
+	if (!c)
+		return;
 	if (c->cand) {
 		OPENSSL_cleanse(c->cand, c->ncand * sizeof *c->cand);
 		free(c->cand);
 	}
+	ikc_cr_buf_wipe(&c->ni);
+	ikc_cr_buf_wipe(&c->nr);
+	ikc_cr_buf_wipe(&c->gxi);
+	ikc_cr_buf_wipe(&c->gxr);
+	ikc_cr_buf_wipe(&c->idii_b);
+	ikc_cr_buf_wipe(&c->idir_b);
+	ikc_cr_buf_wipe(&c->am_hash_r);
 	OPENSSL_cleanse(c, sizeof *c);
+	free(c);
 }
 
 void ikc_qm_crypto_clear(struct ikc_qm *qm)
 {
 	if (qm->crypto.pfs) {
-		OPENSSL_cleanse(qm->crypto.pfs, sizeof *qm->crypto.pfs);
+		ikc_cr_buf_wipe(&qm->crypto.pfs->gxi);
+		ikc_cr_buf_wipe(&qm->crypto.pfs->gxr);
 		free(qm->crypto.pfs);
 	}
+	ikc_cr_buf_wipe(&qm->crypto.ni);
+	ikc_cr_buf_wipe(&qm->crypto.nr);
 	OPENSSL_cleanse(&qm->crypto, sizeof qm->crypto);
 }
 
@@ -77,20 +129,13 @@ void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_tra
 	c->have_transform = true;
 }
 
-static void keep(uint8_t *dst, size_t cap, size_t *dlen, const uint8_t *src, size_t n)
-{
-	if (n > cap)
-		n = cap;
-	if (n)          /* a payload declared shorter than its header has no body (NULL) */
-		memcpy(dst, src, n);
-	*dlen = n;
-}
-
 /* Remember what phase-1 messages carry in clear: SAi_b, KE, nonces, AM IDs and
- * the AM HASH_R. */
-static void learn_clear(struct ikc_sa_crypto *c, enum ikc_dir dir, const struct ikc_msg *msg, uint64_t frame)
+ * the AM HASH_R.  The SA's key state is allocated only when one of the last
+ * four comes (an SA made by MM1 alone keeps just its SAi_b). */
+static void learn_clear(struct ikc_ike_sa *sa, enum ikc_dir dir, const struct ikc_msg *msg, uint64_t frame)
 {
-	bool from_i = dir == IKC_DIR_I2R;
+	bool from_i = dir == IKC_DIR_I2R, am = msg->hdr.exchange == IKC_EX_AGGRESSIVE;
+	struct ikc_sa_crypto *c;
 
 	if (dir == IKC_DIR_UNKNOWN)
 		return;
@@ -98,36 +143,29 @@ static void learn_clear(struct ikc_sa_crypto *c, enum ikc_dir dir, const struct 
 		const struct ikc_payload *p = &msg->payloads[i];
 		if (p->notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED)))
 			continue;
+		if (p->type == IKC_PT_SA) {
+			if (from_i && !sa->sai_b.len)
+				ikc_cr_buf_set(&sa->sai_b, IKC_CR_MAX_SAB, p->body, p->body_len);
+			continue;
+		}
+		if (p->type != IKC_PT_KE && p->type != IKC_PT_NONCE && !(am && p->type == IKC_PT_ID) &&
+		    !(am && !from_i && p->type == IKC_PT_HASH))
+			continue;
+		if (!(c = ikc_sa_crypto_of(sa)))
+			return;
 		switch (p->type) {
-		case IKC_PT_SA:
-			if (from_i && !c->sai_b_len)
-				keep(c->sai_b, sizeof c->sai_b, &c->sai_b_len, p->body, p->body_len);
-			break;
 		case IKC_PT_KE:
-			if (from_i)
-				keep(c->gxi.p, sizeof c->gxi.p, &c->gxi.len, p->body, p->body_len);
-			else
-				keep(c->gxr.p, sizeof c->gxr.p, &c->gxr.len, p->body, p->body_len);
+			ikc_cr_buf_set(from_i ? &c->gxi : &c->gxr, IKC_CR_MAX_KE, p->body, p->body_len);
 			break;
 		case IKC_PT_NONCE:
-			if (from_i)
-				keep(c->ni, sizeof c->ni, &c->ni_len, p->body, p->body_len);
-			else
-				keep(c->nr, sizeof c->nr, &c->nr_len, p->body, p->body_len);
+			ikc_cr_buf_set(from_i ? &c->ni : &c->nr, IKC_CR_MAX_NONCE, p->body, p->body_len);
 			break;
 		case IKC_PT_ID:
-			if (msg->hdr.exchange != IKC_EX_AGGRESSIVE)
-				break;
-			if (from_i)
-				keep(c->idii_b, sizeof c->idii_b, &c->idii_len, p->body, p->body_len);
-			else
-				keep(c->idir_b, sizeof c->idir_b, &c->idir_len, p->body, p->body_len);
+			ikc_cr_buf_set(from_i ? &c->idii_b : &c->idir_b, IKC_CR_MAX_ID, p->body, p->body_len);
 			break;
 		case IKC_PT_HASH:
-			if (msg->hdr.exchange == IKC_EX_AGGRESSIVE && !from_i) {
-				keep(c->am_hash_r, sizeof c->am_hash_r, &c->am_hash_r_len, p->body, p->body_len);
-				c->am_hash_r_frame = frame;
-			}
+			ikc_cr_buf_set(&c->am_hash_r, IKC_CR_MAX_HASH, p->body, p->body_len);
+			c->am_hash_r_frame = frame;
 			break;
 		default:
 			break;
@@ -213,7 +251,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 		return;
 	}
 	c->block = ci->block_len;
-	if (!c->gxi.len || !c->gxr.len || !c->ni_len || !c->nr_len) {
+	if (!c->gxi.len || !c->gxr.len || !c->ni.len || !c->nr.len) {
 		snprintf(c->missing, sizeof c->missing,
 			 "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
 		return;
@@ -242,7 +280,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 			struct ikc_side_keys *k = &c->cand[c->ncand];
 			if (c->ncand >= MAX_CAND)
 				break;
-			if (ikc_skeyid_sig(h, c->ni, c->ni_len, c->nr, c->nr_len, gxy[g], gxy_len[g], k->skeyid,
+			if (ikc_skeyid_sig(h, c->ni.p, c->ni.len, c->nr.p, c->nr.len, gxy[g], gxy_len[g], k->skeyid,
 					   &k->hlen) == IKC_OK &&
 			    finish_candidate(c, sa, h, ci, gxy[g], gxy_len[g], k)) {
 				snprintf(k->source, sizeof k->source, "%s (signature auth)", gsrc[g]);
@@ -254,8 +292,8 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 							    MAX_CAND);
 			for (size_t i = 0; i < np && c->ncand < MAX_CAND; i++) {
 				struct ikc_side_keys *k = &c->cand[c->ncand];
-				if (ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni, c->ni_len, c->nr,
-						   c->nr_len, k->skeyid, &k->hlen) == IKC_OK &&
+				if (ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni.p, c->ni.len, c->nr.p,
+						   c->nr.len, k->skeyid, &k->hlen) == IKC_OK &&
 				    finish_candidate(c, sa, h, ci, gxy[g], gxy_len[g], k)) {
 					snprintf(k->source, sizeof k->source, "psk %s + %s", psks[i]->id, gsrc[g]);
 					c->ncand++;
@@ -329,23 +367,23 @@ static int label_number(const char *label)
 static bool p1_expected(const struct ikc_ike_sa *sa, const struct ikc_side_keys *k, const struct ikc_msg_info *info,
 			const struct ikc_payload *pl, size_t n, uint8_t *want, size_t *wlen)
 {
-	const struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_sa_crypto *c = sa->crypto;
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	const struct ikc_payload *id = ikc_find_payload(pl, n, IKC_PT_ID);
 	bool responder = info->dir == IKC_DIR_R2I;
 	struct ikc_p1_hash_in in = {
 		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
-		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
+		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = sa->sai_b.p, .sai_len = sa->sai_b.len,
 	};
 
-	if (!h || info->dir == IKC_DIR_UNKNOWN || !c->sai_b_len)
+	if (!h || info->dir == IKC_DIR_UNKNOWN || !sa->sai_b.len)
 		return false;
 	if (id) {
 		in.id_b = id->body;
 		in.id_len = id->body_len;
-	} else if (!responder && c->idii_len) { /* AM3: IDii was in AM1 */
-		in.id_b = c->idii_b;
-		in.id_len = c->idii_len;
+	} else if (!responder && c->idii_b.len) { /* AM3: IDii was in AM1 */
+		in.id_b = c->idii_b.p;
+		in.id_len = c->idii_b.len;
 	} else {
 		return false;
 	}
@@ -357,7 +395,7 @@ static enum ikc_hash_verdict verify_hash(struct ikc_ike_sa *sa, const struct ikc
 					 const struct ikc_msg *msg, const struct ikc_msg_info *info,
 					 const struct ikc_payload *pl, size_t n)
 {
-	struct ikc_sa_crypto *c = &sa->crypto;
+	struct ikc_sa_crypto *c = sa->crypto;
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	const struct ikc_payload *hp = ikc_find_payload(pl, n, IKC_PT_HASH);
 	uint8_t want[IKC_MAX_HASH];
@@ -387,7 +425,7 @@ static enum ikc_hash_verdict verify_hash(struct ikc_ike_sa *sa, const struct ikc
 		if (!p1_expected(sa, k, info, pl, n, want, &wlen))
 			return IKC_HASH_UNCHECKED;
 		err = IKC_OK;
-	} else if (msg->hdr.exchange == IKC_EX_QUICK && info->doi != IKC_DOI_GDOI) {
+	} else if (msg->hdr.exchange == IKC_EX_QUICK) {
 		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
 		const struct ikc_payload *np = ikc_find_payload(pl, n, IKC_PT_NONCE);
 		int num = label_number(info->label);
@@ -395,20 +433,27 @@ static enum ikc_hash_verdict verify_hash(struct ikc_ike_sa *sa, const struct ikc
 		if (!qm)
 			return IKC_HASH_UNCHECKED;
 		if (np && num == 1)
-			keep(qm->crypto.ni, sizeof qm->crypto.ni, &qm->crypto.ni_len, np->body, np->body_len);
+			ikc_cr_buf_set(&qm->crypto.ni, IKC_CR_MAX_NONCE, np->body, np->body_len);
 		if (np && num == 2)
-			keep(qm->crypto.nr, sizeof qm->crypto.nr, &qm->crypto.nr_len, np->body, np->body_len);
+			ikc_cr_buf_set(&qm->crypto.nr, IKC_CR_MAX_NONCE, np->body, np->body_len);
 		/* HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [| KE] [| IDci | IDcr])
 		 * HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [| KE] [| IDci | IDcr])
-		 * HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) */
-		if (num == 1)
+		 * HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)
+		 * GROUPKEY-PULL's four differ (gdoi.h): no 0 octet in HASH(3). */
+		if (info->doi == IKC_DOI_GDOI) {
+			if (num == 1 || (num == 2 && qm->crypto.ni.len) ||
+			    (num >= 3 && qm->crypto.ni.len && qm->crypto.nr.len))
+				err = ikc_gdoi_pull_hash(h, k->skeyid_a, k->hlen, msg->hdr.msgid, num, qm->crypto.ni.p,
+							 qm->crypto.ni.len, qm->crypto.nr.p, qm->crypto.nr.len, after,
+							 after_len, want, &wlen);
+		} else if (num == 1)
 			err = ikc_qm_hash1(h, k->skeyid_a, k->hlen, msg->hdr.msgid, after, after_len, want, &wlen);
-		else if (num == 2 && qm->crypto.ni_len)
-			err = ikc_qm_hash2(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni, qm->crypto.ni_len,
+		else if (num == 2 && qm->crypto.ni.len)
+			err = ikc_qm_hash2(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni.p, qm->crypto.ni.len,
 					   after, after_len, want, &wlen);
-		else if (num == 3 && qm->crypto.ni_len && qm->crypto.nr_len)
-			err = ikc_qm_hash3(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni, qm->crypto.ni_len,
-					   qm->crypto.nr, qm->crypto.nr_len, want, &wlen);
+		else if (num == 3 && qm->crypto.ni.len && qm->crypto.nr.len)
+			err = ikc_qm_hash3(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni.p, qm->crypto.ni.len,
+					   qm->crypto.nr.p, qm->crypto.nr.len, want, &wlen);
 	} else if (msg->hdr.exchange == IKC_EX_INFO || msg->hdr.exchange == IKC_EX_TRANSACTION) {
 		/* HASH(1) = prf(SKEYID_a, M-ID | N/D) (§5.7); Mode Config the same over ATTR. */
 		err = ikc_info_hash(h, k->skeyid_a, k->hlen, msg->hdr.msgid, after, after_len, want, &wlen);
@@ -430,7 +475,7 @@ struct attempt {
 static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, struct ikc_seen *seen,
 			    struct attempt *iv, size_t max)
 {
-	struct ikc_sa_crypto *c = &sa->crypto;
+	struct ikc_sa_crypto *c = sa->crypto;
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	size_t n = 0;
 
@@ -475,7 +520,7 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, st
 /* Advance the IV chains from the ciphertext (whether or not we decrypted). */
 static void advance_chain(struct ikc_ike_sa *sa, const struct ikc_msg *msg, const uint8_t *last_block)
 {
-	struct ikc_sa_crypto *c = &sa->crypto;
+	struct ikc_sa_crypto *c = sa->crypto;
 
 	if (msg->hdr.msgid == 0) {
 		memcpy(c->p1_last_block, last_block, c->block);
@@ -497,7 +542,7 @@ static void advance_chain(struct ikc_ike_sa *sa, const struct ikc_msg *msg, cons
 static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct ikc_msg *msg,
 			struct ikc_seen *seen, struct ikc_msg_info *info)
 {
-	struct ikc_sa_crypto *c = &sa->crypto;
+	struct ikc_sa_crypto *c = sa->crypto;
 	const struct ikc_cipher_desc *ci = ikc_cipher_by_ike_id(c->enc, c->keylen);
 	int side = info->dir == IKC_DIR_R2I ? 1 : 0;
 	struct attempt ivs[4];
@@ -615,18 +660,18 @@ found:
  * CKY-R | CKY-I | SAi_b | IDir_b). */
 static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_msg_info *info)
 {
-	struct ikc_sa_crypto *c = &sa->crypto;
+	struct ikc_sa_crypto *c = sa->crypto;
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	const struct ikc_psk *psks[MAX_CAND];
 	size_t np;
 	struct ikc_p1_hash_in in = {
 		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
-		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
-		.id_b = c->idir_b, .id_len = c->idir_len,
+		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = sa->sai_b.p, .sai_len = sa->sai_b.len,
+		.id_b = c->idir_b.p, .id_len = c->idir_b.len,
 	};
 
-	if (!h || !auth_is_psk(c->auth) || !c->am_hash_r_len || !c->idir_len || !c->sai_b_len || !c->ni_len ||
-	    !c->nr_len)
+	if (!h || !auth_is_psk(c->auth) || !c->am_hash_r.len || !c->idir_b.len || !sa->sai_b.len || !c->ni.len ||
+	    !c->nr.len)
 		return;
 	np = ikc_keys_psk_candidates(keys, sa->af == 6 ? 6 : 4, sa->iaddr, sa->raddr, psks, MAX_CAND);
 	if (!np)
@@ -634,10 +679,10 @@ static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, str
 	for (size_t i = 0; i < np; i++) {
 		uint8_t skeyid[IKC_MAX_HASH], want[IKC_MAX_HASH];
 		size_t slen = 0, wlen = 0;
-		bool ok = ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni, c->ni_len, c->nr, c->nr_len,
+		bool ok = ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni.p, c->ni.len, c->nr.p, c->nr.len,
 					 skeyid, &slen) == IKC_OK &&
-			  ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r_len &&
-			  ikc_hash_equal(want, c->am_hash_r, wlen);
+			  ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r.len &&
+			  ikc_hash_equal(want, c->am_hash_r.p, wlen);
 		OPENSSL_cleanse(skeyid, sizeof skeyid);
 		if (ok) {
 			snprintf(c->am_psk_verdict, sizeof c->am_psk_verdict, "responder's PSK is %s (HASH_R verified)",
@@ -655,31 +700,31 @@ static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, str
 
 bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa)
 {
-	const struct ikc_sa_crypto *c = &sa->crypto;
+	const struct ikc_sa_crypto *c = sa->crypto;
 
-	return auth_is_psk(c->auth) && c->am_hash_r_len && c->idir_len && c->sai_b_len && c->ni_len && c->nr_len &&
-	       ikc_hash_by_ike_id(c->hash) != NULL;
+	return c && auth_is_psk(c->auth) && c->am_hash_r.len && c->idir_b.len && sa->sai_b.len && c->ni.len &&
+	       c->nr.len && ikc_hash_by_ike_id(c->hash) != NULL;
 }
 
 bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, size_t len)
 {
-	const struct ikc_sa_crypto *c = &sa->crypto;
-	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
+	const struct ikc_sa_crypto *c = sa->crypto;
+	const struct ikc_hash_desc *h = c ? ikc_hash_by_ike_id(c->hash) : NULL;
 	uint8_t skeyid[IKC_MAX_HASH], want[IKC_MAX_HASH];
 	size_t slen = 0, wlen = 0;
 	struct ikc_p1_hash_in in = {
 		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
-		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = c->sai_b, .sai_len = c->sai_b_len,
-		.id_b = c->idir_b, .id_len = c->idir_len,
+		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = sa->sai_b.p, .sai_len = sa->sai_b.len,
+		.id_b = c->idir_b.p, .id_len = c->idir_b.len,
 	};
 	bool ok;
 
 	if (!h)
 		return false;
 	/* SKEYID = prf(PSK, Ni_b | Nr_b); HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b) */
-	ok = ikc_skeyid_psk(h, psk, len, c->ni, c->ni_len, c->nr, c->nr_len, skeyid, &slen) == IKC_OK &&
-	     ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r_len &&
-	     ikc_hash_equal(want, c->am_hash_r, wlen);
+	ok = ikc_skeyid_psk(h, psk, len, c->ni.p, c->ni.len, c->nr.p, c->nr.len, skeyid, &slen) == IKC_OK &&
+	     ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r.len &&
+	     ikc_hash_equal(want, c->am_hash_r.p, wlen);
 	OPENSSL_cleanse(skeyid, sizeof skeyid);
 	return ok;
 }
@@ -688,8 +733,8 @@ bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, s
  * initiator's, else the responder's. */
 bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, size_t *len)
 {
-	const struct ikc_sa_crypto *c = &sa->crypto;
-	int s = c->side[0].ready ? 0 : c->side[1].ready ? 1 : -1;
+	const struct ikc_sa_crypto *c = sa->crypto;
+	int s = !c ? -1 : c->side[0].ready ? 0 : c->side[1].ready ? 1 : -1;
 
 	if (s < 0)
 		return false;
@@ -801,7 +846,7 @@ static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct
 		      const struct ikc_side_keys *k)
 {
 	struct ikc_qm_crypto *q = &qm->crypto;
-	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(sa->crypto.hash);
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(sa->crypto->hash);
 	struct ikc_esp_ikev1_alg alg;
 	uint8_t gxy[IKC_MAX_DH], km[IKC_MAX_KEYMAT];
 	size_t gxy_len = 0, need;
@@ -819,7 +864,7 @@ static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct
 			 "KEYMAT needs SKEYID_d: the phase-1 key Ka alone does not give it (a `dh` + `psk` line does)");
 		return;
 	}
-	if (!q->ni_len || !q->nr_len) {
+	if (!q->ni.len || !q->nr.len) {
 		snprintf(q->keymat_missing, sizeof q->keymat_missing, "the Quick Mode nonces are not both known");
 		return;
 	}
@@ -846,7 +891,7 @@ static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct
 		uint8_t spib[4] = { (uint8_t)(spi >> 24), (uint8_t)(spi >> 16), (uint8_t)(spi >> 8), (uint8_t)spi };
 		struct ikc_keymat_in in = {
 			.gqm_xy = gxy_len ? gxy : NULL, .gqm_len = gxy_len, .protocol = q->protoid,
-			.spi = spib, .spi_len = 4, .ni_b = q->ni, .ni_len = q->ni_len, .nr_b = q->nr, .nr_len = q->nr_len,
+			.spi = spib, .spi_len = 4, .ni_b = q->ni.p, .ni_len = q->ni.len, .nr_b = q->nr.p, .nr_len = q->nr.len,
 		};
 		if (ikc_keymat(h, k->skeyid_d, k->hlen, &in, need, km) != IKC_OK) {
 			snprintf(q->keymat_missing, sizeof q->keymat_missing, "KEYMAT derivation failed");
@@ -884,13 +929,11 @@ static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const s
 		if (p->notes & (IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED) | IKC_NOTE(LENGTH_SHORT)))
 			continue;
 		if (p->type == IKC_PT_NONCE && num == 1)
-			keep(q->ni, sizeof q->ni, &q->ni_len, p->body, p->body_len);
+			ikc_cr_buf_set(&q->ni, IKC_CR_MAX_NONCE, p->body, p->body_len);
 		else if (p->type == IKC_PT_NONCE && num == 2)
-			keep(q->nr, sizeof q->nr, &q->nr_len, p->body, p->body_len);
-		else if (p->type == IKC_PT_KE && num <= 2 && qm_pfs_alloc(q)) {
-			struct ikc_cr_buf *b = num == 1 ? &q->pfs->gxi : &q->pfs->gxr;
-			keep(b->p, sizeof b->p, &b->len, p->body, p->body_len);
-		} else if (p->type == IKC_PT_SA && num == 1) {
+			ikc_cr_buf_set(&q->nr, IKC_CR_MAX_NONCE, p->body, p->body_len);
+		else if (p->type == IKC_PT_KE && num <= 2 && qm_pfs_alloc(q))
+			ikc_cr_buf_set(num == 1 ? &q->pfs->gxi : &q->pfs->gxr, IKC_CR_MAX_KE, p->body, p->body_len); else if (p->type == IKC_PT_SA && num == 1) {
 			const struct ikc_sa *s = &p->u.sa;
 			for (size_t j = 0; j < s->nprop && q->noffer < IKC_QM_MAX_OFFERS; j++) {
 				const struct ikc_proposal *pr = &s->proposals[j];
@@ -914,10 +957,10 @@ static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const s
 		qm_derive(sa, keys, qm, k);
 		if (q->keymat_ready) {
 			q->done_frame = pkt->frame;
-			sa->crypto.esp_keyed++;
-			sa->crypto.qm_missing[0] = '\0';
+			sa->crypto->esp_keyed++;
+			sa->crypto->qm_missing[0] = '\0';
 		} else if (q->keymat_missing[0]) {
-			snprintf(sa->crypto.qm_missing, sizeof sa->crypto.qm_missing, "QM %08x: %s", qm->msgid,
+			snprintf(sa->crypto->qm_missing, sizeof sa->crypto->qm_missing, "QM %08x: %s", qm->msgid,
 				 q->keymat_missing);
 		}
 	}
@@ -970,19 +1013,24 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
 			   struct ikc_msg_info *info)
 {
-	struct ikc_sa_crypto *c = &sa->crypto;
+	struct ikc_sa_crypto *c;
 	char cky[17];
 
 	if (sa->ikev2)
 		return;
 	if (!info->retransmit && msg->hdr.msgid == 0 && !(msg->hdr.flags & IKC_FLAG_E)) {
-		learn_clear(c, info->dir, msg, pkt->frame);
-		if (msg->hdr.exchange == IKC_EX_AGGRESSIVE && info->dir == IKC_DIR_R2I && keys)
+		learn_clear(sa, info->dir, msg, pkt->frame);
+		if (msg->hdr.exchange == IKC_EX_AGGRESSIVE && info->dir == IKC_DIR_R2I && keys && sa->crypto)
 			check_am_psk(sa, keys, info);
 	}
 	if (!(msg->hdr.flags & IKC_FLAG_E))
 		return;
 	ikc_sa_cookie_hex(sa, cky);
+	if (!(c = ikc_sa_crypto_of(sa))) {
+		info->dec = IKC_DEC_MALFORMED;
+		snprintf(info->dec_detail, sizeof info->dec_detail, "SA %s: no memory left for its key state", cky);
+		return;
+	}
 	if (!c->tried && keys)
 		build_candidates(c, sa, keys);
 	else if (!keys && !c->tried) {
@@ -1045,6 +1093,8 @@ static void write_keys(const struct ikc_sa_crypto *c, struct ikc_rw *w)
 
 void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys)
 {
+	if (!c)
+		return;
 	if (print_keys && (c->side[0].ready || c->side[1].ready))
 		write_keys(c, w);
 	if (c->decrypted || c->failed)

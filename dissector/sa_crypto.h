@@ -30,8 +30,11 @@ struct ikc_esp_table;
 #define IKC_CR_MAX_KEY 64
 #define IKC_CR_MAX_ID 512
 
+/* Bytes kept from the exchange, allocated to their exact size (so an SA
+ * costs what it carries) and wiped when replaced or freed; at most the
+ * IKC_CR_MAX_* of their kind. */
 struct ikc_cr_buf {
-	uint8_t p[IKC_CR_MAX_KE];
+	uint8_t *p;
 	size_t len;
 };
 
@@ -50,16 +53,12 @@ struct ikc_sa_crypto {
 	/* chosen phase-1 transform (from the responder's SA) */
 	bool have_transform;
 	uint16_t enc, keylen, hash, auth, group;
-	/* exchange material seen in clear */
-	uint8_t ni[IKC_CR_MAX_NONCE], nr[IKC_CR_MAX_NONCE];
-	size_t ni_len, nr_len;
+	/* exchange material seen in clear (SAi_b lives in the SA itself, so
+	 * that an SA made by MM1 alone needs no ikc_sa_crypto) */
+	struct ikc_cr_buf ni, nr;
 	struct ikc_cr_buf gxi, gxr;
-	uint8_t sai_b[IKC_CR_MAX_SAB];   /* MM1/AM1 SA payload body, for HASH_I/R */
-	size_t sai_b_len;
-	uint8_t idii_b[IKC_CR_MAX_ID], idir_b[IKC_CR_MAX_ID]; /* Aggressive Mode IDs in clear */
-	size_t idii_len, idir_len;
-	uint8_t am_hash_r[IKC_CR_MAX_HASH];  /* HASH_R of AM2, sent in clear */
-	size_t am_hash_r_len;
+	struct ikc_cr_buf idii_b, idir_b;    /* Aggressive Mode IDs in clear */
+	struct ikc_cr_buf am_hash_r;         /* HASH_R of AM2, sent in clear */
 	uint64_t am_hash_r_frame;
 	struct ikc_side_keys *cand;         /* candidate key sets (malloc'd once) */
 	size_t ncand;
@@ -106,8 +105,7 @@ struct ikc_qm_esp {
 struct ikc_qm_crypto {
 	uint8_t iv[IKC_CR_MAX_BLOCK];   /* IV for the next message of this msgid */
 	bool have_iv;
-	uint8_t ni[IKC_CR_MAX_NONCE], nr[IKC_CR_MAX_NONCE]; /* Quick Mode nonces (HASH(2), (3), KEYMAT) */
-	size_t ni_len, nr_len;
+	struct ikc_cr_buf ni, nr;        /* Quick Mode nonces (HASH(2), (3), KEYMAT) */
 	/* The proposal: QM1 offers, QM2 chooses (RFC 2407 §4.4.1, §4.5). */
 	struct ikc_qm_offer offer[IKC_QM_MAX_OFFERS];
 	size_t noffer;
@@ -135,7 +133,17 @@ struct ikc_seen_crypto {
 	int cand;                        /* candidate key set that worked, -1 none */
 };
 
-void ikc_sa_crypto_clear(struct ikc_sa_crypto *c);
+/* Copy n bytes (at most cap) into b at their exact size; the old bytes are
+ * wiped.  False when memory ran out (b is then empty). */
+bool ikc_cr_buf_set(struct ikc_cr_buf *b, size_t cap, const uint8_t *src, size_t n);
+void ikc_cr_buf_wipe(struct ikc_cr_buf *b);
+
+/* The SA's key state, allocated the first time the SA carries key material
+ * (the chosen transform, KE, nonces, AM IDs) or an encrypted message; NULL
+ * when memory ran out.  sa->crypto stays NULL for an SA that never does. */
+struct ikc_sa_crypto *ikc_sa_crypto_of(struct ikc_ike_sa *sa);
+/* Wipe and free (c may be NULL). */
+void ikc_sa_crypto_free(struct ikc_sa_crypto *c);
 void ikc_qm_crypto_clear(struct ikc_qm *qm);
 void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_transform *t);
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
@@ -150,6 +158,7 @@ bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, s
 /* Hand the ESP SAs of every Quick Mode of this SA whose KEYMAT is known and
  * not yet installed to the ESP table (two per QM); returns how many. */
 size_t ikc_sa_crypto_install_esp(struct ikc_ike_sa *sa, struct ikc_esp_table *t);
+/* c may be NULL (an SA that never carried key material). */
 void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys);
 
 #endif

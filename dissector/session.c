@@ -12,6 +12,7 @@
 #include "../decoders/names.h"
 #include "render.h"
 #include "emit.h"
+#include "gdoi.h"
 #include "sa_crypto.h"
 #include "session_int.h"
 #include "util.h"
@@ -48,29 +49,30 @@ const char *ikc_hash_verdict_name(enum ikc_hash_verdict v)
 
 void ikc_session_config_default(struct ikc_session_config *cfg)
 {
-	cfg->max_sas = 100000;
+	cfg->max_sas = IKC_SESSION_DEFAULT_MAX_SAS;
+	cfg->max_qm = IKC_MAX_QM;
 	cfg->print_keys = false;
 }
-
-#define BUCKETS 4096u
 
 struct ikc_session {
 	struct ikc_session_config cfg;
 	const struct ikc_keys *keys;
-	struct ikc_ike_sa *buckets[BUCKETS];
+	struct ikc_ike_sa **buckets;     /* nbuckets, a power of two sized to max_sas */
+	uint32_t bucket_mask;
 	struct ikc_ike_sa *lru_head, *lru_tail; /* head = least recently used */
 	size_t nsas;
 	uint64_t next_seq;
 	struct ikc_session_stats st;
+	struct ikc_gdoi *gdoi;           /* GDOI groups (gdoi.h) */
 };
 
-static uint32_t cookie_hash(const uint8_t icky[8])
+static uint32_t cookie_hash(const struct ikc_session *s, const uint8_t icky[8])
 {
 	uint32_t h = 2166136261u;
 
 	for (int i = 0; i < 8; i++)
 		h = (h ^ icky[i]) * 16777619u;
-	return h & (BUCKETS - 1);
+	return h & s->bucket_mask;
 }
 
 /* FNV-1a over a whole message: equal digests (and lengths) = retransmission. */
@@ -95,6 +97,23 @@ struct ikc_session *ikc_session_new(const struct ikc_session_config *cfg, const 
 		ikc_session_config_default(&s->cfg);
 	if (s->cfg.max_sas == 0)
 		s->cfg.max_sas = 1;
+	if (s->cfg.max_qm == 0)
+		s->cfg.max_qm = 1;
+	/* About one SA per bucket at the limit, at most 4M buckets (32 MB). */
+	{
+		size_t nb = 1024;
+		while (nb < s->cfg.max_sas && nb < ((size_t)1 << 22))
+			nb *= 2;
+		s->buckets = calloc(nb, sizeof *s->buckets);
+		s->bucket_mask = (uint32_t)(nb - 1);
+	}
+	s->gdoi = ikc_gdoi_new();
+	if (!s->buckets || !s->gdoi) {
+		ikc_gdoi_free(s->gdoi);
+		free(s->buckets);
+		free(s);
+		return NULL;
+	}
 	s->keys = keys;
 	return s;
 }
@@ -129,13 +148,17 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 		ikc_qm_crypto_clear(&sa->qm[i]);
 	free(sa->qm);
 	free(sa->ev);
-	ikc_sa_crypto_clear(&sa->crypto);
+	free(sa->seen);
+	free(sa->f.offered);
+	free(sa->f.ntf);
+	ikc_cr_buf_wipe(&sa->sai_b);
+	ikc_sa_crypto_free(sa->crypto);
 	free(sa);
 }
 
 static void sa_remove(struct ikc_session *s, struct ikc_ike_sa *sa)
 {
-	struct ikc_ike_sa **pp = &s->buckets[cookie_hash(sa->icky)];
+	struct ikc_ike_sa **pp = &s->buckets[cookie_hash(s, sa->icky)];
 
 	while (*pp && *pp != sa)
 		pp = &(*pp)->hash_next;
@@ -152,6 +175,8 @@ void ikc_session_free(struct ikc_session *s)
 		return;
 	while (s->lru_head)
 		sa_remove(s, s->lru_head);
+	ikc_gdoi_free(s->gdoi);
+	free(s->buckets);
 	free(s);
 }
 
@@ -171,7 +196,7 @@ static struct ikc_ike_sa *sa_find(struct ikc_session *s, const uint8_t icky[8], 
 	bool rzero = is_zero(rcky, 8);
 	struct ikc_ike_sa *fallback = NULL;
 
-	for (struct ikc_ike_sa *sa = s->buckets[cookie_hash(icky)]; sa; sa = sa->hash_next) {
+	for (struct ikc_ike_sa *sa = s->buckets[cookie_hash(s, icky)]; sa; sa = sa->hash_next) {
 		if (memcmp(sa->icky, icky, 8) != 0)
 			continue;
 		if (sa->have_rcky && memcmp(sa->rcky, rcky, 8) == 0)
@@ -185,7 +210,7 @@ static struct ikc_ike_sa *sa_find(struct ikc_session *s, const uint8_t icky[8], 
 static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg)
 {
 	struct ikc_ike_sa *sa;
-	uint32_t h = cookie_hash(msg->hdr.icookie);
+	uint32_t h = cookie_hash(s, msg->hdr.icookie);
 
 	if (s->nsas >= s->cfg.max_sas && s->lru_head) {
 		sa_remove(s, s->lru_head);
@@ -247,14 +272,32 @@ static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum
 {
 	struct ikc_seen *slot;
 
-	for (size_t i = 0; i < IKC_SEEN_RING; i++) {
+	for (size_t i = 0; i < sa->seen_cap; i++) {
 		struct ikc_seen *e = &sa->seen[i];
 		if (e->frame && e->digest == digest && e->dir == dir) {
 			*is_new = false;
 			return e;
 		}
 	}
-	slot = &sa->seen[sa->seen_next++ % IKC_SEEN_RING];
+	/* Grow (1, 2, 4 ... IKC_SEEN_RING) while the ring is full; then reuse. */
+	if (sa->seen_next >= sa->seen_cap && sa->seen_cap < IKC_SEEN_RING) {
+		uint32_t cap = sa->seen_cap ? sa->seen_cap * 2 : 1;
+		struct ikc_seen *v;
+
+		if (cap > IKC_SEEN_RING)
+			cap = IKC_SEEN_RING;
+		v = realloc(sa->seen, cap * sizeof *v);
+		if (v) {
+			memset(v + sa->seen_cap, 0, (cap - sa->seen_cap) * sizeof *v);
+			sa->seen = v;
+			sa->seen_cap = cap;
+		}
+	}
+	if (!sa->seen_cap) {   /* no memory: new, and not remembered */
+		*is_new = true;
+		return NULL;
+	}
+	slot = &sa->seen[sa->seen_next++ % sa->seen_cap];
 	memset(slot, 0, sizeof *slot);
 	slot->digest = digest;
 	slot->dir = dir;
@@ -263,7 +306,8 @@ static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum
 	return slot;
 }
 
-static struct ikc_qm *qm_find(struct ikc_ike_sa *sa, uint32_t msgid, uint8_t exchange, bool create)
+static struct ikc_qm *qm_find(struct ikc_session *s, struct ikc_ike_sa *sa, uint32_t msgid, uint8_t exchange,
+			       bool create)
 {
 	struct ikc_qm *oldest = NULL;
 
@@ -272,9 +316,13 @@ static struct ikc_qm *qm_find(struct ikc_ike_sa *sa, uint32_t msgid, uint8_t exc
 			return &sa->qm[i];
 	if (!create)
 		return NULL;
-	if (sa->nqm == sa->qm_cap && sa->qm_cap < IKC_MAX_QM) {
-		size_t cap = sa->qm_cap ? sa->qm_cap * 2 : 2;
-		struct ikc_qm *q = realloc(sa->qm, cap * sizeof *q);
+	if (sa->nqm == sa->qm_cap && sa->qm_cap < s->cfg.max_qm) {
+		size_t cap = sa->qm_cap ? sa->qm_cap * 2 : 1;
+		struct ikc_qm *q;
+
+		if (cap > s->cfg.max_qm)
+			cap = s->cfg.max_qm;
+		q = realloc(sa->qm, cap * sizeof *q);
 		if (q) {
 			sa->qm = q;
 			sa->qm_cap = cap;
@@ -290,6 +338,7 @@ static struct ikc_qm *qm_find(struct ikc_ike_sa *sa, uint32_t msgid, uint8_t exc
 			if (sa->qm[i].last_frame < oldest->last_frame)
 				oldest = &sa->qm[i];
 		sa->qm_evicted++;
+		s->st.qm_evicted++;
 		ikc_qm_crypto_clear(oldest);
 	}
 	memset(oldest, 0, sizeof *oldest);
@@ -361,7 +410,8 @@ static void learn_phase1_proposal(struct ikc_ike_sa *sa, const struct ikc_msg *m
 	sa->doi = sap->u.sa.doi;
 	/* The responder's SA (MM2 / AM2) carries the chosen transform. */
 	if ((num == 2 || (num == 0 && sa->have_rcky)) && sap->u.sa.nprop > 0 && sap->u.sa.proposals[0].ntr > 0)
-		ikc_sa_crypto_learn_transform(&sa->crypto, &sap->u.sa.proposals[0].transforms[0]);
+		if (ikc_sa_crypto_of(sa))
+			ikc_sa_crypto_learn_transform(sa->crypto, &sap->u.sa.proposals[0].transforms[0]);
 	(void)msg;
 }
 
@@ -390,7 +440,7 @@ static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
 	struct ikc_event *e;
 
 	if (sa->nev == sa->ev_cap) {
-		size_t cap = sa->ev_cap ? sa->ev_cap * 2 : 8;
+		size_t cap = sa->ev_cap ? sa->ev_cap * 2 : 1;
 		struct ikc_event *v;
 
 		if (cap > IKC_EV_MAX)
@@ -453,7 +503,7 @@ static void natd_check(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ik
 		       const struct ikc_payload *pl, size_t n)
 {
 	struct ikc_natd_facts *nf = &sa->f.natd;
-	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(sa->crypto.hash);
+	const struct ikc_hash_desc *h = sa->crypto ? ikc_hash_by_ike_id(sa->crypto->hash) : NULL;
 	size_t alen = pkt->af == 6 ? 16 : 4;
 	int k = 0, kind;
 
@@ -465,7 +515,7 @@ static void natd_check(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ik
 
 		if (pl[i].type != IKC_PT_NATD && pl[i].type != IKC_PT_NATD_DRAFT)
 			continue;
-		if (!h || !sa->have_rcky || !sa->crypto.have_transform) {
+		if (!h || !sa->have_rcky || !sa->crypto->have_transform) {
 			nf->unchecked = true;
 			continue;
 		}
@@ -491,6 +541,40 @@ static void natd_check(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ik
 	}
 }
 
+/* Room for one more phase-1 offer (grown 1, 2, 4 ... IKC_P1_OFFERS). */
+static bool offered_room(struct ikc_p1_facts *f)
+{
+	size_t cap = f->offered_cap ? f->offered_cap * 2 : 1;
+	char (*v)[IKC_XFORM_TEXT];
+
+	if (f->noffered < f->offered_cap)
+		return true;
+	if (cap > IKC_P1_OFFERS)
+		cap = IKC_P1_OFFERS;
+	if (cap <= f->offered_cap || !(v = realloc(f->offered, cap * sizeof *v)))
+		return false;
+	f->offered = v;
+	f->offered_cap = cap;
+	return true;
+}
+
+/* The same for the error notifies (IKC_NTF_MAX). */
+static bool ntf_room(struct ikc_p1_facts *f)
+{
+	size_t cap = f->ntf_cap ? f->ntf_cap * 2 : 1;
+	struct ikc_ntf *v;
+
+	if (f->nntf < f->ntf_cap)
+		return true;
+	if (cap > IKC_NTF_MAX)
+		cap = IKC_NTF_MAX;
+	if (cap <= f->ntf_cap || !(v = realloc(f->ntf, cap * sizeof *v)))
+		return false;
+	f->ntf = v;
+	f->ntf_cap = cap;
+	return true;
+}
+
 static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const struct ikc_pkt *pkt,
 		     enum ikc_dir dir, bool enc)
 {
@@ -510,7 +594,7 @@ static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const s
 	}
 	if (t >= 16384)
 		return;
-	if (f->nntf == IKC_NTF_MAX) {
+	if (f->nntf >= IKC_NTF_MAX || !ntf_room(f)) {
 		f->ntf_dropped++;
 		return;
 	}
@@ -556,7 +640,7 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 					if (!total++)
 						memcpy(first, txt, sizeof first);
 					if (num == 1) {
-						if (f->noffered < IKC_P1_OFFERS) {
+						if (f->noffered < IKC_P1_OFFERS && offered_room(f)) {
 							memcpy(f->offered[f->noffered], txt, IKC_XFORM_TEXT);
 							f->offered_prop[f->noffered] = pr->number;
 							f->offered_tr[f->noffered] = pr->transforms[b].number;
@@ -659,7 +743,7 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 		return;
 	e = ev_new(sa);
 	if (msg->hdr.exchange == IKC_EX_QUICK && msg->hdr.msgid != 0 && info->doi != IKC_DOI_GDOI &&
-	    (qm = qm_find(sa, msg->hdr.msgid, msg->hdr.exchange, false)) != NULL) {
+	    (qm = qm_find(NULL, sa, msg->hdr.msgid, msg->hdr.exchange, false)) != NULL) {
 		qidx = info->retransmit ? -1 : (int)qm->count - 1;
 		if (info->retransmit) {
 			int lab = info->label[2] >= '1' && info->label[2] <= '3' ? info->label[2] - '1' : -1;
@@ -711,7 +795,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 			 const struct ikc_msg *msg, struct ikc_msg_info *info)
 {
 	struct ikc_ike_sa *sa;
-	struct ikc_seen *seen;
+	struct ikc_seen *seen, scratch;
 	bool is_new;
 	const char *ex;
 	int num = 0;
@@ -738,6 +822,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		info->doi = sa->doi;
 	else if (pkt->transport == IKC_T_UDP848)
 		sa->doi = IKC_DOI_GDOI;
+	info->doi = ikc_gdoi_exchange_doi(pkt, msg, info->doi);
 	sa->msgs++;
 	sa->last_frame = pkt->frame;
 	sa->last_ts_sec = pkt->ts_sec;
@@ -747,7 +832,11 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 
 	info->dir = direction(sa, pkt, msg);
 	seen = seen_lookup(sa, msg_digest(msg->raw, msg->raw_len), info->dir, pkt->frame, &is_new);
-	if (!is_new) {
+	if (!seen) {
+		memset(&scratch, 0, sizeof scratch);
+		seen = &scratch;
+	}
+	if (!is_new && !ikc_gdoi_is_push(info->doi, msg)) {
 		seen->retransmits++;
 		sa->retrans++;
 		s->st.retransmits++;
@@ -756,6 +845,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		info->original_frame = seen->frame;
 		memcpy(info->label, seen->label, sizeof info->label);
 		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+		ikc_gdoi_learn(s->gdoi, sa, pkt, msg, info);
 		facts_record(sa, pkt, msg, info, 0);
 		return;
 	}
@@ -779,7 +869,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		    msg->hdr.msgid == 0) {
 			snprintf(info->label, sizeof info->label, "%s", ex);
 		} else {
-			struct ikc_qm *qm = qm_find(sa, msg->hdr.msgid, msg->hdr.exchange, true);
+			struct ikc_qm *qm = qm_find(s, sa, msg->hdr.msgid, msg->hdr.exchange, true);
 			if (!qm) {
 				snprintf(info->label, sizeof info->label, "%s", ex);
 				goto classified;
@@ -801,7 +891,10 @@ classified:
 	memcpy(seen->label, info->label, sizeof seen->label);
 	record_notifies(sa, msg->payloads, msg->npayloads, pkt->frame, info->dir);
 
-	ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+	if (!ikc_gdoi_push(s->gdoi, a, pkt, msg, info)) {
+		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+		ikc_gdoi_learn(s->gdoi, sa, pkt, msg, info);
+	}
 	if (info->dec == IKC_DEC_OK) {
 		record_notifies(sa, info->payloads, info->npayloads, pkt->frame, info->dir);
 		s->st.decrypted++;
@@ -887,7 +980,9 @@ static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w, bool print_k
 					    sizeof nbuf));
 		ikc_rw_uint(w, "ikecap.notify_frame", "Notify frame", sa->last_error_frame, IKC_RW_DEC, NULL);
 	}
-	ikc_sa_crypto_write_summary(&sa->crypto, w, print_keys);
+	if (sa->qm_evicted)
+		ikc_rw_uint(w, "ikecap.quick_modes_evicted", "Quick Modes evicted", sa->qm_evicted, IKC_RW_DEC, NULL);
+	ikc_sa_crypto_write_summary(sa->crypto, w, print_keys);
 	ikc_rw_end_map(w);
 	ikc_rw_end_record(w);
 }
@@ -913,7 +1008,8 @@ void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w)
 /* One line per SA for people, then the findings that matter. */
 static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 {
-	const struct ikc_sa_crypto *c = &sa->crypto;
+	static const struct ikc_sa_crypto none;   /* an SA that never carried key material */
+	const struct ikc_sa_crypto *c = sa->crypto ? sa->crypto : &none;
 	char ic[17], rc[17], ia[64] = "?", ra[64] = "?", nb[16];
 
 	hex8(ic, sa->icky);
@@ -1081,4 +1177,9 @@ void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, con
 	sa->icmp_type = pkt->icmp_type;
 	sa->icmp_code = pkt->icmp_code;
 	memcpy(sa->icmp_from, pkt->src, 16);
+}
+
+struct ikc_gdoi *ikc_session_gdoi(const struct ikc_session *s)
+{
+	return s ? s->gdoi : NULL;
 }

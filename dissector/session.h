@@ -72,8 +72,11 @@ struct ikc_msg_info {
 	char iv_base[32];            /* non-standard IV base used, or "" */
 };
 
+#define IKC_SESSION_DEFAULT_MAX_SAS 20000
+
 struct ikc_session_config {
-	size_t max_sas;              /* IKE SAs held at once (LRU eviction past it) */
+	size_t max_sas;              /* IKE SAs held at once (LRU eviction past it; --max-ike-sas) */
+	size_t max_qm;               /* Quick Modes held per SA (oldest evicted past it; --max-quick-modes) */
 	bool print_keys;             /* derived keys in the SA records (--print-keys) */
 };
 void ikc_session_config_default(struct ikc_session_config *cfg);
@@ -115,8 +118,13 @@ size_t ikc_session_psk_audit(const struct ikc_session *s, FILE *words, ikc_audit
 
 struct ikc_session_stats {
 	uint64_t sas, evicted, messages, retransmits;
+	uint64_t qm_evicted;         /* Quick Modes dropped past max_qm, all SAs together */
 	uint64_t decrypted, no_key, wrong_key;
 };
 void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats *st);
+
+/* The run's GDOI groups (gdoi.h), owned by the session. */
+struct ikc_gdoi;
+struct ikc_gdoi *ikc_session_gdoi(const struct ikc_session *s);
 
 #endif

@@ -10,8 +10,13 @@
 #include "sa_crypto.h"
 #include "session.h"
 
+/* Memory per SA is proportional to what the SA carries: every array below
+ * that is a pointer grows on demand (doubling) up to its limit, and key
+ * material is allocated to its exact size (sa_crypto.h).  An SA made by a
+ * single MM1 holds the record, one event, one seen entry, its offers and
+ * its SAi_b. */
 #define IKC_SEEN_RING 32   /* messages remembered per SA for retransmit detection */
-#define IKC_MAX_QM 32      /* Quick Modes (message ids) tracked per SA */
+#define IKC_MAX_QM 32      /* default Quick Modes (message ids) tracked per SA (--max-quick-modes) */
 
 /* What the diagnosis rules (diagnose.c) and the ladder (ladder.c) read.  All
  * bounded: past a limit the entry is dropped and counted. */
@@ -77,7 +82,8 @@ struct ikc_natd_facts {
 
 /* Phase 1: what MM1/AM1 offered and MM2/AM2 chose, in words. */
 struct ikc_p1_facts {
-	char offered[IKC_P1_OFFERS][IKC_XFORM_TEXT];
+	char (*offered)[IKC_XFORM_TEXT];           /* grown on demand up to IKC_P1_OFFERS */
+	size_t offered_cap;
 	uint8_t offered_prop[IKC_P1_OFFERS], offered_tr[IKC_P1_OFFERS];
 	size_t noffered, offered_dropped;
 	uint64_t offer_frame;
@@ -94,8 +100,8 @@ struct ikc_p1_facts {
 	uint64_t not_decrypted_frame;
 	uint32_t wrong_key;                        /* ... of them: no candidate key fits */
 	uint64_t wrong_key_frame;
-	struct ikc_ntf ntf[IKC_NTF_MAX];
-	size_t nntf, ntf_dropped;
+	struct ikc_ntf *ntf;                       /* grown on demand up to IKC_NTF_MAX */
+	size_t nntf, ntf_cap, ntf_dropped;
 	struct ikc_natd_facts natd;
 };
 
@@ -161,16 +167,17 @@ struct ikc_ike_sa {
 	uint16_t last_error_notify;
 	uint64_t last_error_frame;
 	enum ikc_dir last_error_dir;
-	struct ikc_seen seen[IKC_SEEN_RING];
-	uint32_t seen_next;
-	struct ikc_qm *qm;          /* grown on demand up to IKC_MAX_QM */
+	struct ikc_seen *seen;      /* grown on demand up to IKC_SEEN_RING; entries with frame 0 are free */
+	uint32_t seen_cap, seen_next;
+	struct ikc_qm *qm;          /* grown on demand up to the session's max_qm */
 	size_t nqm, qm_cap;
 	uint64_t qm_evicted;
 	uint32_t icmp_errors;        /* ICMP errors quoting this SA's messages */
 	uint64_t icmp_last_frame;
 	uint8_t icmp_type, icmp_code;
 	uint8_t icmp_from[16];       /* who sent the ICMP error */
-	struct ikc_sa_crypto crypto;
+	struct ikc_cr_buf sai_b;    /* MM1/AM1 SA payload body, for HASH_I/R (exact size) */
+	struct ikc_sa_crypto *crypto; /* NULL until the SA carries key material (ikc_sa_crypto_of) */
 	/* for diagnose.c and ladder.c */
 	struct ikc_p1_facts f;
 	struct ikc_event *ev;       /* grown on demand up to IKC_EV_MAX */

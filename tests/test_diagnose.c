@@ -41,7 +41,12 @@ static struct ikc_ike_sa *sa_new(uint8_t exchange, uint8_t last_addr_i, uint8_t 
 	sa->ev_cap = IKC_EV_MAX;
 	sa->qm = calloc(IKC_MAX_QM, sizeof *sa->qm);
 	sa->qm_cap = IKC_MAX_QM;
-	cr_assert(sa->ev && sa->qm);
+	sa->f.offered = calloc(IKC_P1_OFFERS, sizeof *sa->f.offered);
+	sa->f.offered_cap = IKC_P1_OFFERS;
+	sa->f.ntf = calloc(IKC_NTF_MAX, sizeof *sa->f.ntf);
+	sa->f.ntf_cap = IKC_NTF_MAX;
+	sa->crypto = calloc(1, sizeof *sa->crypto);
+	cr_assert(sa->ev && sa->qm && sa->f.offered && sa->f.ntf && sa->crypto);
 	return sa;
 }
 
@@ -49,6 +54,9 @@ static void sa_free(struct ikc_ike_sa *sa)
 {
 	free(sa->ev);
 	free(sa->qm);
+	free(sa->f.offered);
+	free(sa->f.ntf);
+	free(sa->crypto);
 	free(sa);
 }
 
@@ -304,9 +312,9 @@ Test(diagnose, psk_proven_when_the_two_sides_keys_differ)
 	up_to_mm5(sa);
 	msg(sa, 6, 0.05, IKC_DIR_R2I, "INFO", 0, 500);
 	ntf(sa, 16, IKC_DIR_R2I, 6, 0);
-	sa->crypto.psk_differs = true;
-	snprintf(sa->crypto.side[0].source, sizeof sa->crypto.side[0].source, "psk a.keys:3");
-	snprintf(sa->crypto.side[1].source, sizeof sa->crypto.side[1].source, "psk a.keys:4");
+	sa->crypto->psk_differs = true;
+	snprintf(sa->crypto->side[0].source, sizeof sa->crypto->side[0].source, "psk a.keys:3");
+	snprintf(sa->crypto->side[1].source, sizeof sa->crypto->side[1].source, "psk a.keys:4");
 	diag(&r, &sa, 1);
 	f = find(&r, "psk-mismatch");
 	cr_assert_not_null(f);
@@ -380,8 +388,8 @@ Test(diagnose, signature_auth_says_auth_failed_not_psk)
 	struct run r;
 
 	up_to_mm5(sa);
-	sa->crypto.have_transform = true;
-	sa->crypto.auth = 3; /* RSA signatures, RFC 2409 App. A */
+	sa->crypto->have_transform = true;
+	sa->crypto->auth = 3; /* RSA signatures, RFC 2409 App. A */
 	ntf(sa, 24, IKC_DIR_R2I, 6, 0);
 	diag(&r, &sa, 1);
 	cr_assert_null(find(&r, "psk-mismatch"));
@@ -620,7 +628,7 @@ Test(diagnose, informational_findings)
 	a->f.delete_dir = IKC_DIR_I2R;
 	a->f.not_decrypted = 2;
 	a->f.not_decrypted_frame = 5;
-	snprintf(a->crypto.missing, sizeof a->crypto.missing, "the PSK for 198.51.100.2");
+	snprintf(a->crypto->missing, sizeof a->crypto->missing, "the PSK for 198.51.100.2");
 	healthy_mm(b);                       /* a new phase 1 between the same peers */
 	b->seq = 1;
 	b->first_frame = 60;
@@ -710,7 +718,7 @@ Test(diagnose, json_record_has_the_agreed_fields)
 	FILE *mf = open_memstream(&buf, &len);
 
 	up_to_mm5(sa);
-	sa->crypto.psk_differs = true;
+	sa->crypto->psk_differs = true;
 	ntf(sa, 16, IKC_DIR_R2I, 6, 0);
 	diag(&r, &sa, 1);
 	cr_assert_not_null(mf);

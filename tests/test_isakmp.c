@@ -492,10 +492,17 @@ Test(isakmp, gdoi_types_unknown_under_ipsec)
 	cr_assert_eq(m.payloads[0].u.seq.seq, 7);
 }
 
-/* An ID block of SA KEK / SA TEK (RFC 6407 §5.3, §5.4.1). */
+/* An ID block of SA KEK (RFC 6407 §5.3): Data Len one octet. */
 static void id_block(struct bb *b, unsigned type, unsigned port, const char *data, unsigned len)
 {
 	p8(b, type); p16(b, port); p8(b, len); pn(b, data, len);
+}
+
+/* An ID block of SA TEK (RFC 6407 §5.4.1): Data Len two octets, as
+ * Wireshark 4.0 and the GDOI reference code read it. */
+static void id_block2(struct bb *b, unsigned type, unsigned port, const char *data, unsigned len)
+{
+	p8(b, type); p16(b, port); p16(b, len); pn(b, data, len);
 }
 
 /* GROUPKEY-PULL message 2 shape: HASH, NONCE, SA{ SAK, SAT, GAP }, then KD and SEQ. */
@@ -521,8 +528,8 @@ static void build_gdoi(struct bb *b, unsigned attr_next_hi)
 	close_gen(b, at);
 	at = open_gen(b, IKC_PT_GAP);
 	p8(b, 1); p8(b, 50);                        /* GDOI_PROTO_IPSEC_ESP, IP proto 50 */
-	id_block(b, 4, 0, "\x0a\x01\x00\x00\xff\xff\x00\x00", 8);
-	id_block(b, 4, 0, "\x0a\x02\x00\x00\xff\xff\x00\x00", 8);
+	id_block2(b, 4, 0, "\x0a\x01\x00\x00\xff\xff\x00\x00", 8);
+	id_block2(b, 4, 0, "\x0a\x02\x00\x00\xff\xff\x00\x00", 8);
 	p8(b, 12); p32(b, 0xdeadbeef);              /* ESP_AES, SPI */
 	p16(b, 0x8000 | 4); p16(b, 1);              /* Encapsulation Mode tunnel */
 	close_gen(b, at);
@@ -570,6 +577,11 @@ static void check_gdoi(const struct ikc_msg *m)
 	cr_assert_eq(sa->gdoi[1].u.sat.ip_protocol, 50);
 	cr_assert_eq(sa->gdoi[1].u.sat.src_id_type, 4);
 	cr_assert_eq(sa->gdoi[1].u.sat.src_id_len, 8);
+	cr_assert_eq(sa->gdoi[1].u.sat.src_id[1], 0x01);
+	cr_assert_eq(sa->gdoi[1].u.sat.dst_id_len, 8);
+	cr_assert_eq(sa->gdoi[1].u.sat.dst_id[1], 0x02);
+	cr_assert_eq(sa->gdoi[1].u.sat.attrs[0].type, 4);
+	cr_assert_eq(sa->gdoi[1].u.sat.attrs[0].value, 1);
 	cr_assert_eq(sa->gdoi[1].u.sat.transform_id, 12);
 	cr_assert_eq(sa->gdoi[1].u.sat.spi, 0xdeadbeef);
 	cr_assert_eq(sa->gdoi[1].u.sat.nattrs, 1);
@@ -603,6 +615,99 @@ Test(isakmp, gdoi_nested_sa)
 	build_gdoi(&b, 1);
 	m = decode(&b, 1);
 	check_gdoi(&m);
+}
+
+/* Phase-1 SA under the GDOI DOI (RFC 6407 §2.1: DOI 2, ordinary RFC 2408
+ * §3.4-3.6 layout): one ISAKMP proposal, one KEY_IKE transform. */
+static void build_p1_doi2(struct bb *b, unsigned nprop)
+{
+	size_t sa, pr, tr;
+
+	hdr(b, IKC_PT_SA, 0x10, IKC_EX_MAIN, 0, 0);
+	sa = open_gen(b, 0);
+	p32(b, 2); p32(b, 0);
+	for (unsigned i = 1; i <= nprop; i++) {
+		pr = open_gen(b, i < nprop ? IKC_PT_PROPOSAL : 0);
+		p8(b, i); p8(b, 1); p8(b, 0); p8(b, 1);     /* proposal #, PROTO_ISAKMP, no SPI, 1 transform */
+		tr = open_gen(b, 0);
+		p8(b, 1); p8(b, 1); p16(b, 0);              /* transform 1, KEY_IKE */
+		p16(b, 0x8000 | 1); p16(b, 7);              /* AES-CBC */
+		p16(b, 0x8000 | 14); p16(b, 256);           /* key length */
+		p16(b, 0x8000 | 2); p16(b, 4);              /* SHA2-256 */
+		close_gen(b, tr);
+		close_gen(b, pr);
+	}
+	close_gen(b, sa);
+	close_hdr(b);
+}
+
+Test(isakmp, gdoi_phase1_sa_has_proposals)
+{
+	struct bb b;
+	struct ikc_msg m;
+
+	for (unsigned np = 1; np <= 2; np++) {
+		const struct ikc_sa *sa;
+
+		build_p1_doi2(&b, np);
+		m = decode(&b, 2);
+		cr_assert_eq(m.npayloads, 1);
+		cr_assert_eq(m.payloads[0].notes, 0);
+		sa = &m.payloads[0].u.sa;
+		cr_assert_eq(sa->doi, 2);
+		cr_assert_eq(sa->situation, 0);
+		cr_assert_eq(sa->ngdoi, 0, "not read in the GROUPKEY-PULL layout");
+		cr_assert_eq(sa->nprop, np);
+		cr_assert_eq(sa->proposals[0].protoid, 1);
+		cr_assert_eq(sa->proposals[0].ntr, 1);
+		cr_assert_eq(sa->proposals[0].transforms[0].space, IKC_ATTRS_IKE);
+		cr_assert_eq(sa->proposals[0].transforms[0].nattrs, 3);
+		cr_assert_eq(sa->proposals[0].transforms[0].attrs[1].value, 256);
+	}
+}
+
+/* A proposal length that does not fit is no proposal header: the GDOI
+ * reading stays, and its bad next-payload value is noted, never over-read. */
+Test(isakmp, gdoi_sa_bogus_proposal_length)
+{
+	struct bb b;
+	struct ikc_msg m;
+	size_t sa;
+
+	hdr(&b, IKC_PT_SA, 0x10, IKC_EX_MAIN, 0, 0);
+	sa = open_gen(&b, 0);
+	p32(&b, 2); p32(&b, 0);
+	p8(&b, 0); p8(&b, 0); p16(&b, 0xfff0);          /* "length" far past the SA */
+	pfill(&b, 0, 8);
+	close_gen(&b, sa);
+	close_hdr(&b);
+	m = decode(&b, 2);
+	cr_assert_eq(m.npayloads, 1);
+	cr_assert_eq(m.payloads[0].u.sa.nprop, 0);
+	cr_assert(m.payloads[0].notes != 0);
+}
+
+/* SA TEK whose two-octet ID Data Len runs past the payload: malformed,
+ * nothing read past it. */
+Test(isakmp, gdoi_sat_id_len_past_end)
+{
+	struct bb b;
+	struct ikc_msg m;
+	size_t sa, at;
+
+	hdr(&b, IKC_PT_SA, 0x10, 32, 0, 7);
+	sa = open_gen(&b, 0);
+	p32(&b, 2); p32(&b, 0); p16(&b, IKC_PT_SAT); p16(&b, 0);
+	at = open_gen(&b, 0);
+	p8(&b, 1); p8(&b, 47);
+	p8(&b, 4); p16(&b, 0); p16(&b, 0x0100); pfill(&b, 0, 8);
+	close_gen(&b, at);
+	close_gen(&b, sa);
+	close_hdr(&b);
+	m = decode(&b, 2);
+	cr_assert_eq(m.payloads[0].u.sa.ngdoi, 1);
+	cr_assert(m.payloads[0].u.sa.gdoi[0].notes & IKC_NOTE(MALFORMED));
+	cr_assert_eq(m.payloads[0].u.sa.gdoi[0].u.sat.src_id, NULL);
 }
 
 Test(isakmp, gdoi_nested_too_deep)

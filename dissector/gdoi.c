@@ -1,0 +1,990 @@
+/* gdoi.c - GDOI registrations and rekeys: group state, KEK decryption of
+ * GROUPKEY-PUSH, SIG and SEQ checks, TEKs for the ESP table; see gdoi.h.
+ *
+ * RFC 6407 §3 (GROUPKEY-PULL), §3.2 (its HASHes), §4 (GROUPKEY-PUSH: HDR*,
+ * SEQ, [D,] SA, KD, [CERT,] SIG, the SIG over "rekey" | HDR | payloads before
+ * the SIG), §5.3.3 (KEK attributes: KEK_ALGORITHM 2, KEK_KEY_LENGTH 3,
+ * SIG_HASH_ALGORITHM 5, SIG_ALGORITHM 6), §5.4.1 (SA TEK for ESP: RFC 2407
+ * attributes), §5.6.1 (TEK download: TEK_ALGORITHM_KEY 1, TEK_INTEGRITY_KEY 2),
+ * §5.6.2 (KEK download: KEK_ALGORITHM_KEY 1, SIG_ALGORITHM_KEY 2), §5.7 (SEQ).
+ *
+ *  GM                                   KS
+ *  HDR*(P1 cookies), HASH(1), Ni, ID   -->            PULL1
+ *                                      <--  HASH(2), Nr, SA(SAK, [GAP,] SAT...)
+ *  HASH(3) [, KE, CERT, POP]           -->            PULL3
+ *                                      <--  HASH(4) [, KE], SEQ, KD
+ *                                      <--  HDR*(KEK SPI), SEQ, SA, KD, SIG   PUSH
+ *
+ * Where the RFC leaves room our peers (tools/gdoi, captures/gdoi/README.md)
+ * chose as the GDOI reference code does: KEK_ALGORITHM_KEY = IV | key, that
+ * IV for every rekey; the SIG over "rekey" | HDR | SEQ | SA | KD, HDR as sent
+ * but with Length = 28 + the unpadded payloads including the SIG payload;
+ * SIG_ALGORITHM_KEY a DER SubjectPublicKeyInfo.
+ */
+#include "gdoi.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../decoders/esp_crypto.h"
+#include "diagnose.h"
+#include "esp_sa.h"
+#include "session.h"
+#include "util.h"
+
+#define HDR_LEN 28u
+#define KEK_SPI_LEN 16u
+#define MAX_KEK_KEY 32u
+#define MAX_SPKI 2048u
+
+/* RFC 6407 §5.3.3 KEK attributes, §5.6 key packet types and attributes. */
+enum {
+	KEK_ATTR_ALGORITHM = 2, KEK_ATTR_KEY_LENGTH = 3, KEK_ATTR_SIG_HASH = 5, KEK_ATTR_SIG_ALG = 6,
+	KEK_ALG_DES = 1, KEK_ALG_3DES = 2, KEK_ALG_AES = 3,
+	KD_TEK = 1, KD_KEK = 2,
+	KD_TEK_ALGORITHM_KEY = 1, KD_TEK_INTEGRITY_KEY = 2,
+	KD_KEK_ALGORITHM_KEY = 1, KD_SIG_ALGORITHM_KEY = 2,
+	GDOI_PROTO_IPSEC_ESP = 1,
+};
+/* RFC 2407 §4.5 attributes of an ESP TEK. */
+enum { IPSEC_ENCAP = 4, IPSEC_AUTH = 5, IPSEC_KEYLEN = 6 };
+
+struct tek {
+	uint32_t spi;
+	bool have_policy, have_keys, accepted, installed;
+	uint8_t transform_id;
+	uint16_t keylen, auth, encap;
+	uint8_t enc_key[IKC_ESP_MAX_ENC_KEY], auth_key[IKC_ESP_MAX_AUTH_KEY];
+	size_t enc_len, auth_len;
+	uint64_t frame;               /* the KD that gave its keys */
+	bool from_push;
+};
+
+enum rekey_kind { RK_OK, RK_REPLAY, RK_GAP, RK_BADSIG, RK_UNVERIFIED };
+
+struct rekey {
+	uint64_t frame;
+	uint32_t seq, prev_seq;
+	enum rekey_kind kind;
+	int sig;                      /* 1 verified, 0 bad, -1 not checkable */
+	bool accepted, replay, gap;
+};
+
+struct group {
+	uint8_t p1_icky[8], p1_rcky[8];
+	int af;
+	uint8_t gm[16], ks[16];
+	uint32_t group_id;
+	bool have_group_id;
+	/* registration */
+	uint32_t pull_msgid;
+	uint64_t pull1_frame, pull1_last_frame, pull2_frame, pull4_frame;
+	uint32_t pull1_copies;
+	/* KEK */
+	bool have_kek_spi, have_kek_key;
+	uint8_t kek_spi[KEK_SPI_LEN];
+	uint16_t kek_alg, kek_keylen, sig_hash, sig_alg;
+	uint8_t kek_key[MAX_KEK_KEY], kek_iv[IKC_MAX_BLOCK];
+	size_t kek_key_len, kek_iv_len;
+	uint8_t *spki;
+	size_t spki_len;
+	uint64_t kek_frame;
+	/* SEQ */
+	bool have_seq;
+	uint32_t last_seq;             /* last accepted */
+	uint32_t top_seq;              /* highest in any decrypted rekey */
+	/* TEKs and rekeys */
+	struct tek teks[IKC_GDOI_MAX_TEKS];
+	size_t nteks, teks_dropped;
+	struct rekey rk[IKC_GDOI_MAX_EVENTS];
+	size_t nrk, rk_dropped;
+	uint32_t push_no_key;
+	uint64_t push_no_key_frame;
+};
+
+struct ikc_gdoi {
+	struct group *g;
+	size_t n, cap, dropped;
+};
+
+struct ikc_gdoi *ikc_gdoi_new(void)
+{
+	return calloc(1, sizeof(struct ikc_gdoi));
+}
+
+void ikc_gdoi_free(struct ikc_gdoi *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->g[i].spki)
+			OPENSSL_cleanse(g->g[i].spki, g->g[i].spki_len);
+		free(g->g[i].spki);
+	}
+	if (g->g)
+		OPENSSL_cleanse(g->g, g->cap * sizeof *g->g);
+	free(g->g);
+	free(g);
+}
+
+size_t ikc_gdoi_count(const struct ikc_gdoi *g)
+{
+	return g ? g->n : 0;
+}
+
+uint32_t ikc_gdoi_exchange_doi(const struct ikc_pkt *pkt, const struct ikc_msg *msg, uint32_t sa_doi)
+{
+	if (pkt->transport == IKC_T_UDP848 &&
+	    (msg->hdr.exchange == IKC_EX_QUICK || msg->hdr.exchange == IKC_EX_NEW_GROUP))
+		return IKC_DOI_GDOI;
+	return sa_doi;
+}
+
+bool ikc_gdoi_is_push(uint32_t doi, const struct ikc_msg *msg)
+{
+	return doi == IKC_DOI_GDOI && msg->hdr.exchange == IKC_EX_NEW_GROUP && IKC_IS_IKEV1(msg->hdr.version);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t sz, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, sz);
+	va_list ap;
+
+	if (used + 1 >= sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, sz - used, fmt, ap);
+	va_end(ap);
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+static struct group *by_p1(struct ikc_gdoi *g, const uint8_t icky[8], const uint8_t rcky[8])
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (memcmp(g->g[i].p1_icky, icky, 8) == 0 && memcmp(g->g[i].p1_rcky, rcky, 8) == 0)
+			return &g->g[i];
+	return NULL;
+}
+
+/* The newest group holding this KEK SPI (a later registration may repeat it). */
+static struct group *by_kek(struct ikc_gdoi *g, const uint8_t spi[KEK_SPI_LEN])
+{
+	for (size_t i = g->n; i-- > 0;)
+		if (g->g[i].have_kek_spi && memcmp(g->g[i].kek_spi, spi, KEK_SPI_LEN) == 0)
+			return &g->g[i];
+	return NULL;
+}
+
+static struct group *group_new(struct ikc_gdoi *g, const uint8_t icky[8], const uint8_t rcky[8])
+{
+	struct group *gr;
+
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 2;
+		struct group *v;
+
+		if (cap > IKC_GDOI_MAX_GROUPS)
+			cap = IKC_GDOI_MAX_GROUPS;
+		if (cap == g->cap || !(v = realloc(g->g, cap * sizeof *v))) {
+			g->dropped++;
+			return NULL;
+		}
+		g->g = v;
+		g->cap = cap;
+	}
+	gr = &g->g[g->n++];
+	memset(gr, 0, sizeof *gr);
+	memcpy(gr->p1_icky, icky, 8);
+	memcpy(gr->p1_rcky, rcky, 8);
+	return gr;
+}
+
+static struct tek *tek_of(struct group *gr, uint32_t spi)
+{
+	struct tek *t;
+
+	for (size_t i = 0; i < gr->nteks; i++)
+		if (gr->teks[i].spi == spi)
+			return &gr->teks[i];
+	if (gr->nteks == IKC_GDOI_MAX_TEKS) {
+		gr->teks_dropped++;
+		return NULL;
+	}
+	t = &gr->teks[gr->nteks++];
+	memset(t, 0, sizeof *t);
+	t->spi = spi;
+	return t;
+}
+
+/* ---------------------------------------------------------------- learning */
+
+static const struct ikc_attr *attr_find(const struct ikc_attr *v, size_t n, uint16_t type)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].type == type)
+			return &v[i];
+	return NULL;
+}
+
+static uint16_t attr_u16(const struct ikc_attr *v, size_t n, uint16_t type)
+{
+	const struct ikc_attr *a = attr_find(v, n, type);
+
+	return a && a->has_value ? (uint16_t)a->value : 0;
+}
+
+static bool payload_ok(const struct ikc_payload *p)
+{
+	return !(p->notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED) |
+			     IKC_NOTE(MALFORMED)));
+}
+
+/* SA KEK and SA TEKs of a GDOI SA payload (PULL2 or a rekey). */
+static void learn_sa(struct group *gr, const struct ikc_sa *sa, bool accept)
+{
+	for (size_t i = 0; i < sa->ngdoi; i++) {
+		const struct ikc_payload *p = &sa->gdoi[i];
+
+		if (!payload_ok(p))
+			continue;
+		if (p->type == IKC_PT_SAK && p->u.sak.spi && accept) {
+			const struct ikc_sak *k = &p->u.sak;
+			memcpy(gr->kek_spi, k->spi, KEK_SPI_LEN);
+			gr->have_kek_spi = true;
+			gr->kek_alg = attr_u16(k->attrs, k->nattrs, KEK_ATTR_ALGORITHM);
+			gr->kek_keylen = attr_u16(k->attrs, k->nattrs, KEK_ATTR_KEY_LENGTH);
+			gr->sig_hash = attr_u16(k->attrs, k->nattrs, KEK_ATTR_SIG_HASH);
+			gr->sig_alg = attr_u16(k->attrs, k->nattrs, KEK_ATTR_SIG_ALG);
+		} else if (p->type == IKC_PT_SAT && p->u.sat.protocol == GDOI_PROTO_IPSEC_ESP) {
+			const struct ikc_sat *s = &p->u.sat;
+			struct tek *t = tek_of(gr, s->spi);
+			if (!t)
+				continue;
+			t->have_policy = true;
+			t->transform_id = s->transform_id;
+			t->keylen = attr_u16(s->attrs, s->nattrs, IPSEC_KEYLEN);
+			t->auth = attr_u16(s->attrs, s->nattrs, IPSEC_AUTH);
+			t->encap = attr_u16(s->attrs, s->nattrs, IPSEC_ENCAP);
+		}
+	}
+}
+
+/* KEK_ALGORITHM_KEY = IV | key (block size of the KEK cipher, then the key). */
+static size_t kek_block(uint16_t alg)
+{
+	return alg == KEK_ALG_AES ? 16 : 8;
+}
+
+static void learn_kd(struct group *gr, const struct ikc_kd *kd, uint64_t frame, bool accept, bool from_push)
+{
+	for (size_t i = 0; i < kd->nkp; i++) {
+		const struct ikc_kd_packet *kp = &kd->packets[i];
+
+		if (kp->kd_type == KD_TEK && kp->spisize == 4 && kp->spi) {
+			const struct ikc_attr *ek = attr_find(kp->attrs, kp->nattrs, KD_TEK_ALGORITHM_KEY);
+			const struct ikc_attr *ik = attr_find(kp->attrs, kp->nattrs, KD_TEK_INTEGRITY_KEY);
+			struct tek *t = tek_of(gr, be32(kp->spi));
+
+			if (!t || !ek || ek->tv || !ek->data || ek->len > sizeof t->enc_key)
+				continue;
+			if (ik && (ik->tv || !ik->data || ik->len > sizeof t->auth_key))
+				continue;
+			memcpy(t->enc_key, ek->data, ek->len);
+			t->enc_len = ek->len;
+			if (ik) {
+				memcpy(t->auth_key, ik->data, ik->len);
+				t->auth_len = ik->len;
+			}
+			t->have_keys = true;
+			t->accepted = accept;
+			t->frame = frame;
+			t->from_push = from_push;
+		} else if (kp->kd_type == KD_KEK && kp->spisize == KEK_SPI_LEN && kp->spi && accept) {
+			const struct ikc_attr *ak = attr_find(kp->attrs, kp->nattrs, KD_KEK_ALGORITHM_KEY);
+			const struct ikc_attr *sk = attr_find(kp->attrs, kp->nattrs, KD_SIG_ALGORITHM_KEY);
+			size_t blk = kek_block(gr->kek_alg);
+
+			memcpy(gr->kek_spi, kp->spi, KEK_SPI_LEN);
+			gr->have_kek_spi = true;
+			if (ak && !ak->tv && ak->data && ak->len > blk && ak->len - blk <= MAX_KEK_KEY) {
+				memcpy(gr->kek_iv, ak->data, blk);
+				gr->kek_iv_len = blk;
+				memcpy(gr->kek_key, ak->data + blk, ak->len - blk);
+				gr->kek_key_len = ak->len - blk;
+				gr->have_kek_key = true;
+				gr->kek_frame = frame;
+			}
+			if (sk && !sk->tv && sk->data && sk->len && sk->len <= MAX_SPKI) {
+				uint8_t *p = malloc(sk->len);
+				if (p) {
+					memcpy(p, sk->data, sk->len);
+					if (gr->spki)
+						OPENSSL_cleanse(gr->spki, gr->spki_len);
+					free(gr->spki);
+					gr->spki = p;
+					gr->spki_len = sk->len;
+				}
+			}
+		}
+	}
+}
+
+static int label_num(const char *label)
+{
+	size_t n = strlen(label);
+
+	return n && label[n - 1] >= '1' && label[n - 1] <= '9' ? label[n - 1] - '0' : 0;
+}
+
+void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
+		    const struct ikc_msg *msg, const struct ikc_msg_info *info)
+{
+	struct group *gr;
+	int num;
+
+	(void)sa;
+	if (!g || info->doi != IKC_DOI_GDOI || msg->hdr.exchange != IKC_EX_QUICK || !msg->hdr.msgid ||
+	    strncmp(info->label, "PULL", 4) != 0)
+		return;
+	num = label_num(info->label);
+	gr = by_p1(g, msg->hdr.icookie, msg->hdr.rcookie);
+	if (!gr && !(gr = group_new(g, msg->hdr.icookie, msg->hdr.rcookie)))
+		return;
+	if (num == 1) {
+		gr->pull1_copies++;
+		gr->pull1_last_frame = pkt->frame;
+		if (!info->retransmit) {
+			gr->pull_msgid = msg->hdr.msgid;
+			gr->pull1_frame = pkt->frame;
+			gr->af = pkt->af;
+			memcpy(gr->gm, pkt->src, 16);
+			memcpy(gr->ks, pkt->dst, 16);
+		}
+	} else if (num == 2 && !gr->pull2_frame) {
+		gr->pull2_frame = pkt->frame;
+	} else if (num == 4 && !gr->pull4_frame) {
+		gr->pull4_frame = pkt->frame;
+	}
+	if (info->retransmit || info->dec != IKC_DEC_OK || info->hash == IKC_HASH_FAILED)
+		return;
+	for (size_t i = 0; i < info->npayloads; i++) {
+		const struct ikc_payload *p = &info->payloads[i];
+
+		if (!payload_ok(p))
+			continue;
+		if (num == 1 && p->type == IKC_PT_ID && p->u.id.len == 4) {
+			gr->group_id = be32(p->u.id.data);
+			gr->have_group_id = true;
+		} else if (num == 2 && p->type == IKC_PT_SA && p->u.sa.doi == IKC_DOI_GDOI) {
+			learn_sa(gr, &p->u.sa, true);
+		} else if (num == 4 && p->type == IKC_PT_SEQ) {
+			gr->last_seq = p->u.seq.seq;
+			gr->have_seq = true;
+		} else if (num == 4 && p->type == IKC_PT_KD) {
+			learn_kd(gr, &p->u.kd, pkt->frame, true, false);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- HASHes */
+
+enum ikc_err ikc_gdoi_pull_hash(const struct ikc_hash_desc *h, const uint8_t *skeyid_a, size_t alen, uint32_t msgid,
+				int num, const uint8_t *ni_b, size_t nilen, const uint8_t *nr_b, size_t nrlen,
+				const uint8_t *after, size_t after_len, uint8_t *out, size_t *outlen)
+{
+	uint8_t mid[4] = { (uint8_t)(msgid >> 24), (uint8_t)(msgid >> 16), (uint8_t)(msgid >> 8), (uint8_t)msgid };
+	struct ikc_iov parts[4];
+	size_t n = 0;
+
+	if (!h || !skeyid_a || num < 1 || num > 4 || (num >= 2 && !ni_b) || (num >= 3 && !nr_b))
+		return IKC_USAGE;
+	parts[n++] = (struct ikc_iov){ mid, 4 };
+	if (num >= 2)
+		parts[n++] = (struct ikc_iov){ ni_b, nilen };
+	if (num >= 3)
+		parts[n++] = (struct ikc_iov){ nr_b, nrlen };
+	parts[n++] = (struct ikc_iov){ after, after_len };
+	return ikc_prf(h, skeyid_a, alen, parts, n, out, outlen);
+}
+
+/* ---------------------------------------------------------------- signature */
+
+static const char *sig_md(uint16_t sig_hash)
+{
+	switch (sig_hash) {
+	case 1: return "MD5";
+	case 2: return "SHA1";
+	case 0:
+	case 3: return "SHA256";
+	case 4: return "SHA384";
+	case 5: return "SHA512";
+	default: return NULL;
+	}
+}
+
+int ikc_gdoi_sig_verify(const uint8_t *spki, size_t spki_len, uint16_t sig_hash, const uint8_t *signed_in,
+			size_t signed_len, const uint8_t *sig, size_t sig_len)
+{
+	const unsigned char *p = spki;
+	const char *md = sig_md(sig_hash);
+	EVP_PKEY *pk = NULL;
+	EVP_MD_CTX *mc = NULL;
+	EVP_MD *dg = NULL;
+	int ret = -1, r;
+
+	if (!spki || !spki_len || !md || !sig || !sig_len || spki_len > (size_t)INT32_MAX)
+		return -1;
+	pk = d2i_PUBKEY(NULL, &p, (long)spki_len);
+	if (!pk || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA)
+		goto out;
+	dg = EVP_MD_fetch(NULL, md, NULL);
+	mc = EVP_MD_CTX_new();
+	if (!dg || !mc || EVP_DigestVerifyInit(mc, NULL, dg, NULL, pk) != 1)
+		goto out;
+	/* RSA's default padding is PKCS#1 v1.5 (RFC 8017 §8.2). */
+	r = EVP_DigestVerify(mc, sig, sig_len, signed_in, signed_len);
+	ret = r == 1; /* a malformed signature does not verify either */
+out:
+	EVP_MD_CTX_free(mc);
+	EVP_MD_free(dg);
+	EVP_PKEY_free(pk);
+	return ret;
+}
+
+/* "rekey" | HDR (Length = 28 + the unpadded payloads through the SIG) |
+ * the payloads before the SIG, into the arena. */
+static bool signed_input(struct ikc_arena *a, const struct ikc_msg *msg, const uint8_t *plain,
+			 const struct ikc_payload *sigp, const uint8_t **out, size_t *outlen)
+{
+	static const uint8_t tag[5] = { 'r', 'e', 'k', 'e', 'y' };
+	const uint8_t *sig_start = sigp->body - 4;
+	size_t before = (size_t)(sig_start - plain);
+	size_t unpadded = (size_t)(sigp->body + sigp->body_len - plain);
+	uint32_t len = (uint32_t)(HDR_LEN + unpadded);
+	uint8_t *b;
+
+	if (msg->raw_len < HDR_LEN)
+		return false;
+	b = ikc_arena_alloc(a, sizeof tag + HDR_LEN + before);
+	if (!b)
+		return false;
+	memcpy(b, tag, sizeof tag);
+	memcpy(b + sizeof tag, msg->raw, HDR_LEN);
+	b[sizeof tag + 24] = (uint8_t)(len >> 24);
+	b[sizeof tag + 25] = (uint8_t)(len >> 16);
+	b[sizeof tag + 26] = (uint8_t)(len >> 8);
+	b[sizeof tag + 27] = (uint8_t)len;
+	if (before)
+		memcpy(b + sizeof tag + HDR_LEN, plain, before);
+	*out = b;
+	*outlen = sizeof tag + HDR_LEN + before;
+	return true;
+}
+
+/* ---------------------------------------------------------------- PUSH */
+
+static const struct ikc_cipher_desc *kek_cipher(const struct group *gr)
+{
+	switch (gr->kek_alg) {
+	case KEK_ALG_DES: return ikc_cipher_by_ike_id(1, 0);
+	case KEK_ALG_3DES: return ikc_cipher_by_ike_id(5, 0);
+	case KEK_ALG_AES:
+		return ikc_cipher_by_ike_id(7, gr->kek_keylen ? gr->kek_keylen : (uint16_t)(gr->kek_key_len * 8));
+	default: return NULL;
+	}
+}
+
+static void spi_hex(const uint8_t *spi, char out[2 * KEK_SPI_LEN + 1])
+{
+	ikc_hex(spi, KEK_SPI_LEN, out, 2 * KEK_SPI_LEN + 1);
+}
+
+/* The decrypted chain is usable: no payload header broke it. */
+static bool chain_sound(const struct ikc_payload *pl, size_t n, ikc_notes chain)
+{
+	if (!n || (chain & (IKC_NOTE(CHAIN_TOO_LONG) | IKC_NOTE(MALFORMED) | IKC_NOTE(TRUNCATED))))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (pl[i].notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(UNKNOWN_PAYLOAD)))
+			return false;
+	return true;
+}
+
+static struct rekey *rekey_new(struct group *gr)
+{
+	if (gr->nrk == IKC_GDOI_MAX_EVENTS) {
+		gr->rk_dropped++;
+		return NULL;
+	}
+	memset(&gr->rk[gr->nrk], 0, sizeof gr->rk[0]);
+	return &gr->rk[gr->nrk++];
+}
+
+bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+		   struct ikc_msg_info *info)
+{
+	uint8_t spi[KEK_SPI_LEN];
+	char sh[2 * KEK_SPI_LEN + 1];
+	const struct ikc_cipher_desc *ci;
+	struct group *gr;
+	struct ikc_decode_ctx dctx = { .doi = IKC_DOI_GDOI };
+	struct ikc_payload *pl = NULL;
+	const struct ikc_payload *seqp, *sigp, *sap, *kdp;
+	ikc_notes cn = 0;
+	uint8_t *plain;
+	size_t n = 0;
+	struct rekey *rk;
+	int sig = -1;
+	uint32_t rk_prev_top = 0;
+	bool replay = false, gap = false, accepted;
+
+	if (!g || !ikc_gdoi_is_push(info->doi, msg))
+		return false;
+	memcpy(spi, msg->hdr.icookie, 8);
+	memcpy(spi + 8, msg->hdr.rcookie, 8);
+	spi_hex(spi, sh);
+	/* A rekey is a message of its own, never a retransmission: the same
+	 * bytes again are a replay (RFC 6407 §4: the member checks SEQ). */
+	info->retransmit = false;
+	info->retransmit_count = 0;
+	snprintf(info->label, sizeof info->label, "PUSH");
+	if (!(msg->hdr.flags & IKC_FLAG_E)) {
+		info->dec = IKC_DEC_NOT_ENCRYPTED;
+		return true;
+	}
+	gr = by_kek(g, spi);
+	if (!gr || !gr->have_kek_key) {
+		info->dec = IKC_DEC_NO_KEY;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "GROUPKEY-PUSH under KEK %s: no decrypted registration (GROUPKEY-PULL message 4) or "
+			 "accepted rekey in the capture gave this KEK's key",
+			 sh);
+		if (gr && !gr->push_no_key++)
+			gr->push_no_key_frame = pkt->frame;
+		return true;
+	}
+	ci = kek_cipher(gr);
+	if (!ci || ci->key_len != gr->kek_key_len || ci->block_len != gr->kek_iv_len) {
+		info->dec = IKC_DEC_UNSUPPORTED;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "KEK %s: KEK algorithm %u with a %zu-octet key is not supported", sh, gr->kek_alg,
+			 gr->kek_key_len);
+		return true;
+	}
+	if (!msg->enc_len || msg->enc_len % ci->block_len) {
+		info->dec = IKC_DEC_MALFORMED;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "KEK %s: %zu encrypted bytes is not a whole number of cipher blocks", sh, msg->enc_len);
+		return true;
+	}
+	plain = ikc_arena_alloc(a, msg->enc_len);
+	if (!plain || ikc_cbc_decrypt(ci, gr->kek_key, gr->kek_iv, msg->enc, msg->enc_len, plain, NULL) != IKC_OK ||
+	    ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &pl, &n, &cn) != IKC_OK ||
+	    !chain_sound(pl, n, cn)) {
+		info->dec = IKC_DEC_WRONG_KEY;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "KEK %s: the rekey does not decrypt with the KEK from frame %llu", sh,
+			 (unsigned long long)gr->kek_frame);
+		return true;
+	}
+	info->dec = IKC_DEC_OK;
+	info->plain = plain;
+	info->plain_len = msg->enc_len;
+	info->payloads = pl;
+	info->npayloads = n;
+	info->dec_notes = cn & ~IKC_NOTE(TRAILING_DATA);   /* padding */
+
+	seqp = ikc_find_payload(pl, n, IKC_PT_SEQ);
+	sigp = ikc_find_payload(pl, n, IKC_PT_SIG);
+	sap = ikc_find_payload(pl, n, IKC_PT_SA);
+	kdp = ikc_find_payload(pl, n, IKC_PT_KD);
+	if (sigp && gr->spki) {
+		const uint8_t *si;
+		size_t slen;
+		if (signed_input(a, msg, plain, sigp, &si, &slen))
+			sig = ikc_gdoi_sig_verify(gr->spki, gr->spki_len, gr->sig_hash, si, slen, sigp->body,
+						  sigp->body_len);
+	}
+	info->hash = sig > 0 ? IKC_HASH_VERIFIED : sig == 0 ? IKC_HASH_FAILED : IKC_HASH_UNCHECKED;
+	if (seqp && payload_ok(seqp) && gr->have_seq) {
+		/* A gap counts from the highest SEQ seen, rejected rekeys too:
+		 * those reached the member, they were not missed. */
+		uint32_t top = gr->top_seq > gr->last_seq ? gr->top_seq : gr->last_seq;
+		replay = seqp->u.seq.seq <= gr->last_seq;
+		gap = !replay && seqp->u.seq.seq > top + 1;
+		rk_prev_top = top;
+	}
+	accepted = sig != 0 && !replay && seqp && payload_ok(seqp);
+	if (seqp && payload_ok(seqp) && seqp->u.seq.seq > gr->top_seq)
+		gr->top_seq = seqp->u.seq.seq;
+	rk = rekey_new(gr);
+	if (rk) {
+		rk->frame = pkt->frame;
+		rk->seq = seqp ? seqp->u.seq.seq : 0;
+		rk->prev_seq = gap ? rk_prev_top : gr->last_seq;
+		rk->sig = sig;
+		rk->accepted = accepted;
+		rk->replay = replay;
+		rk->gap = gap;
+		rk->kind = sig == 0 ? RK_BADSIG : replay ? RK_REPLAY : gap ? RK_GAP : sig < 0 ? RK_UNVERIFIED : RK_OK;
+	}
+	if (replay)
+		snprintf(info->label, sizeof info->label, "PUSH-REPLAY");
+	snprintf(info->dec_detail, sizeof info->dec_detail, "KEK %s", sh);
+	if (seqp)
+		appendf(info->dec_detail, sizeof info->dec_detail, ", SEQ %u", seqp->u.seq.seq);
+	appendf(info->dec_detail, sizeof info->dec_detail, ", signature %s",
+		sig > 0 ? "verified" : sig == 0 ? "does not verify" : gr->spki ? "not checkable" : "not checked (no KS key)");
+	if (replay)
+		appendf(info->dec_detail, sizeof info->dec_detail, ", replay: SEQ not above the last accepted %u",
+			gr->last_seq);
+	else if (gap)
+		appendf(info->dec_detail, sizeof info->dec_detail, ", gap: SEQ %u to %u", rk_prev_top,
+			seqp->u.seq.seq);
+	appendf(info->dec_detail, sizeof info->dec_detail, accepted ? ", accepted" : ", rejected by a member");
+	if (accepted) {
+		gr->last_seq = seqp->u.seq.seq;
+		gr->have_seq = true;
+	}
+	/* Rejected rekeys still name their TEKs (announced), without keys. */
+	if (sap && payload_ok(sap) && sap->u.sa.doi == IKC_DOI_GDOI)
+		learn_sa(gr, &sap->u.sa, accepted);
+	if (kdp && payload_ok(kdp) && accepted)
+		learn_kd(gr, &kdp->u.kd, pkt->frame, true, true);
+	return true;
+}
+
+/* ---------------------------------------------------------------- ESP */
+
+size_t ikc_gdoi_install_esp(struct ikc_gdoi *g, struct ikc_esp_table *t)
+{
+	size_t done = 0;
+
+	if (!g || !t)
+		return 0;
+	for (size_t i = 0; i < g->n; i++) {
+		struct group *gr = &g->g[i];
+
+		for (size_t j = 0; j < gr->nteks; j++) {
+			struct tek *k = &gr->teks[j];
+			struct ikc_esp_ikev1_alg alg;
+			struct ikc_esp_sa_info in;
+
+			if (k->installed || !k->accepted || !k->have_keys || !k->have_policy)
+				continue;
+			k->installed = true;   /* once, whatever the outcome */
+			if (ikc_esp_from_ikev1(k->transform_id, k->keylen, k->auth, &alg) != IKC_OK ||
+			    alg.enc_key_len != k->enc_len || alg.auth_key_len > k->auth_len)
+				continue;
+			memset(&in, 0, sizeof in);
+			in.spi = k->spi;
+			in.af = gr->af ? gr->af : 4;
+			in.src_any = in.dst_any = true;   /* a group SA: any member sends on it */
+			in.origin = IKC_ESP_ORIGIN_QM;
+			in.enc = alg.enc;
+			in.auth = alg.auth;
+			memcpy(in.enc_key, k->enc_key, k->enc_len);
+			in.enc_len = k->enc_len;
+			memcpy(in.auth_key, k->auth_key, alg.auth_key_len);
+			in.auth_len = alg.auth_key_len;
+			in.encap = k->encap;
+			in.learned_frame = k->frame;
+			snprintf(in.source, sizeof in.source, "GDOI group %u TEK from the KD of %s in frame %llu",
+				 gr->group_id, k->from_push ? "a GROUPKEY-PUSH" : "GROUPKEY-PULL message 4",
+				 (unsigned long long)k->frame);
+			if (ikc_esp_table_add(t, &in) == IKC_OK)
+				done++;
+			OPENSSL_cleanse(&in, sizeof in);
+		}
+	}
+	return done;
+}
+
+/* ---------------------------------------------------------------- findings */
+
+static struct ikc_finding *finding(struct ikc_diag_list *out, const char *code, enum ikc_diag_severity sev,
+				   enum ikc_diag_certainty cert, const struct group *gr)
+{
+	struct ikc_finding *f;
+
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 8;
+		struct ikc_finding *v = realloc(out->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		out->v = v;
+		out->cap = cap;
+	}
+	f = &out->v[out->n++];
+	memset(f, 0, sizeof *f);
+	f->code = code;
+	f->severity = sev;
+	f->certainty = cert;
+	memcpy(f->icky, gr->p1_icky, 8);
+	return f;
+}
+
+static void frame_add(struct ikc_finding *f, uint64_t frame)
+{
+	size_t i;
+
+	if (!frame || f->nframes == IKC_DIAG_FRAMES)
+		return;
+	for (i = 0; i < f->nframes; i++)
+		if (f->frames[i] == frame)
+			return;
+	for (i = f->nframes; i > 0 && f->frames[i - 1] > frame; i--)
+		f->frames[i] = f->frames[i - 1];
+	f->frames[i] = frame;
+	f->nframes++;
+}
+
+static bool tek_known(const struct ikc_gdoi *g, uint32_t spi)
+{
+	for (size_t i = 0; i < g->n; i++)
+		for (size_t j = 0; j < g->g[i].nteks; j++)
+			if (g->g[i].teks[j].spi == spi)
+				return true;
+	return false;
+}
+
+/* The group whose member or key server this address is, or NULL. */
+static const struct group *group_of_addr(const struct ikc_gdoi *g, int af, const uint8_t *addr)
+{
+	for (size_t i = g->n; i-- > 0;) {
+		const struct group *gr = &g->g[i];
+		if (gr->pull1_frame && gr->af == af && (!memcmp(gr->gm, addr, 16) || !memcmp(gr->ks, addr, 16)))
+			return gr;
+	}
+	return NULL;
+}
+
+enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_table *esp, struct ikc_diag_list *out)
+{
+	char gm[64], ks[64], grp[16];
+	struct ikc_finding *f;
+
+	if (!g)
+		return IKC_OK;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct group *gr = &g->g[i];
+
+		ikc_format_addr(gr->af, gr->gm, gm, sizeof gm);
+		ikc_format_addr(gr->af, gr->ks, ks, sizeof ks);
+		if (gr->pull1_frame && !gr->pull2_frame) {
+			if (!(f = finding(out, "gdoi-registration-unanswered", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN, gr)))
+				return IKC_NOMEM;
+			frame_add(f, gr->pull1_frame);
+			frame_add(f, gr->pull1_last_frame);
+			snprintf(grp, sizeof grp, " %u", gr->group_id);
+			snprintf(f->text, sizeof f->text,
+				 "Group member %s sent GROUPKEY-PULL message 1 (registration, M-ID %08x) %u time%s; "
+				 "key server %s never answered with message 2. The member has no group keys: check "
+				 "that the KS knows group%s and this member's identity, and its policy for it.",
+				 gm, gr->pull_msgid, gr->pull1_copies, gr->pull1_copies == 1 ? "" : "s", ks,
+				 gr->have_group_id ? grp : "");
+		}
+		for (size_t r = 0; r < gr->nrk; r++) {
+			const struct rekey *rk = &gr->rk[r];
+
+			if (rk->sig == 0) {
+				if (!(f = finding(out, "gdoi-rekey-bad-signature", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN, gr)))
+					return IKC_NOMEM;
+				frame_add(f, rk->frame);
+				frame_add(f, gr->kek_frame);
+				snprintf(f->text, sizeof f->text,
+					 "The GROUPKEY-PUSH with SEQ %u (frame %llu) decrypts with the KEK but its SIG "
+					 "does not verify with the key server's public key (from the KD in frame %llu): "
+					 "members reject it and keep their old TEKs. The rekey was altered on the way, "
+					 "or does not come from the key server.",
+					 rk->seq, (unsigned long long)rk->frame, (unsigned long long)gr->kek_frame);
+			}
+			if (rk->replay) {
+				if (!(f = finding(out, "gdoi-rekey-replay", IKC_DIAG_WARNING, IKC_DIAG_PROVEN, gr)))
+					return IKC_NOMEM;
+				frame_add(f, rk->frame);
+				for (size_t q = 0; q < r; q++)
+					if (gr->rk[q].accepted && gr->rk[q].seq == rk->seq)
+						frame_add(f, gr->rk[q].frame);
+				snprintf(f->text, sizeof f->text,
+					 "The GROUPKEY-PUSH in frame %llu carries SEQ %u, not above the last accepted "
+					 "SEQ %u: a replayed rekey, which members reject (RFC 6407 §4). A key server "
+					 "resending an old rekey, or someone replaying it.",
+					 (unsigned long long)rk->frame, rk->seq, rk->prev_seq);
+			}
+			if (rk->gap) {
+				if (!(f = finding(out, "gdoi-rekey-gap", IKC_DIAG_WARNING, IKC_DIAG_PROVEN, gr)))
+					return IKC_NOMEM;
+				frame_add(f, rk->frame);
+				snprintf(f->text, sizeof f->text,
+					 "The GROUPKEY-PUSH in frame %llu carries SEQ %u after SEQ %u: %u rekey%s "
+					 "never reached this capture point (lost, or sent elsewhere).",
+					 (unsigned long long)rk->frame, rk->seq, rk->prev_seq, rk->seq - rk->prev_seq - 1,
+					 rk->seq - rk->prev_seq - 1 == 1 ? "" : "s");
+			}
+		}
+	}
+	if (esp && g->n) {
+		const struct ikc_esp_sa **v = NULL;
+		size_t n = ikc_esp_table_list(esp, &v);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct ikc_esp_sa_info *in = ikc_esp_sa_get_info(v[i]);
+			const struct ikc_esp_sa_stats *st = ikc_esp_sa_get_stats(v[i]);
+			const struct group *gr;
+
+			if (in->origin != IKC_ESP_ORIGIN_NONE || tek_known(g, in->spi) || !st->packets)
+				continue;
+			gr = group_of_addr(g, in->af, in->src);
+			if (!gr)
+				gr = group_of_addr(g, in->af, in->dst);
+			if (!gr)
+				continue;
+			if (!(f = finding(out, "gdoi-tek-unannounced", IKC_DIAG_WARNING, IKC_DIAG_LIKELY, gr))) {
+				free(v);
+				return IKC_NOMEM;
+			}
+			frame_add(f, st->first_frame);
+			frame_add(f, st->last_frame);
+			snprintf(f->text, sizeof f->text,
+				 "ESP on SPI 0x%08x (%llu packet%s, first in frame %llu) between group peers, but no "
+				 "key download in the capture announced that SPI: a TEK from a rekey this capture "
+				 "did not see or could not decrypt, or traffic that is not the group's.",
+				 in->spi, (unsigned long long)st->packets, st->packets == 1 ? "" : "s",
+				 (unsigned long long)st->first_frame);
+		}
+		free(v);
+	}
+	return IKC_OK;
+}
+
+/* ---------------------------------------------------------------- summary */
+
+static const char *rk_name(enum rekey_kind k)
+{
+	static const char *const n[] = { [RK_OK] = "accepted", [RK_REPLAY] = "replay", [RK_GAP] = "gap",
+					 [RK_BADSIG] = "bad-signature", [RK_UNVERIFIED] = "unverified" };
+	return n[k];
+}
+
+void ikc_gdoi_write_summary(const struct ikc_gdoi *g, struct ikc_rw *w, bool print_keys)
+{
+	char a[64];
+
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct group *gr = &g->g[i];
+
+		ikc_rw_begin_map(w, NULL, "GDOI group");
+		ikc_rw_cstr(w, "type", "Record", "gdoi_group");
+		ikc_rw_bytes(w, "isakmp.ispi", "Phase-1 initiator cookie", gr->p1_icky, 8);
+		ikc_rw_bytes(w, "isakmp.rspi", "Phase-1 responder cookie", gr->p1_rcky, 8);
+		if (gr->have_group_id)
+			ikc_rw_uint(w, "ikecap.gdoi.group_id", "Group", gr->group_id, IKC_RW_DEC, NULL);
+		if (gr->pull1_frame) {
+			ikc_format_addr(gr->af, gr->gm, a, sizeof a);
+			ikc_rw_cstr(w, "ikecap.gdoi.member", "Group member", a);
+			ikc_format_addr(gr->af, gr->ks, a, sizeof a);
+			ikc_rw_cstr(w, "ikecap.gdoi.key_server", "Key server", a);
+			ikc_rw_uint(w, "ikecap.gdoi.pull1_frame", "Registration (PULL1) frame", gr->pull1_frame,
+				    IKC_RW_DEC, NULL);
+		}
+		ikc_rw_bool(w, "ikecap.gdoi.registered", "Registered (PULL4 seen)", gr->pull4_frame != 0);
+		if (gr->have_seq)
+			ikc_rw_uint(w, "ikecap.gdoi.last_seq", "Last accepted SEQ", gr->last_seq, IKC_RW_DEC, NULL);
+		if (gr->have_kek_spi) {
+			ikc_rw_bytes(w, "ikecap.gdoi.kek_spi", "KEK SPI", gr->kek_spi, KEK_SPI_LEN);
+			ikc_rw_uint(w, "ikecap.gdoi.kek_alg", "KEK algorithm", gr->kek_alg, IKC_RW_DEC, NULL);
+			ikc_rw_uint(w, "ikecap.gdoi.kek_key_length", "KEK key length", gr->kek_keylen, IKC_RW_DEC,
+				    NULL);
+		}
+		if (print_keys && gr->have_kek_key) {
+			ikc_rw_bytes(w, "ikecap.gdoi.kek_key", "KEK key", gr->kek_key, gr->kek_key_len);
+			ikc_rw_bytes(w, "ikecap.gdoi.kek_iv", "KEK IV", gr->kek_iv, gr->kek_iv_len);
+		}
+		if (gr->spki)
+			ikc_rw_bytes(w, "ikecap.gdoi.sig_public_key", "Key server public key (DER)", gr->spki,
+				     gr->spki_len);
+		ikc_rw_begin_array(w, "ikecap.gdoi.teks", "TEKs");
+		for (size_t j = 0; j < gr->nteks; j++) {
+			const struct tek *t = &gr->teks[j];
+			ikc_rw_begin_map(w, NULL, "TEK");
+			ikc_rw_uint(w, "esp.spi", "SPI", t->spi, IKC_RW_HEX, NULL);
+			ikc_rw_uint(w, "ikecap.gdoi.tek_transform", "Transform", t->transform_id, IKC_RW_DEC, NULL);
+			ikc_rw_bool(w, "ikecap.gdoi.tek_accepted", "Accepted", t->accepted && t->have_keys);
+			if (t->frame)
+				ikc_rw_uint(w, "ikecap.gdoi.tek_frame", "Key download frame", t->frame, IKC_RW_DEC, NULL);
+			if (print_keys && t->have_keys) {
+				ikc_rw_bytes(w, "ikecap.gdoi.tek_enc_key", "Encryption key", t->enc_key, t->enc_len);
+				ikc_rw_bytes(w, "ikecap.gdoi.tek_auth_key", "Integrity key", t->auth_key, t->auth_len);
+			}
+			ikc_rw_end_map(w);
+		}
+		ikc_rw_end_array(w);
+		ikc_rw_begin_array(w, "ikecap.gdoi.rekeys", "Rekeys");
+		for (size_t r = 0; r < gr->nrk; r++) {
+			const struct rekey *rk = &gr->rk[r];
+			ikc_rw_begin_map(w, NULL, "Rekey");
+			ikc_rw_uint(w, "ikecap.frame", "Frame", rk->frame, IKC_RW_DEC, NULL);
+			ikc_rw_uint(w, "isakmp.seq.seq", "SEQ", rk->seq, IKC_RW_DEC, NULL);
+			ikc_rw_cstr(w, "ikecap.gdoi.signature", "Signature",
+				    rk->sig > 0 ? "verified" : rk->sig == 0 ? "failed" : "unchecked");
+			ikc_rw_cstr(w, "ikecap.gdoi.verdict", "Verdict", rk_name(rk->kind));
+			ikc_rw_bool(w, "ikecap.gdoi.accepted", "Accepted", rk->accepted);
+			ikc_rw_end_map(w);
+		}
+		ikc_rw_end_array(w);
+		if (gr->push_no_key)
+			ikc_rw_uint(w, "ikecap.gdoi.rekeys_not_decrypted", "Rekeys not decrypted", gr->push_no_key,
+				    IKC_RW_DEC, NULL);
+		ikc_rw_end_map(w);
+		ikc_rw_end_record(w);
+	}
+}
+
+void ikc_gdoi_write_text(const struct ikc_gdoi *g, FILE *out)
+{
+	char ic[17], gm[64], ks[64];
+
+	if (!g || !g->n)
+		return;
+	fprintf(out, "GDOI groups (%zu):\n", g->n);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct group *gr = &g->g[i];
+		size_t keyed = 0, bad = 0, replays = 0;
+
+		ikc_hex(gr->p1_icky, 8, ic, sizeof ic);
+		ikc_format_addr(gr->af, gr->gm, gm, sizeof gm);
+		ikc_format_addr(gr->af, gr->ks, ks, sizeof ks);
+		for (size_t j = 0; j < gr->nteks; j++)
+			keyed += gr->teks[j].accepted && gr->teks[j].have_keys;
+		for (size_t r = 0; r < gr->nrk; r++) {
+			bad += gr->rk[r].sig == 0;
+			replays += gr->rk[r].replay;
+		}
+		fprintf(out, "  group %s%u member %s, key server %s (SA %s): %s", gr->have_group_id ? "" : "?",
+			gr->group_id, gm, ks, ic,
+			gr->pull4_frame ? "registered" : gr->pull2_frame ? "registration incomplete" : "not answered");
+		if (gr->have_seq)
+			fprintf(out, ", SEQ %u", gr->last_seq);
+		fprintf(out, ", %zu TEK%s keyed, %zu rekey%s", keyed, keyed == 1 ? "" : "s", gr->nrk,
+			gr->nrk == 1 ? "" : "s");
+		if (bad)
+			fprintf(out, " (%zu with a bad signature)", bad);
+		if (replays)
+			fprintf(out, " (%zu replayed)", replays);
+		fputc('\n', out);
+	}
+}
