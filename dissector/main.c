@@ -26,6 +26,7 @@
 #include "diagnose.h"
 #include "ladder.h"
 #include "emit.h"
+#include "pipeline.h"
 #include "esp_sa.h"
 #include "gdoi.h"
 #include "ikefrag.h"
@@ -48,27 +49,15 @@ static void on_signal(int sig)
 	g_stop = 1;
 }
 
-struct counts {
-	uint64_t frames, ike, ike_bad, ike_fragments, esp, esp_bad, keepalive, icmp_errors;
-	uint64_t not_ike, frag_held, truncated, malformed, unsupported_link;
-};
-
 /* The state limits of this run (--max-*), for the summary's eviction lines. */
 struct limits {
 	size_t ike_sas, esp_sas, frag_bytes, quick_modes;
 };
 
 struct run {
-	struct ikc_net *net;
-	struct ikc_session *sess;
-	struct ikc_ikefrag *frag;
+	struct ikc_pipeline p;         /* net, session, ESP table, fragments, counts */
 	struct ikc_emitter em;
-	struct ikc_arena arena;
 	struct ikc_capture *cap;
-	struct ikc_esp_table *esp;     /* ESP SAs: from Quick Modes and key files */
-	struct ikc_pcap_out *pw;       /* -w FILE, or NULL */
-	bool pw_failed;
-	struct counts n;
 	struct limits lim;
 	bool progress;
 	time_t last_progress;
@@ -163,114 +152,6 @@ static int parse_port(const char *s, uint16_t *out)
 	return 0;
 }
 
-/* An IKEv1 fragment: shown as itself; once its train is complete the whole
- * message is decoded and goes through the session like any other. */
-static void on_ike_fragment(struct run *r, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
-			    const struct ikc_decode_ctx *dctx)
-{
-	const struct ikc_frag *fr = &msg->payloads[0].u.frag;
-	struct ikc_msg_info info;
-	struct ikc_msg whole;
-	struct ikc_pkt full;
-	const uint8_t *data;
-	size_t len;
-	uint64_t first;
-
-	memset(&info, 0, sizeof info);
-	info.doi = dctx->doi;
-	snprintf(info.label, sizeof info.label, "FRAG%u%s", fr->number, (fr->flags & 1) ? "/last" : "");
-	r->n.ike_fragments++;
-	ikc_emit_isakmp(&r->em, pkt, msg, &info);
-	if (ikc_ikefrag_add(r->frag, pkt, msg, fr, &data, &len, &first) != IKC_IF_COMPLETE)
-		return;
-	full = *pkt;
-	full.data = data;
-	full.len = full.wire_len = len;
-	full.reassembled = true;
-	full.first_frame = first;
-	if (ikc_isakmp_decode(&r->arena, data, len, dctx, &whole) != IKC_OK) {
-		r->n.ike_bad++;
-		ikc_emit_bad_isakmp(&r->em, &full, IKC_MALFORMED);
-		return;
-	}
-	ikc_session_process(r->sess, &r->arena, &full, &whole, &info);
-	ikc_sa_crypto_install_esp(info.sa, r->esp);
-	ikc_gdoi_install_esp(ikc_session_gdoi(r->sess), r->esp);
-	ikc_emit_isakmp(&r->em, &full, &whole, &info);
-}
-
-static void on_pkt(void *ctx, const struct ikc_pkt *pkt)
-{
-	struct run *r = ctx;
-
-	ikc_arena_reset(&r->arena);
-	switch (pkt->transport) {
-	case IKC_T_UDP500:
-	case IKC_T_UDP4500_IKE:
-	case IKC_T_UDP848: {
-		struct ikc_decode_ctx dctx = { .doi = pkt->transport == IKC_T_UDP848 ? IKC_DOI_GDOI : IKC_DOI_IPSEC };
-		struct ikc_msg msg;
-		struct ikc_msg_info info;
-		enum ikc_err err = ikc_isakmp_decode(&r->arena, pkt->data, pkt->len, &dctx, &msg);
-
-		if (err) {
-			r->n.ike_bad++;
-			ikc_emit_bad_isakmp(&r->em, pkt, err);
-			break;
-		}
-		r->n.ike++;
-		if (IKC_IS_IKEV1(msg.hdr.version) && msg.npayloads && msg.payloads[0].type == IKC_PT_FRAG &&
-		    !(msg.payloads[0].notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) |
-					       IKC_NOTE(TRUNCATED) | IKC_NOTE(MALFORMED)))) {
-			on_ike_fragment(r, pkt, &msg, &dctx);
-			break;
-		}
-		ikc_session_process(r->sess, &r->arena, pkt, &msg, &info);
-		ikc_sa_crypto_install_esp(info.sa, r->esp);
-		ikc_gdoi_install_esp(ikc_session_gdoi(r->sess), r->esp);
-		ikc_emit_isakmp(&r->em, pkt, &msg, &info);
-		break;
-	}
-	case IKC_T_ESP:
-	case IKC_T_UDP4500_ESP: {
-		struct ikc_esp_hdr esp;
-		struct ikc_esp_outcome o;
-		enum ikc_err err = ikc_esp_decode(pkt->data, pkt->len, &esp);
-
-		if (err) {
-			r->n.esp_bad++;
-			ikc_emit_esp(&r->em, pkt, &esp, false, NULL);
-			break;
-		}
-		r->n.esp++;
-		ikc_esp_table_input(r->esp, pkt, &o);
-		if (o.verdict == IKC_EV_DECRYPTED && r->pw && !r->pw_failed &&
-		    ikc_pcap_out_write(r->pw, pkt, o.plain.next_header, o.plain.payload, o.plain.payload_len) != IKC_OK)
-			r->pw_failed = true;
-		ikc_emit_esp(&r->em, pkt, &esp, true, &o);
-		break;
-	}
-	case IKC_T_ICMP_ERROR: {
-		/* The quoted message is usually cut short: its header is what counts. */
-		struct ikc_decode_ctx dctx = { .doi = IKC_DOI_IPSEC };
-		struct ikc_msg msg;
-		bool have = ikc_isakmp_decode(&r->arena, pkt->data, pkt->len, &dctx, &msg) == IKC_OK;
-
-		r->n.icmp_errors++;
-		if (have)
-			ikc_session_note_icmp(r->sess, pkt, &msg);
-		ikc_emit_icmp(&r->em, pkt, have ? &msg : NULL);
-		break;
-	}
-	case IKC_T_KEEPALIVE:
-		r->n.keepalive++;
-		ikc_emit_keepalive(&r->em, pkt);
-		break;
-	case IKC_T_NONE:
-		break;
-	}
-}
-
 static void show_progress(struct run *r, bool final)
 {
 	uint64_t done = 0, total = 0;
@@ -285,25 +166,15 @@ static void show_progress(struct run *r, bool final)
 		fputs("\r\033[K", stderr);
 	else
 		fprintf(stderr, "\r%3u%% %llu packets", (unsigned)(done * 100 / total),
-			(unsigned long long)r->n.frames);
+			(unsigned long long)r->p.n.frames);
 }
 
 static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *bytes,
 		     size_t caplen, size_t wirelen)
 {
 	struct run *r = ctx;
-	enum ikc_net_verdict v;
 
-	r->n.frames++;
-	v = ikc_net_input(r->net, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen, on_pkt, r);
-	switch (v) {
-	case IKC_NV_DELIVERED: break;
-	case IKC_NV_NOT_IKE: r->n.not_ike++; break;
-	case IKC_NV_FRAGMENT_HELD: r->n.frag_held++; break;
-	case IKC_NV_TRUNCATED: r->n.truncated++; break;
-	case IKC_NV_MALFORMED: r->n.malformed++; break;
-	case IKC_NV_UNSUPPORTED_LINK: r->n.unsupported_link++; break;
-	}
+	ikc_pipeline_frame(&r->p, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen);
 	if (r->progress && (frame & 0x3fff) == 0)
 		show_progress(r, false);
 }
@@ -312,30 +183,30 @@ static void text_summary(struct run *r, FILE *out)
 {
 	struct ikc_session_stats st;
 
-	ikc_session_get_stats(r->sess, &st);
+	ikc_session_get_stats(r->p.sess, &st);
 	fprintf(out, "\n%llu packets: %llu IKE messages (%llu retransmitted), %llu ESP, %llu NAT keepalives",
-		(unsigned long long)r->n.frames, (unsigned long long)r->n.ike, (unsigned long long)st.retransmits,
-		(unsigned long long)r->n.esp, (unsigned long long)r->n.keepalive);
-	if (r->n.ike_bad + r->n.esp_bad + r->n.malformed)
-		fprintf(out, ", %llu malformed", (unsigned long long)(r->n.ike_bad + r->n.esp_bad + r->n.malformed));
-	if (r->n.truncated)
-		fprintf(out, ", %llu truncated", (unsigned long long)r->n.truncated);
-	if (r->n.ike_fragments)
-		fprintf(out, ", %llu IKE fragments", (unsigned long long)r->n.ike_fragments);
-	if (r->n.icmp_errors)
-		fprintf(out, ", %llu ICMP errors about IKE", (unsigned long long)r->n.icmp_errors);
-	if (r->n.frag_held)
-		fprintf(out, ", %llu IP fragments", (unsigned long long)r->n.frag_held);
-	if (r->n.unsupported_link)
-		fprintf(out, ", %llu on an unsupported link type", (unsigned long long)r->n.unsupported_link);
-	fprintf(out, ", %llu other\n", (unsigned long long)r->n.not_ike);
-	if (r->n.esp) {
+		(unsigned long long)r->p.n.frames, (unsigned long long)r->p.n.ike, (unsigned long long)st.retransmits,
+		(unsigned long long)r->p.n.esp, (unsigned long long)r->p.n.keepalive);
+	if (r->p.n.ike_bad + r->p.n.esp_bad + r->p.n.malformed)
+		fprintf(out, ", %llu malformed", (unsigned long long)(r->p.n.ike_bad + r->p.n.esp_bad + r->p.n.malformed));
+	if (r->p.n.truncated)
+		fprintf(out, ", %llu truncated", (unsigned long long)r->p.n.truncated);
+	if (r->p.n.ike_fragments)
+		fprintf(out, ", %llu IKE fragments", (unsigned long long)r->p.n.ike_fragments);
+	if (r->p.n.icmp_errors)
+		fprintf(out, ", %llu ICMP errors about IKE", (unsigned long long)r->p.n.icmp_errors);
+	if (r->p.n.frag_held)
+		fprintf(out, ", %llu IP fragments", (unsigned long long)r->p.n.frag_held);
+	if (r->p.n.unsupported_link)
+		fprintf(out, ", %llu on an unsupported link type", (unsigned long long)r->p.n.unsupported_link);
+	fprintf(out, ", %llu other\n", (unsigned long long)r->p.n.not_ike);
+	if (r->p.n.esp) {
 		struct ikc_esp_table_stats es;
-		ikc_esp_table_get_stats(r->esp, &es);
+		ikc_esp_table_get_stats(r->p.esp, &es);
 		fprintf(out, "ESP: %llu decrypted, %llu without a key, %llu failed", (unsigned long long)es.decrypted,
 			(unsigned long long)es.no_key, (unsigned long long)es.failed);
-		if (r->pw)
-			fprintf(out, "; %llu written to the -w file", (unsigned long long)ikc_pcap_out_count(r->pw));
+		if (r->p.pw)
+			fprintf(out, "; %llu written to the -w file", (unsigned long long)ikc_pcap_out_count(r->p.pw));
 		fputc('\n', out);
 	}
 }
@@ -348,10 +219,10 @@ static void evictions_text(struct run *r, FILE *out)
 	struct ikc_net_stats ns;
 	struct ikc_ikefrag_stats fs;
 
-	ikc_session_get_stats(r->sess, &st);
-	ikc_esp_table_get_stats(r->esp, &es);
-	ikc_net_get_stats(r->net, &ns);
-	ikc_ikefrag_get_stats(r->frag, &fs);
+	ikc_session_get_stats(r->p.sess, &st);
+	ikc_esp_table_get_stats(r->p.esp, &es);
+	ikc_net_get_stats(r->p.net, &ns);
+	ikc_ikefrag_get_stats(r->p.frag, &fs);
 	if (st.evicted)
 		fprintf(out, "IKE SAs evicted: %llu (limit %zu; raise with --max-ike-sas)\n",
 			(unsigned long long)st.evicted, r->lim.ike_sas);
@@ -373,22 +244,22 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 {
 	struct ikc_session_stats st;
 
-	ikc_session_get_stats(r->sess, &st);
+	ikc_session_get_stats(r->p.sess, &st);
 	ikc_rw_begin_map(w, NULL, NULL);
 	ikc_rw_cstr(w, "type", "Record", "stats");
-	ikc_rw_uint(w, "ikecap.frames", "Frames", r->n.frames, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.ike", "IKE messages", r->n.ike, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.ike_malformed", "Undecodable IKE", r->n.ike_bad, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.ike_fragments", "IKE fragments", r->n.ike_fragments, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.esp", "ESP packets", r->n.esp, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.esp_malformed", "Undecodable ESP", r->n.esp_bad, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.keepalives", "NAT keepalives", r->n.keepalive, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.icmp_errors", "ICMP errors about IKE", r->n.icmp_errors, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.not_ike", "Other packets", r->n.not_ike, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.fragments_held", "IP fragments", r->n.frag_held, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.truncated", "Truncated", r->n.truncated, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.malformed", "Malformed IP/UDP", r->n.malformed, IKC_RW_DEC, NULL);
-	ikc_rw_uint(w, "ikecap.unsupported_link", "Unsupported link type", r->n.unsupported_link, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.frames", "Frames", r->p.n.frames, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.ike", "IKE messages", r->p.n.ike, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.ike_malformed", "Undecodable IKE", r->p.n.ike_bad, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.ike_fragments", "IKE fragments", r->p.n.ike_fragments, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp", "ESP packets", r->p.n.esp, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.esp_malformed", "Undecodable ESP", r->p.n.esp_bad, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.keepalives", "NAT keepalives", r->p.n.keepalive, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.icmp_errors", "ICMP errors about IKE", r->p.n.icmp_errors, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.not_ike", "Other packets", r->p.n.not_ike, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.fragments_held", "IP fragments", r->p.n.frag_held, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.truncated", "Truncated", r->p.n.truncated, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.malformed", "Malformed IP/UDP", r->p.n.malformed, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.unsupported_link", "Unsupported link type", r->p.n.unsupported_link, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.retransmits", "Retransmissions", st.retransmits, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.sas", "IKE SAs", st.sas, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.sas_evicted", "IKE SAs evicted", st.evicted, IKC_RW_DEC, NULL);
@@ -399,8 +270,8 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	{
 		struct ikc_net_stats ns;
 		struct ikc_ikefrag_stats fs;
-		ikc_net_get_stats(r->net, &ns);
-		ikc_ikefrag_get_stats(r->frag, &fs);
+		ikc_net_get_stats(r->p.net, &ns);
+		ikc_ikefrag_get_stats(r->p.frag, &fs);
 		ikc_rw_uint(w, "ikecap.ip_fragment_trains_evicted", "IP fragment trains evicted", ns.frags_evicted,
 			    IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.ike_fragment_trains_evicted", "IKE fragment trains evicted", fs.evicted,
@@ -412,7 +283,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.wrong_key", "Not decrypted: wrong key", st.wrong_key, IKC_RW_DEC, NULL);
 	{
 		struct ikc_esp_table_stats es;
-		ikc_esp_table_get_stats(r->esp, &es);
+		ikc_esp_table_get_stats(r->p.esp, &es);
 		ikc_rw_uint(w, "ikecap.esp_sas", "ESP SAs", es.sas, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_sas_keyed", "ESP SAs with keys", es.keyed, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_sas_evicted", "ESP SAs evicted", es.evicted, IKC_RW_DEC, NULL);
@@ -421,8 +292,8 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 		ikc_rw_uint(w, "ikecap.esp_no_key", "ESP without a key", es.no_key, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "ikecap.esp_failed", "ESP not decrypted (ICV, padding, ...)", es.failed, IKC_RW_DEC,
 			    NULL);
-		if (r->pw)
-			ikc_rw_uint(w, "ikecap.esp_written", "Written to -w", ikc_pcap_out_count(r->pw), IKC_RW_DEC,
+		if (r->p.pw)
+			ikc_rw_uint(w, "ikecap.esp_written", "Written to -w", ikc_pcap_out_count(r->p.pw), IKC_RW_DEC,
 				    NULL);
 	}
 	ikc_rw_end_map(w);
@@ -533,7 +404,7 @@ static int export_esp(struct run *r, const char *dir)
 {
 	char p1[4096], p2[4096];
 	const struct ikc_esp_sa **v = NULL;
-	size_t n = ikc_esp_table_list(r->esp, &v), ws = 0, td = 0;
+	size_t n = ikc_esp_table_list(r->p.esp, &v), ws = 0, td = 0;
 	FILE *f = open_secret(dir, "esp_sa", p1, sizeof p1);
 	FILE *g = f ? open_secret(dir, "esp-secrets.txt", p2, sizeof p2) : NULL;
 	int rc = 0;
@@ -625,7 +496,7 @@ static int export_keys(struct run *r, const char *dir)
 	f = open_secret(dir, "ikev1_decryption_table", path, sizeof path);
 	if (!f)
 		return -1;
-	n = ikc_session_export_ikev1(r->sess, f);
+	n = ikc_session_export_ikev1(r->p.sess, f);
 	if (close_secret(f, path) != 0)
 		return -1;
 	fprintf(stderr, "ikecap: wrote %zu IKEv1 key(s) to %s\n", n, path);
@@ -651,7 +522,7 @@ static int psk_audit(struct run *r, const char *path)
 		fprintf(stderr, "ikecap: cannot open %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	hits = ikc_session_psk_audit(r->sess, f, on_audit_hit, NULL);
+	hits = ikc_session_psk_audit(r->p.sess, f, on_audit_hit, NULL);
 	if (f != stdin)
 		fclose(f);
 	printf("PSK audit: %zu SA(s) matched\n", hits);
@@ -898,19 +769,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	r.net = ikc_net_new(&ncfg);
-	r.sess = ikc_session_new(&scfg, keys);
-	r.frag = ikc_ikefrag_new(256, ncfg.max_frag_bytes, 30);
-	r.esp = ikc_esp_table_new(max_esp_sas, keys);
+	r.p.net = ikc_net_new(&ncfg);
+	r.p.sess = ikc_session_new(&scfg, keys);
+	r.p.frag = ikc_ikefrag_new(256, ncfg.max_frag_bytes, 30);
+	r.p.esp = ikc_esp_table_new(max_esp_sas, keys);
 	r.lim = (struct limits){ .ike_sas = scfg.max_sas, .esp_sas = max_esp_sas, .frag_bytes = ncfg.max_frag_bytes,
 				 .quick_modes = scfg.max_qm };
-	if (!r.net || !r.sess || !r.frag || !r.esp || ikc_arena_init(&r.arena, 1u << 20) != 0) {
+	if (!r.p.net || !r.p.sess || !r.p.frag || !r.p.esp || ikc_arena_init(&r.p.arena, 1u << 20) != 0) {
 		fputs("ikecap: out of memory\n", stderr);
 		rc = EXIT_IO;
 		goto out;
 	}
 	if (wfile) {
-		err = ikc_pcap_out_open(&r.pw, wfile, errbuf, sizeof errbuf);
+		err = ikc_pcap_out_open(&r.p.pw, wfile, errbuf, sizeof errbuf);
 		if (err) {
 			fprintf(stderr, "ikecap: -w: %s\n", errbuf);
 			rc = EXIT_IO;
@@ -923,6 +794,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ikc_emit_meta(&r.em, IKECAP_VERSION);
+	r.p.em[0] = &r.em;
+	r.p.nem = 1;
 	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO);
 	{
 		/* No SA_RESTART: a signal must get the read loop back to g_stop. */
@@ -943,18 +816,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ikecap: %s\n", errbuf);
 		rc = EXIT_IO;
 	}
-	if (ikc_diagnose_session(r.sess, &diags) != IKC_OK)
+	if (ikc_diagnose_session(r.p.sess, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
-	if (ikc_gdoi_diagnose(ikc_session_gdoi(r.sess), r.esp, &diags) != IKC_OK)
+	if (ikc_gdoi_diagnose(ikc_session_gdoi(r.p.sess), r.p.esp, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the GDOI diagnosis\n", stderr);
 	if (ladder) {
-		ikc_ladder_write(r.sess, &diags, stdout, eo.color);
+		ikc_ladder_write(r.p.sess, &diags, stdout, eo.color);
 		evictions_text(&r, stdout);
 	} else if (eo.format != IKC_FMT_TEXT) {
-		ikc_session_write_summary(r.sess, &r.em.rw);
-		ikc_gdoi_write_summary(ikc_session_gdoi(r.sess), &r.em.rw, scfg.print_keys);
+		ikc_session_write_summary(r.p.sess, &r.em.rw);
+		ikc_gdoi_write_summary(ikc_session_gdoi(r.p.sess), &r.em.rw, scfg.print_keys);
 		ikc_diag_write_all(&diags, &r.em.rw);
-		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
+		ikc_emit_esp_sas(&r.em, r.p.esp, scfg.print_keys);
 		json_stats(&r, &r.em.rw);
 	} else {
 		text_summary(&r, stdout);
@@ -962,12 +835,12 @@ int main(int argc, char **argv)
 		if (eo.verbose) {
 			struct ikc_rw tw;
 			ikc_rw_text_init(&tw, stdout, 2, eo.color);
-			ikc_session_write_summary(r.sess, &tw);
+			ikc_session_write_summary(r.p.sess, &tw);
 		} else {
-			ikc_session_write_text(r.sess, stdout);
+			ikc_session_write_text(r.p.sess, stdout);
 		}
-		ikc_gdoi_write_text(ikc_session_gdoi(r.sess), stdout);
-		ikc_emit_esp_sas(&r.em, r.esp, scfg.print_keys);
+		ikc_gdoi_write_text(ikc_session_gdoi(r.p.sess), stdout);
+		ikc_emit_esp_sas(&r.em, r.p.esp, scfg.print_keys);
 		ikc_diag_write_text_all(&diags, stdout, eo.color);
 	}
 	if (export_dir && export_keys(&r, export_dir) != 0)
@@ -976,11 +849,11 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 	fflush(stdout);
 
-	if (r.pw) {
-		uint64_t written = ikc_pcap_out_count(r.pw);
-		err = ikc_pcap_out_close(r.pw);
-		r.pw = NULL;
-		if (err || r.pw_failed) {
+	if (r.p.pw) {
+		uint64_t written = ikc_pcap_out_count(r.p.pw);
+		err = ikc_pcap_out_close(r.p.pw);
+		r.p.pw = NULL;
+		if (err || r.p.pw_failed) {
 			fprintf(stderr, "ikecap: -w %s: not every decrypted packet was written\n", wfile);
 			rc = EXIT_IO;
 		} else if (!eo.quiet || eo.format == IKC_FMT_TEXT) {
@@ -991,15 +864,15 @@ int main(int argc, char **argv)
 
 out:
 	ikc_diag_list_free(&diags);
-	if (r.pw && ikc_pcap_out_close(r.pw) != IKC_OK)
+	if (r.p.pw && ikc_pcap_out_close(r.p.pw) != IKC_OK)
 		rc = EXIT_IO;
 	ikc_emit_close(&r.em);
-	ikc_esp_table_free(r.esp);
+	ikc_esp_table_free(r.p.esp);
 	ikc_capture_close(r.cap);
-	ikc_net_free(r.net);
-	ikc_session_free(r.sess);
-	ikc_ikefrag_free(r.frag);
-	ikc_arena_free(&r.arena);
+	ikc_net_free(r.p.net);
+	ikc_session_free(r.p.sess);
+	ikc_ikefrag_free(r.p.frag);
+	ikc_arena_free(&r.p.arena);
 	ikc_keys_free(keys);
 	if (prov_legacy)
 		OSSL_PROVIDER_unload(prov_legacy);

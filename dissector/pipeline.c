@@ -1,0 +1,159 @@
+/* pipeline.c - see pipeline.h. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../decoders/esp.h"
+#include "../decoders/isakmp.h"
+#include "gdoi.h"
+#include "sa_crypto.h"
+
+static void emit_isakmp(struct ikc_pipeline *p, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+			const struct ikc_msg_info *info)
+{
+	for (size_t i = 0; i < p->nem; i++)
+		ikc_emit_isakmp(p->em[i], pkt, msg, info);
+}
+
+static void emit_bad_isakmp(struct ikc_pipeline *p, const struct ikc_pkt *pkt, enum ikc_err err)
+{
+	for (size_t i = 0; i < p->nem; i++)
+		ikc_emit_bad_isakmp(p->em[i], pkt, err);
+}
+
+/* A message the session classifies (and decrypts), then the ESP SAs it keyed. */
+static void process(struct ikc_pipeline *p, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+		    struct ikc_msg_info *info)
+{
+	ikc_session_process(p->sess, &p->arena, pkt, msg, info);
+	ikc_sa_crypto_install_esp(info->sa, p->esp);
+	ikc_gdoi_install_esp(ikc_session_gdoi(p->sess), p->esp);
+	emit_isakmp(p, pkt, msg, info);
+}
+
+/* An IKEv1 fragment: shown as itself; once its train is complete the whole
+ * message is decoded and goes through the session like any other. */
+static void ike_fragment(struct ikc_pipeline *p, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+			 const struct ikc_decode_ctx *dctx)
+{
+	const struct ikc_frag *fr = &msg->payloads[0].u.frag;
+	struct ikc_msg_info info;
+	struct ikc_msg whole;
+	struct ikc_pkt full;
+	const uint8_t *data;
+	size_t len;
+	uint64_t first;
+
+	memset(&info, 0, sizeof info);
+	info.doi = dctx->doi;
+	snprintf(info.label, sizeof info.label, "FRAG%u%s", fr->number, (fr->flags & 1) ? "/last" : "");
+	p->n.ike_fragments++;
+	emit_isakmp(p, pkt, msg, &info);
+	if (ikc_ikefrag_add(p->frag, pkt, msg, fr, &data, &len, &first) != IKC_IF_COMPLETE)
+		return;
+	full = *pkt;
+	full.data = data;
+	full.len = full.wire_len = len;
+	full.reassembled = true;
+	full.first_frame = first;
+	if (ikc_isakmp_decode(&p->arena, data, len, dctx, &whole) != IKC_OK) {
+		p->n.ike_bad++;
+		emit_bad_isakmp(p, &full, IKC_MALFORMED);
+		return;
+	}
+	process(p, &full, &whole, &info);
+}
+
+static bool is_ike_fragment(const struct ikc_msg *msg)
+{
+	return IKC_IS_IKEV1(msg->hdr.version) && msg->npayloads && msg->payloads[0].type == IKC_PT_FRAG &&
+	       !(msg->payloads[0].notes &
+		 (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED) | IKC_NOTE(MALFORMED)));
+}
+
+void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt)
+{
+	struct ikc_pipeline *p = ctx;
+
+	ikc_arena_reset(&p->arena);
+	switch (pkt->transport) {
+	case IKC_T_UDP500:
+	case IKC_T_UDP4500_IKE:
+	case IKC_T_UDP848: {
+		struct ikc_decode_ctx dctx = { .doi = pkt->transport == IKC_T_UDP848 ? IKC_DOI_GDOI : IKC_DOI_IPSEC };
+		struct ikc_msg msg;
+		struct ikc_msg_info info;
+		enum ikc_err err = ikc_isakmp_decode(&p->arena, pkt->data, pkt->len, &dctx, &msg);
+
+		if (err) {
+			p->n.ike_bad++;
+			emit_bad_isakmp(p, pkt, err);
+			break;
+		}
+		p->n.ike++;
+		if (is_ike_fragment(&msg))
+			ike_fragment(p, pkt, &msg, &dctx);
+		else
+			process(p, pkt, &msg, &info);
+		break;
+	}
+	case IKC_T_ESP:
+	case IKC_T_UDP4500_ESP: {
+		struct ikc_esp_hdr esp;
+		struct ikc_esp_outcome o;
+		enum ikc_err err = ikc_esp_decode(pkt->data, pkt->len, &esp);
+
+		if (err) {
+			p->n.esp_bad++;
+			for (size_t i = 0; i < p->nem; i++)
+				ikc_emit_esp(p->em[i], pkt, &esp, false, NULL);
+			break;
+		}
+		p->n.esp++;
+		ikc_esp_table_input(p->esp, pkt, &o);
+		if (o.verdict == IKC_EV_DECRYPTED && p->pw && !p->pw_failed &&
+		    ikc_pcap_out_write(p->pw, pkt, o.plain.next_header, o.plain.payload, o.plain.payload_len) != IKC_OK)
+			p->pw_failed = true;
+		for (size_t i = 0; i < p->nem; i++)
+			ikc_emit_esp(p->em[i], pkt, &esp, true, &o);
+		break;
+	}
+	case IKC_T_ICMP_ERROR: {
+		/* The quoted message is usually cut short: its header is what counts. */
+		struct ikc_decode_ctx dctx = { .doi = IKC_DOI_IPSEC };
+		struct ikc_msg msg;
+		bool have = ikc_isakmp_decode(&p->arena, pkt->data, pkt->len, &dctx, &msg) == IKC_OK;
+
+		p->n.icmp_errors++;
+		if (have)
+			ikc_session_note_icmp(p->sess, pkt, &msg);
+		for (size_t i = 0; i < p->nem; i++)
+			ikc_emit_icmp(p->em[i], pkt, have ? &msg : NULL);
+		break;
+	}
+	case IKC_T_KEEPALIVE:
+		p->n.keepalive++;
+		for (size_t i = 0; i < p->nem; i++)
+			ikc_emit_keepalive(p->em[i], pkt);
+		break;
+	case IKC_T_NONE:
+		break;
+	}
+}
+
+void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *bytes,
+			size_t caplen, size_t wirelen)
+{
+	struct ikc_pipeline *p = ctx;
+
+	p->n.frames++;
+	switch (ikc_net_input(p->net, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen, ikc_pipeline_packet, p)) {
+	case IKC_NV_DELIVERED: break;
+	case IKC_NV_NOT_IKE: p->n.not_ike++; break;
+	case IKC_NV_FRAGMENT_HELD: p->n.frag_held++; break;
+	case IKC_NV_TRUNCATED: p->n.truncated++; break;
+	case IKC_NV_MALFORMED: p->n.malformed++; break;
+	case IKC_NV_UNSUPPORTED_LINK: p->n.unsupported_link++; break;
+	}
+}

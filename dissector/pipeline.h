@@ -1,0 +1,53 @@
+/* pipeline.h - one captured frame through ikecap: net -> ISAKMP decode ->
+ * IKE fragment reassembly -> session (IKE decryption; ESP SAs from Quick
+ * Modes and GDOI key downloads) -> ESP table (ESP decryption, -w) -> the
+ * emitters.  The ikecap program and the fuzz harnesses run this same code.
+ *
+ * The caller makes the parts (with its limits) and frees them; the pipeline
+ * only wires them together and counts every frame exactly once.
+ */
+#ifndef IKC_PIPELINE_H
+#define IKC_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../decoders/arena.h"
+#include "emit.h"
+#include "esp_sa.h"
+#include "ikefrag.h"
+#include "net.h"
+#include "pcap_out.h"
+#include "session.h"
+
+/* Every frame read lands in exactly one of these (ikecap.frames is the sum
+ * of all but frames and ike_fragments, which IKE also counts). */
+struct ikc_pipeline_counts {
+	uint64_t frames, ike, ike_bad, ike_fragments, esp, esp_bad, keepalive, icmp_errors;
+	uint64_t not_ike, frag_held, truncated, malformed, unsupported_link;
+};
+
+#define IKC_PIPELINE_MAX_EMITTERS 2
+
+struct ikc_pipeline {
+	struct ikc_net *net;
+	struct ikc_session *sess;
+	struct ikc_ikefrag *frag;
+	struct ikc_esp_table *esp;
+	struct ikc_arena arena;                 /* reset per packet */
+	struct ikc_emitter *em[IKC_PIPELINE_MAX_EMITTERS];
+	size_t nem;                             /* each record goes to every emitter */
+	struct ikc_pcap_out *pw;                /* -w: decrypted ESP payloads, or NULL */
+	bool pw_failed;
+	struct ikc_pipeline_counts n;
+};
+
+/* One captured frame (an ikc_frame_cb for ikc_capture_loop; ctx is the
+ * pipeline). */
+void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec,
+			const uint8_t *bytes, size_t caplen, size_t wirelen);
+/* One packet the net layer delivered (an ikc_pkt_cb; ctx is the pipeline). */
+void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt);
+
+#endif
