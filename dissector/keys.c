@@ -411,13 +411,33 @@ static long hex_digits(const char *s)
 	return n;
 }
 
+/* Hex already checked by hex_digits (even count, ':' separators allowed) into out. */
+static void hex_decode(const char *s, uint8_t *out)
+{
+	int hi = -1;
+	size_t i = 0;
+
+	for (s = skip_0x(s); *s; s++) {
+		int v;
+
+		if (*s == ':')
+			continue;
+		v = hexval((unsigned char)*s);
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out[i++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+}
+
 /* Decode hex into a fresh heap buffer (wiped by the caller's secret_free). */
 static enum hexres hex_alloc(const char *s, bool allow_empty, uint8_t **out, size_t *outlen)
 {
 	long nd = hex_digits(s);
-	size_t n, i = 0;
+	size_t n;
 	uint8_t *p;
-	int hi = -1;
 
 	*out = NULL;
 	*outlen = 0;
@@ -433,19 +453,7 @@ static enum hexres hex_alloc(const char *s, bool allow_empty, uint8_t **out, siz
 	p = malloc(n);
 	if (!p)
 		return HEX_NOMEM;
-	for (s = skip_0x(s); *s; s++) {
-		int v;
-
-		if (*s == ':')
-			continue;
-		v = hexval((unsigned char)*s);
-		if (hi < 0) {
-			hi = v;
-		} else {
-			p[i++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
+	hex_decode(s, p);
 	*out = p;
 	*outlen = n;
 	return HEX_OK;
@@ -454,24 +462,9 @@ static enum hexres hex_alloc(const char *s, bool allow_empty, uint8_t **out, siz
 /* Exactly n bytes of hex into out. */
 static bool hex_fixed(const char *s, uint8_t *out, size_t n)
 {
-	int hi = -1;
-	size_t i = 0;
-
 	if (hex_digits(s) != (long)(2 * n))
 		return false;
-	for (s = skip_0x(s); *s; s++) {
-		int v;
-
-		if (*s == ':')
-			continue;
-		v = hexval((unsigned char)*s);
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[i++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
+	hex_decode(s, out);
 	return true;
 }
 
