@@ -603,3 +603,8 @@ void ikc_inner_decode(uint8_t next_header, const uint8_t *p, size_t len, struct 
 	out->proto = next_header;
 	upper(out, next_header == 58 ? 6 : 4, &c);
 }
+
+void ikc_esp_table_set_keys(struct ikc_esp_table *t, const struct ikc_keys *keys)
+{
+	t->keys = keys;   /* entries copied their keys; new SPIs look here */
+}

@@ -158,4 +158,7 @@ void ikc_inner_decode(uint8_t next_header, const uint8_t *p, size_t len, struct 
 /* "echo-request", "echo-reply", "dest-unreachable", ... or NULL. */
 const char *ikc_icmp_type_name(int af, uint8_t type);
 
+/* Keys reloaded (SIGHUP): SPIs first seen from now on look in the new store. */
+void ikc_esp_table_set_keys(struct ikc_esp_table *t, const struct ikc_keys *keys);
+
 #endif

@@ -41,12 +41,16 @@
 
 enum { EXIT_OK = 0, EXIT_IO = 1, EXIT_USAGE = 2 };
 
-static volatile sig_atomic_t g_stop;   /* the one mutable global: a signal flag */
+/* The only mutable globals: signal flags. */
+static volatile sig_atomic_t g_stop;    /* SIGINT, SIGTERM: finish cleanly */
+static volatile sig_atomic_t g_reload;  /* SIGHUP: load the -k files again */
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	g_stop = 1;
+	if (sig == SIGHUP)
+		g_reload = 1;
+	else
+		g_stop = 1;
 }
 
 /* The state limits of this run (--max-*), for the summary's eviction lines. */
@@ -56,10 +60,16 @@ struct limits {
 
 struct run {
 	struct ikc_pipeline p;         /* net, session, ESP table, fragments, counts */
+	struct ikc_keys *keys;         /* the key store in use (replaced on reload) */
+	const char *const *keyfiles;   /* -k arguments, for reloads */
+	size_t nkeyfiles;
+	time_t keys_mtime;             /* newest modification time among them */
+	time_t last_key_check;
 	struct ikc_emitter em;
 	struct ikc_capture *cap;
 	struct limits lim;
 	bool progress;
+	bool live;
 	time_t last_progress;
 };
 
@@ -169,11 +179,69 @@ static void show_progress(struct run *r, bool final)
 			(unsigned long long)r->p.n.frames);
 }
 
+/* Newest mtime of the -k files (a directory's own mtime covers new files). */
+static time_t keyfiles_mtime(const struct run *r)
+{
+	time_t newest = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < r->nkeyfiles; i++)
+		if (stat(r->keyfiles[i], &st) == 0 && st.st_mtime > newest)
+			newest = st.st_mtime;
+	return newest;
+}
+
+/* Load every -k file into a new store; swap it in only when all load, so a
+ * half-written key file never costs the keys already in use. */
+static void reload_keys(struct run *r, const char *why)
+{
+	struct ikc_keys *fresh = ikc_keys_new();
+	char errbuf[1024], warn[512];
+
+	if (!fresh)
+		return;
+	for (size_t i = 0; i < r->nkeyfiles; i++) {
+		warn[0] = '\0';
+		if (ikc_keys_load(fresh, r->keyfiles[i], errbuf, sizeof errbuf, warn, sizeof warn) != IKC_OK) {
+			fprintf(stderr, "ikecap: keys not reloaded (%s): %s; the old keys stay in use\n", why, errbuf);
+			ikc_keys_free(fresh);
+			return;
+		}
+	}
+	ikc_session_set_keys(r->p.sess, fresh);
+	ikc_esp_table_set_keys(r->p.esp, fresh);
+	ikc_keys_free(r->keys);
+	r->keys = fresh;
+	fprintf(stderr, "ikecap: keys reloaded (%s)\n", why);
+}
+
+/* Live: SIGHUP, or a -k file that changed (checked once a second), reloads
+ * the keys, so keys a daemon writes as SAs come up decrypt what follows. */
+static void maybe_reload(struct run *r)
+{
+	time_t now;
+
+	if (g_reload) {
+		g_reload = 0;
+		r->keys_mtime = keyfiles_mtime(r);
+		reload_keys(r, "SIGHUP");
+		return;
+	}
+	if (!r->live || !r->nkeyfiles || (now = time(NULL)) == r->last_key_check)
+		return;
+	r->last_key_check = now;
+	if (keyfiles_mtime(r) != r->keys_mtime) {
+		r->keys_mtime = keyfiles_mtime(r);
+		reload_keys(r, "a key file changed");
+	}
+}
+
 static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *bytes,
 		     size_t caplen, size_t wirelen)
 {
 	struct run *r = ctx;
 
+	maybe_reload(r);
 	ikc_pipeline_frame(&r->p, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen);
 	if (r->progress && (frame & 0x3fff) == 0)
 		show_progress(r, false);
@@ -708,7 +776,11 @@ int main(int argc, char **argv)
 	prov_default = OSSL_PROVIDER_load(NULL, "default");
 	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
 
+	r.keyfiles = keyfiles;
+	r.nkeyfiles = nkeyfiles;
+	r.live = iface != NULL;
 	keys = ikc_keys_new();
+	r.keys = keys;
 	if (!keys) {
 		fputs("ikecap: out of memory\n", stderr);
 		return EXIT_IO;
@@ -725,6 +797,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	r.keys_mtime = keyfiles_mtime(&r);
 	if (rfile)
 		err = ikc_capture_open_offline(&r.cap, rfile, errbuf, sizeof errbuf);
 	else
@@ -805,6 +878,7 @@ int main(int argc, char **argv)
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 	}
 
 	err = ikc_capture_loop(r.cap, max_packets, &g_stop, on_frame, &r, errbuf, sizeof errbuf);
@@ -873,7 +947,7 @@ out:
 	ikc_session_free(r.p.sess);
 	ikc_ikefrag_free(r.p.frag);
 	ikc_arena_free(&r.p.arena);
-	ikc_keys_free(keys);
+	ikc_keys_free(r.keys);
 	if (prov_legacy)
 		OSSL_PROVIDER_unload(prov_legacy);
 	if (prov_default)

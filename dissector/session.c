@@ -1182,3 +1182,12 @@ struct ikc_gdoi *ikc_session_gdoi(const struct ikc_session *s)
 {
 	return s ? s->gdoi : NULL;
 }
+
+void ikc_session_set_keys(struct ikc_session *s, const struct ikc_keys *keys)
+{
+	s->keys = keys;
+	/* SAs that found no key may find one now; keyed SAs keep theirs (copied). */
+	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
+		if (sa->crypto && sa->crypto->ncand == 0)
+			sa->crypto->tried = false;
+}

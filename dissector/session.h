@@ -93,6 +93,10 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
  * the diagnosis; never creates an SA. */
 void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg);
 
+/* Keys reloaded (SIGHUP): later messages of SAs that had no key are tried
+ * with the new ones.  The old key store may be freed afterwards. */
+void ikc_session_set_keys(struct ikc_session *s, const struct ikc_keys *keys);
+
 /* The state an SA reached, in the words engineers use (MM_WAIT_MSG2 ... QM_IDLE). */
 const char *ikc_sa_state(const struct ikc_ike_sa *sa);
 
