@@ -32,6 +32,8 @@ struct ikc_capture {
 	uint64_t frames;
 	int fd;            /* live: selectable fd polled between non-blocking reads, else -1 */
 	pcap_dumper_t *dumper; /* -w: every frame read, unchanged */
+	ikc_tick_cb tick;
+	void *tick_ctx;
 	uint64_t size;     /* file size, 0 when unknown (pipe, live) */
 	char name[128];    /* for messages */
 	char warning[PCAP_ERRBUF_SIZE];
@@ -200,6 +202,12 @@ out:
 	return err;
 }
 
+void ikc_capture_set_tick(struct ikc_capture *cap, ikc_tick_cb cb, void *ctx)
+{
+	cap->tick = cb;
+	cap->tick_ctx = ctx;
+}
+
 const char *ikc_capture_warning(const struct ikc_capture *cap)
 {
 	return cap->warning;
@@ -247,6 +255,8 @@ enum ikc_err ikc_capture_loop(struct ikc_capture *cap, uint64_t max_packets, vol
 				struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
 				(void)poll(&pfd, 1, LIVE_TIMEOUT_MS);
 			}
+			if (cap->tick)
+				cap->tick(cap->tick_ctx);
 			continue;
 		}
 		if (rc == PCAP_ERROR_BREAK)

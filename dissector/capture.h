@@ -57,6 +57,11 @@ IKC_MUST_CHECK enum ikc_err ikc_capture_stats(const struct ikc_capture *cap, uin
 IKC_MUST_CHECK enum ikc_err ikc_capture_dump_open(struct ikc_capture *cap, const char *path, char *errbuf,
 						  size_t errlen);
 
+/* Live: called about every 250 ms while no packet arrives (and never from a
+ * file), so a caller can print periodic statistics on an idle link. */
+typedef void (*ikc_tick_cb)(void *ctx);
+void ikc_capture_set_tick(struct ikc_capture *cap, ikc_tick_cb cb, void *ctx);
+
 const char *ikc_capture_warning(const struct ikc_capture *cap);
 /* Compile and install a BPF filter; a bad expression is IKC_USAGE. */
 IKC_MUST_CHECK enum ikc_err ikc_capture_set_filter(struct ikc_capture *cap, const char *expr, char *errbuf,

@@ -70,6 +70,8 @@ struct run {
 	struct limits lim;
 	bool progress;
 	bool live;
+	unsigned stats_every;          /* --stats N: seconds, 0 = off */
+	time_t last_stats;
 	time_t last_progress;
 };
 
@@ -88,6 +90,7 @@ static void usage(FILE *f)
 	      "  -Z USER          live: run as USER once the capture is open\n"
 	      "  -D               list the interfaces to capture on\n"
 	      "  --write-raw FILE also write every packet read, unchanged, to FILE (pcap)\n"
+	      "  --stats N        one line of statistics on stderr every N seconds\n"
 	      "  -k FILE|DIR      load keys (repeatable): ikecap key file, Wireshark\n"
 	      "                   ikev1_decryption_table / esp_sa, tcpdump -E secrets\n"
 	      "  --ike-port N     UDP port of IKE (default 500)\n"
@@ -236,6 +239,27 @@ static void maybe_reload(struct run *r)
 	}
 }
 
+/* --stats N: one line on stderr every N seconds. */
+static void periodic_stats(struct run *r)
+{
+	time_t now = time(NULL);
+	const struct ikc_pipeline_counts *n = &r->p.n;
+	struct ikc_session_stats st;
+
+	if (!r->stats_every || now - r->last_stats < (time_t)r->stats_every)
+		return;
+	r->last_stats = now;
+	ikc_session_get_stats(r->p.sess, &st);
+	fprintf(stderr, "ikecap: %llu packets, %llu IKE (%llu decrypted, %llu retransmitted), %llu ESP, %llu IKE SAs\n",
+		(unsigned long long)n->frames, (unsigned long long)n->ike, (unsigned long long)st.decrypted,
+		(unsigned long long)st.retransmits, (unsigned long long)n->esp, (unsigned long long)st.sas);
+}
+
+static void on_tick(void *ctx)
+{
+	periodic_stats(ctx);
+}
+
 static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *bytes,
 		     size_t caplen, size_t wirelen)
 {
@@ -243,6 +267,7 @@ static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_
 
 	maybe_reload(r);
 	ikc_pipeline_frame(&r->p, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen);
+	periodic_stats(r);
 	if (r->progress && (frame & 0x3fff) == 0)
 		show_progress(r, false);
 }
@@ -598,7 +623,7 @@ static int psk_audit(struct run *r, const char *path)
 }
 
 enum {
-	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW,
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_STATS,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
 	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES,
 };
@@ -616,6 +641,7 @@ int main(int argc, char **argv)
 		{ "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
 		{ "psk-audit", required_argument, NULL, OPT_PSK_AUDIT },
 		{ "write-raw", required_argument, NULL, OPT_WRITE_RAW },
+		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
 		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
@@ -687,6 +713,16 @@ int main(int argc, char **argv)
 		case 'p': lopts.promisc = false; break;
 		case 'Z': drop_user = optarg; break;
 		case OPT_WRITE_RAW: rawfile = optarg; break;
+		case OPT_STATS: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v == 0 || v > 86400) {
+				fprintf(stderr, "ikecap: --stats wants seconds (1-86400), not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			r.stats_every = (unsigned)v;
+			break;
+		}
 		case 'n': break;
 		case 'T':
 			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "ndjson") == 0) {
@@ -798,6 +834,7 @@ int main(int argc, char **argv)
 	}
 
 	r.keys_mtime = keyfiles_mtime(&r);
+	r.last_stats = time(NULL);
 	if (rfile)
 		err = ikc_capture_open_offline(&r.cap, rfile, errbuf, sizeof errbuf);
 	else
@@ -881,6 +918,7 @@ int main(int argc, char **argv)
 		sigaction(SIGHUP, &sa, NULL);
 	}
 
+	ikc_capture_set_tick(r.cap, on_tick, &r);
 	err = ikc_capture_loop(r.cap, max_packets, &g_stop, on_frame, &r, errbuf, sizeof errbuf);
 	if (iface)
 		live_stats(&r);

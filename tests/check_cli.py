@@ -75,6 +75,7 @@ def main():
         expect([], 2, "no input", "no input")
         expect(["-r", GOOD, "-c", "0"], 2, "-c", "-c 0")
         expect(["-r", GOOD, "-T", "xml"], 2, "-T takes", "bad -T")
+        expect(["-r", GOOD, "--stats", "0"], 2, "--stats wants seconds", "bad --stats")
         expect(["--bogus"], 2, "--help", "unknown option")
         expect(["-k", os.path.join(d, "nokeys"), "-r", GOOD], 1, "nokeys", "missing key file")
         p = expect(["-k", badkeys, "-r", GOOD], 1, "bad.keys:3:", "malformed key file names FILE:LINE")
