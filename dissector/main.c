@@ -71,6 +71,8 @@ struct run {
 	bool progress;
 	bool live;
 	unsigned stats_every;          /* --stats N: seconds, 0 = off */
+	time_t last_stall_check;
+	unsigned stall_s;              /* --stall-timeout */
 	time_t last_stats;
 	time_t last_progress;
 };
@@ -91,6 +93,8 @@ static void usage(FILE *f)
 	      "  -D               list the interfaces to capture on\n"
 	      "  --write-raw FILE also write every packet read, unchanged, to FILE (pcap)\n"
 	      "  --stats N        one line of statistics on stderr every N seconds\n"
+	      "  --stall-timeout N  live: diagnose an SA N s after it stops progressing\n"
+	      "                   (default 30)\n"
 	      "  -k FILE|DIR      load keys (repeatable): ikecap key file, Wireshark\n"
 	      "                   ikev1_decryption_table / esp_sa, tcpdump -E secrets\n"
 	      "  --ike-port N     UDP port of IKE (default 500)\n"
@@ -255,9 +259,43 @@ static void periodic_stats(struct run *r)
 		(unsigned long long)st.retransmits, (unsigned long long)n->esp, (unsigned long long)st.sas);
 }
 
+/* Live: an SA that stopped progressing (--stall-timeout seconds, 30 by
+ * default, without a message, short of an established state: MM1
+ * retransmitted into silence, MM5 unanswered ...) is diagnosed now, not only
+ * when the capture ends. */
+static void live_diagnosis(struct run *r)
+{
+	const struct ikc_ike_sa **v;
+	struct ikc_diag_list dl;
+	size_t n;
+	time_t now;
+
+	if (!r->live || (now = time(NULL)) == r->last_stall_check)
+		return;
+	r->last_stall_check = now;
+	n = ikc_session_stalled(r->p.sess, (int64_t)now, r->stall_s, &v);
+	if (!n) {
+		free(v);
+		return;
+	}
+	ikc_diag_list_init(&dl);
+	if (ikc_diagnose_sas(v, n, &dl) == IKC_OK) {
+		if (r->em.o.format == IKC_FMT_TEXT) {
+			printf("-- %zu IKE SA(s) stalled for %u s:\n", n, r->stall_s);
+			ikc_diag_write_text_all(&dl, stdout, r->em.o.color);
+		} else {
+			ikc_diag_write_all(&dl, &r->em.rw);
+		}
+		fflush(stdout);
+	}
+	ikc_diag_list_free(&dl);
+	free(v);
+}
+
 static void on_tick(void *ctx)
 {
 	periodic_stats(ctx);
+	live_diagnosis(ctx);
 }
 
 static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *bytes,
@@ -268,6 +306,7 @@ static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_
 	maybe_reload(r);
 	ikc_pipeline_frame(&r->p, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen);
 	periodic_stats(r);
+	live_diagnosis(r);
 	if (r->progress && (frame & 0x3fff) == 0)
 		show_progress(r, false);
 }
@@ -623,7 +662,7 @@ static int psk_audit(struct run *r, const char *path)
 }
 
 enum {
-	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_STATS,
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_STATS, OPT_STALL,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
 	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES,
 };
@@ -642,6 +681,7 @@ int main(int argc, char **argv)
 		{ "psk-audit", required_argument, NULL, OPT_PSK_AUDIT },
 		{ "write-raw", required_argument, NULL, OPT_WRITE_RAW },
 		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "stall-timeout", required_argument, NULL, OPT_STALL },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
 		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
@@ -673,6 +713,7 @@ int main(int argc, char **argv)
 	enum ikc_err err;
 
 	memset(&r, 0, sizeof r);
+	r.stall_s = 30;
 	ikc_diag_list_init(&diags);
 	ikc_net_config_default(&ncfg);
 	ikc_live_opts_default(&lopts);
@@ -713,6 +754,16 @@ int main(int argc, char **argv)
 		case 'p': lopts.promisc = false; break;
 		case 'Z': drop_user = optarg; break;
 		case OPT_WRITE_RAW: rawfile = optarg; break;
+		case OPT_STALL: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v == 0 || v > 86400) {
+				fprintf(stderr, "ikecap: --stall-timeout wants seconds (1-86400), not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			r.stall_s = (unsigned)v;
+			break;
+		}
 		case OPT_STATS: {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);

@@ -1191,3 +1191,34 @@ void ikc_session_set_keys(struct ikc_session *s, const struct ikc_keys *keys)
 		if (sa->crypto && sa->crypto->ncand == 0)
 			sa->crypto->tried = false;
 }
+
+size_t ikc_session_stalled(struct ikc_session *s, int64_t now, uint32_t idle_s, const struct ikc_ike_sa ***out)
+{
+	const struct ikc_ike_sa **v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next) {
+		const char *st;
+
+		/* Least recently used first: stop at the first SA still moving. */
+		if (now - sa->last_ts_sec < (int64_t)idle_s)
+			break;
+		st = ikc_sa_state(sa);
+		if (sa->live_reported || sa->ikev2 || !strcmp(st, "QM_IDLE") || !strcmp(st, "MM_ACTIVE") ||
+		    !strcmp(st, "AM_ACTIVE") || !strcmp(st, "DELETED"))
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? 2 * cap : 8;
+			const struct ikc_ike_sa **nv = realloc(v, nc * sizeof *nv);
+			if (!nv)
+				break;
+			v = nv;
+			cap = nc;
+		}
+		sa->live_reported = true;
+		v[n++] = sa;
+	}
+	*out = v;
+	return n;
+}

@@ -97,6 +97,12 @@ void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, con
  * with the new ones.  The old key store may be freed afterwards. */
 void ikc_session_set_keys(struct ikc_session *s, const struct ikc_keys *keys);
 
+/* Live capture: the IKE SAs that made no progress for idle_s seconds before
+ * `now` (capture time) and stopped short of an established state, each
+ * returned once (caller frees *out), so a stuck negotiation is diagnosed
+ * while the capture runs, not only at the end. */
+size_t ikc_session_stalled(struct ikc_session *s, int64_t now, uint32_t idle_s, const struct ikc_ike_sa ***out);
+
 /* The state an SA reached, in the words engineers use (MM_WAIT_MSG2 ... QM_IDLE). */
 const char *ikc_sa_state(const struct ikc_ike_sa *sa);
 

@@ -172,6 +172,7 @@ struct ikc_ike_sa {
 	struct ikc_qm *qm;          /* grown on demand up to the session's max_qm */
 	size_t nqm, qm_cap;
 	uint64_t qm_evicted;
+	bool live_reported;          /* diagnosed live as stalled (ikc_session_stalled) */
 	uint32_t icmp_errors;        /* ICMP errors quoting this SA's messages */
 	uint64_t icmp_last_frame;
 	uint8_t icmp_type, icmp_code;

@@ -109,7 +109,8 @@ def main():
     try:
         setup()
         out = open(os.path.join(tmp, "out.json"), "w")
-        proc = subprocess.Popen(["ip", "netns", "exec", NS_B, IKECAP, "-i", "ikcrp1", "-T", "json", "-k", keyfile],
+        proc = subprocess.Popen(["ip", "netns", "exec", NS_B, IKECAP, "-i", "ikcrp1", "-T", "json", "-k", keyfile,
+                                 "--stall-timeout", "2"],
                                 stdout=out, stderr=subprocess.PIPE, text=True)
         time.sleep(1.0)
         for i, (src, sport, dport, payload) in enumerate(msgs):
@@ -122,7 +123,14 @@ def main():
             sh("ip", "netns", "exec", ns, sys.executable, "-c", SENDER, src, str(sport), dst, str(dport),
                payload.hex())
             time.sleep(0.05)
-        time.sleep(0.5)
+        # A second SA whose MM1 nobody answers (nothing listens on 500 in
+        # ikc-rp-b: ICMP port unreachable): diagnosed live, before the end.
+        stalled = "5a5a5a5a5a5a5a5a"
+        mm1 = bytes.fromhex(stalled + "00" * 8 + "01100200" + "00000000" + "0000001c")
+        for _ in range(2):
+            sh("ip", "netns", "exec", NS_A, sys.executable, "-c", SENDER, A, "500", B, "500", mm1.hex())
+            time.sleep(0.3)
+        time.sleep(3.5)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=10)
         out.close()
@@ -138,6 +146,11 @@ def main():
                       "live %s decrypted after the reload, HASH verified (%s)" %
                       (r["ikecap.msg"], r.get("ikecap.decrypt_detail")))
         check(sum(1 for r in pk if r.get("isakmp.flag_e")) >= 5, "MM5, MM6 and the Quick Mode were seen live")
+        first_sa = next((i for i, r in enumerate(recs) if r.get("type") == "sa"), len(recs))
+        live_diag = [r for r in recs[:first_sa] if r.get("type") == "diagnosis" and r.get("isakmp.ispi") == stalled]
+        check(any(d.get("code") == "no-response" for d in live_diag),
+              "the unanswered MM1 is diagnosed live (no-response) before the end: %s" %
+              [d.get("code") for d in live_diag])
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
         check(False, "live replay: %s" % e)
     finally:
