@@ -947,6 +947,48 @@ static int cmp_seq(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* A Quick Mode's state, as the side waiting sees it: QM1 sent -> the
+ * initiator waits for QM2; QM2 sent -> the responder waits for QM3. */
+static const char *qm_state(const struct ikc_qm *qm)
+{
+	if (qm->exchange != IKC_EX_QUICK)
+		return qm->count ? "SEEN" : "NONE";
+	return qm->count >= 3 ? "QM_DONE" : qm->count == 2 ? "QM_WAIT_MSG3" : "QM_WAIT_MSG2";
+}
+
+/* Round trip of a message pair (a, b indexes 0..2), in microseconds, or -1. */
+static int64_t qm_rtt_us(const struct ikc_qm_facts *f, int a, int b)
+{
+	if (!f->frame[a] || !f->frame[b])
+		return -1;
+	return (f->ts_sec[b] - f->ts_sec[a]) * 1000000 + ((int64_t)f->ts_nsec[b] - (int64_t)f->ts_nsec[a]) / 1000;
+}
+
+static void write_qms(const struct ikc_ike_sa *sa, struct ikc_rw *w)
+{
+	ikc_rw_begin_array(w, "ikecap.quick_mode_list", "Quick Modes");
+	for (size_t i = 0; i < sa->nqm; i++) {
+		const struct ikc_qm *qm = &sa->qm[i];
+		int64_t rtt = qm_rtt_us(&qm->f, 0, 1);
+		uint32_t retr = qm->f.retrans[0] + qm->f.retrans[1] + qm->f.retrans[2];
+
+		ikc_rw_begin_map(w, NULL, "Quick Mode");
+		ikc_rw_uint(w, "isakmp.messageid", "Message ID", qm->msgid, IKC_RW_HEX, NULL);
+		ikc_rw_cstr(w, "ikecap.state", "State", qm_state(qm));
+		ikc_rw_cstr(w, "ikecap.initiator_dir", "Started by", ikc_dir_name(qm->initiator_dir));
+		ikc_rw_uint(w, "ikecap.messages", "Messages", qm->count, IKC_RW_DEC, NULL);
+		if (retr)
+			ikc_rw_uint(w, "ikecap.retransmits", "Retransmissions", retr, IKC_RW_DEC, NULL);
+		if (rtt >= 0)
+			ikc_rw_uint(w, "ikecap.rtt_us", "QM1 -> QM2 round trip (us)", (uint64_t)rtt, IKC_RW_DEC, NULL);
+		if (qm->f.ke[0] || qm->f.ke[1])
+			ikc_rw_bool(w, "ikecap.pfs", "PFS (KE present)", true);
+		ikc_rw_uint(w, "ikecap.last_frame", "Last frame", qm->last_frame, IKC_RW_DEC, NULL);
+		ikc_rw_end_map(w);
+	}
+	ikc_rw_end_array(w);
+}
+
 static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w, bool print_keys)
 {
 	char addr[64];
@@ -971,6 +1013,8 @@ static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w, bool print_k
 	ikc_rw_uint(w, "ikecap.first_frame", "First frame", sa->first_frame, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.last_frame", "Last frame", sa->last_frame, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.quick_modes", "Quick Modes", sa->nqm, IKC_RW_DEC, NULL);
+	if (sa->nqm)
+		write_qms(sa, w);
 	if (sa->natt_float)
 		ikc_rw_bool(w, "ikecap.natt", "Moved to UDP 4500 (NAT-T)", true);
 	if (sa->last_error_notify) {

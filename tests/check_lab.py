@@ -251,7 +251,22 @@ def check_case(case):
             check("ikecap.psk_mismatch" in srec, f"{case}: PSK mismatch named in the SA summary")
         for m in sa.get("phase1_encrypted_decoded", []) or []:
             check_message(case, pk.get(m["frame"]), m, m.get("name"))
+        qlist = {q.get("isakmp.messageid"): q for q in srec.get("ikecap.quick_mode_list", [])}
         for q in sa.get("quick_modes", []):
+            ours = qlist.get(int(q["message_id_hex"], 16))
+            check(ours is not None, f"{case}: Quick Mode {q['message_id_hex']} in the SA record")
+            msgs = q.get("messages", [])
+            if ours and len(msgs) >= 3:
+                check(ours.get("ikecap.state") == "QM_DONE", f"{case}: QM state {ours.get('ikecap.state')}")
+            if ours and len(msgs) >= 2:
+                # QM1 -> QM2 round trip from tshark's timestamps of the truth's frames
+                out = subprocess.run(["tshark", "-r", pcap, "-Y", "frame.number in {%d %d}" %
+                                      (msgs[0]["frame"], msgs[1]["frame"]), "-T", "fields", "-e",
+                                      "frame.time_epoch"], capture_output=True, text=True).stdout.split()
+                if len(out) == 2:
+                    want = round((float(out[1]) - float(out[0])) * 1e6)
+                    check(abs(ours.get("ikecap.rtt_us", -1) - want) <= 1,
+                          f"{case}: QM RTT {ours.get('ikecap.rtt_us')} us != tshark {want} us")
             for i, m in enumerate(q.get("messages", [])):
                 if m.get("decrypted"):
                     check_message(case, pk.get(m["frame"]), m, f"QM{i + 1}")
