@@ -941,8 +941,8 @@ static void hex8(char out[17], const uint8_t c[8])
 
 static int cmp_seq(const void *x, const void *y)
 {
-	const struct ikc_ike_sa *a = *(struct ikc_ike_sa *const *)x;
-	const struct ikc_ike_sa *b = *(struct ikc_ike_sa *const *)y;
+	const struct ikc_ike_sa *a = *(const struct ikc_ike_sa *const *)x;
+	const struct ikc_ike_sa *b = *(const struct ikc_ike_sa *const *)y;
 
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
@@ -1030,20 +1030,26 @@ static void write_sa(const struct ikc_ike_sa *sa, struct ikc_rw *w, bool print_k
 	ikc_rw_end_record(w);
 }
 
+/* SAs in order of creation (caller frees; NULL without memory). */
+static const struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t *n)
+{
+	const struct ikc_ike_sa **v = malloc((s->nsas ? s->nsas : 1) * sizeof *v);
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
+		v[(*n)++] = sa;
+	qsort(v, *n, sizeof *v, cmp_seq);
+	return v;
+}
+
 void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w)
 {
-	struct ikc_ike_sa **v;
 	size_t n = 0;
+	const struct ikc_ike_sa **v = sorted_sas(s, &n);
 
-	if (!s->nsas)
-		return;
-	v = malloc(s->nsas * sizeof *v);
-	if (!v)
-		return;
-	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
-		v[n++] = sa;
-	qsort(v, n, sizeof *v, cmp_seq);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; v && i < n; i++)
 		write_sa(v[i], w, s->cfg.print_keys);
 	free(v);
 }
@@ -1100,57 +1106,31 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 
 void ikc_session_write_text(const struct ikc_session *s, FILE *out)
 {
-	struct ikc_ike_sa **v;
 	size_t n = 0;
+	const struct ikc_ike_sa **v = sorted_sas(s, &n);
 
-	if (!s->nsas)
+	if (!v || !n) {
+		free(v);
 		return;
-	v = malloc(s->nsas * sizeof *v);
-	if (!v)
-		return;
-	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
-		v[n++] = sa;
-	qsort(v, n, sizeof *v, cmp_seq);
+	}
 	fprintf(out, "IKE SAs (%zu%s):\n", n, s->st.evicted ? ", more were evicted" : "");
 	for (size_t i = 0; i < n; i++)
 		text_sa(v[i], out);
 	free(v);
 }
 
-/* SAs in order of creation (caller frees). */
-static struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t *n);
-
 size_t ikc_session_list(const struct ikc_session *s, const struct ikc_ike_sa ***out)
 {
 	size_t n = 0;
-	struct ikc_ike_sa **v = sorted_sas(s, &n);
-	const struct ikc_ike_sa **c = malloc((n ? n : 1) * sizeof *c);
-	bool ok = v && c;
 
-	for (size_t i = 0; ok && i < n; i++)
-		c[i] = v[i];
-	free(v);
-	*out = c;
-	return ok ? n : 0;
-}
-
-static struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t *n)
-{
-	struct ikc_ike_sa **v = malloc((s->nsas ? s->nsas : 1) * sizeof *v);
-
-	*n = 0;
-	if (!v)
-		return NULL;
-	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
-		v[(*n)++] = sa;
-	qsort(v, *n, sizeof *v, cmp_seq);
-	return v;
+	*out = sorted_sas(s, &n);
+	return n;
 }
 
 size_t ikc_session_export_ikev1(const struct ikc_session *s, FILE *out)
 {
 	size_t n, written = 0;
-	struct ikc_ike_sa **v = sorted_sas(s, &n);
+	const struct ikc_ike_sa **v = sorted_sas(s, &n);
 
 	for (size_t i = 0; v && i < n; i++) {
 		const uint8_t *ka;
@@ -1172,7 +1152,7 @@ size_t ikc_session_export_ikev1(const struct ikc_session *s, FILE *out)
 size_t ikc_session_psk_audit(const struct ikc_session *s, FILE *words, ikc_audit_cb cb, void *ctx)
 {
 	size_t n, hits = 0, nsa = 0;
-	struct ikc_ike_sa **v = sorted_sas(s, &n);
+	const struct ikc_ike_sa **v = sorted_sas(s, &n);
 	char line[1024];
 	unsigned long lineno = 0;
 
