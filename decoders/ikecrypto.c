@@ -73,6 +73,113 @@ static const struct ikc_cipher_desc cipher_table[] = {
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* OpenSSL algorithm objects fetched once.  An EVP fetch takes a lock and a
+ * name lookup, which costs about as much as the HMAC or the CBC block it
+ * serves; an IKE-heavy capture spent a sixth of its time there.  This is the
+ * one piece of module state: written only by ikc_crypto_init() and
+ * ikc_crypto_release() (main and the fuzz harnesses, before and after the
+ * packet loop), read-only in between.  Without init every call fetches for
+ * itself, as before (the unit tests). */
+static struct {
+	bool ready;
+	EVP_MD *md[ARRAY_LEN(hash_table)];
+	EVP_MAC_CTX *hmac[ARRAY_LEN(hash_table)]; /* digest set, no key: dup, then key */
+	EVP_CIPHER *cipher[ARRAY_LEN(cipher_table)]; /* NULL: no loaded provider has it */
+} fetched;
+
+static EVP_MAC_CTX *hmac_template(const char *digest)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	OSSL_PARAM params[2];
+
+	EVP_MAC_free(mac); /* the context holds its own reference */
+	if (!ctx)
+		return NULL;
+	/* The digest name is a const string; OSSL_PARAM wants char *. */
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)(uintptr_t)digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_CTX_set_params(ctx, params)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void ikc_crypto_init(void)
+{
+	if (fetched.ready)
+		return;
+	for (size_t i = 0; i < ARRAY_LEN(hash_table); i++) {
+		fetched.md[i] = EVP_MD_fetch(NULL, hash_table[i].evp_name, NULL);
+		fetched.hmac[i] = hmac_template(hash_table[i].evp_name);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(cipher_table); i++)
+		fetched.cipher[i] = EVP_CIPHER_fetch(NULL, cipher_table[i].evp_name, NULL);
+	fetched.ready = true;
+}
+
+void ikc_crypto_release(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(hash_table); i++) {
+		EVP_MD_free(fetched.md[i]);
+		EVP_MAC_CTX_free(fetched.hmac[i]);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(cipher_table); i++)
+		EVP_CIPHER_free(fetched.cipher[i]);
+	memset(&fetched, 0, sizeof fetched);
+}
+
+/* The index of a descriptor in its table, or -1 for one from elsewhere. */
+static ptrdiff_t hash_index(const struct ikc_hash_desc *h)
+{
+	for (size_t i = 0; i < ARRAY_LEN(hash_table); i++)
+		if (h == &hash_table[i])
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+static ptrdiff_t cipher_index(const struct ikc_cipher_desc *c)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cipher_table); i++)
+		if (c == &cipher_table[i])
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+/* A reference the caller frees: the fetched object (one more reference) or a
+ * fresh fetch. */
+static EVP_MD *get_md(const struct ikc_hash_desc *h)
+{
+	ptrdiff_t i = fetched.ready ? hash_index(h) : -1;
+
+	if (i >= 0 && fetched.md[i] && EVP_MD_up_ref(fetched.md[i]))
+		return fetched.md[i];
+	return EVP_MD_fetch(NULL, h->evp_name, NULL);
+}
+
+static EVP_CIPHER *get_cipher(const struct ikc_cipher_desc *c)
+{
+	ptrdiff_t i = fetched.ready ? cipher_index(c) : -1;
+
+	if (i >= 0) {
+		if (!fetched.cipher[i] || !EVP_CIPHER_up_ref(fetched.cipher[i]))
+			return NULL;
+		return fetched.cipher[i];
+	}
+	return EVP_CIPHER_fetch(NULL, c->evp_name, NULL);
+}
+
+/* An HMAC context with the digest set and no key; the caller frees it. */
+static EVP_MAC_CTX *new_hmac(const struct ikc_hash_desc *h)
+{
+	ptrdiff_t i = fetched.ready ? hash_index(h) : -1;
+
+	if (i >= 0 && fetched.hmac[i])
+		return EVP_MAC_CTX_dup(fetched.hmac[i]);
+	return hmac_template(h->evp_name);
+}
+
 const struct ikc_hash_desc *ikc_hash_by_ike_id(uint16_t id)
 {
 	for (size_t i = 0; i < ARRAY_LEN(hash_table); i++)
@@ -96,7 +203,7 @@ const struct ikc_cipher_desc *ikc_cipher_by_ike_id(uint16_t id, uint16_t keylen_
 		return NULL;
 	/* DES, Blowfish and CAST5 are in the legacy provider: say "absent"
 	 * rather than fail later when no loaded provider has them. */
-	ciph = EVP_CIPHER_fetch(NULL, found->evp_name, NULL);
+	ciph = get_cipher(found);
 	if (!ciph)
 		return NULL;
 	EVP_CIPHER_free(ciph);
@@ -133,25 +240,16 @@ enum ikc_err ikc_prf(const struct ikc_hash_desc *h, const uint8_t *key, size_t k
 {
 	enum ikc_err err = IKC_CRYPTO;
 	static const uint8_t empty[1] = { 0 };
-	EVP_MAC *mac = NULL;
 	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
 	size_t n = 0;
 
 	if (!h || (!key && klen) || (!parts && nparts) || !out || !outlen)
 		return IKC_USAGE;
-	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (!mac)
-		goto out;
-	ctx = EVP_MAC_CTX_new(mac);
+	ctx = new_hmac(h);
 	if (!ctx)
 		goto out;
-	/* The digest name is a const string; OSSL_PARAM wants char *. */
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	                                             (char *)(uintptr_t)h->evp_name, 0);
-	params[1] = OSSL_PARAM_construct_end();
 	/* A zero-length key is legal HMAC; OpenSSL wants a non-NULL pointer. */
-	if (!EVP_MAC_init(ctx, klen ? key : empty, klen, params))
+	if (!EVP_MAC_init(ctx, klen ? key : empty, klen, NULL))
 		goto out;
 	for (size_t i = 0; i < nparts; i++) {
 		if (!parts[i].len)
@@ -169,7 +267,6 @@ enum ikc_err ikc_prf(const struct ikc_hash_desc *h, const uint8_t *key, size_t k
 	err = IKC_OK;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return err;
 }
 
@@ -183,7 +280,7 @@ enum ikc_err ikc_hash(const struct ikc_hash_desc *h, const struct ikc_iov *parts
 
 	if (!h || (!parts && nparts) || !out || !outlen)
 		return IKC_USAGE;
-	md = EVP_MD_fetch(NULL, h->evp_name, NULL);
+	md = get_md(h);
 	if (!md)
 		goto out;
 	ctx = EVP_MD_CTX_new();
@@ -398,7 +495,7 @@ static enum ikc_err cbc(const struct ikc_cipher_desc *c, const uint8_t *key, con
 	/* Decrypting in place overwrites the last ciphertext block: keep it. */
 	if (!enc)
 		memcpy(last, in + len - c->block_len, c->block_len);
-	ciph = EVP_CIPHER_fetch(NULL, c->evp_name, NULL);
+	ciph = get_cipher(c);
 	if (!ciph)
 		goto out;
 	if ((size_t)EVP_CIPHER_get_block_size(ciph) != c->block_len ||

@@ -2,9 +2,12 @@
  * IV chain, CBC, HASH computation, ESP KEYMAT and Diffie-Hellman.
  *
  * Contract:
- * - Every function is pure: no globals, no I/O, no state kept between calls.
- *   Each call fetches what it needs from OpenSSL 3 (EVP_MAC "HMAC", EVP_MD,
- *   EVP_CIPHER with padding off, BN / EVP_PKEY for DH) and frees it.
+ * - Every function is pure: no I/O, no state kept between calls.  The one
+ *   exception is a cache of fetched OpenSSL algorithms (EVP_MAC "HMAC" per
+ *   digest, EVP_MD, EVP_CIPHER): ikc_crypto_init() fills it once before the
+ *   work starts, ikc_crypto_release() empties it at the end; without it each
+ *   call fetches what it needs and frees it.  Not for use from two threads
+ *   while init or release runs.
  * - Outputs go to caller buffers sized by the IKC_MAX_* bounds below; output
  *   lengths are returned through size_t pointers.  Buffers holding secrets
  *   (SKEYID*, Ka, KEYMAT, g^xy, DH private values) should be wiped by the
@@ -70,6 +73,10 @@ const struct ikc_cipher_desc *ikc_cipher_by_ike_id(uint16_t id, uint16_t keylen_
 
 /* OPENSSL_cleanse; NULL-safe. */
 void ikc_wipe(void *p, size_t n);
+
+/* Fetch the algorithms of the tables above once (see the contract). */
+void ikc_crypto_init(void);
+void ikc_crypto_release(void);
 
 /* Constant-time equality of two equal-length byte strings (CRYPTO_memcmp). */
 bool ikc_hash_equal(const uint8_t *a, const uint8_t *b, size_t len);

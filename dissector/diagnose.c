@@ -83,11 +83,23 @@ struct done_p1 {
 	const struct ikc_ike_sa *sa;
 };
 
+/* One address of an SA, so rules that look for "another SA with this peer"
+ * search a sorted index instead of scanning every SA (quadratic on a day of
+ * captures).  pos keeps the SA list's order among equal addresses. */
+struct addr_entry {
+	int af;
+	uint8_t addr[16];
+	size_t pos;
+	const struct ikc_ike_sa *sa;
+};
+
 struct ctx {
 	const struct ikc_ike_sa *const *sas;
 	size_t nsas;
 	struct done_p1 *done;         /* sorted by peers, then seq */
 	size_t ndone;
+	struct addr_entry *by_addr;   /* both addresses of each SA with known roles */
+	size_t naddr;
 	const struct ikc_ike_sa *sa;
 	struct ikc_diag_list *out;
 	bool nomem;
@@ -397,16 +409,50 @@ static void rule_phase1_stalled(struct ctx *c)
 	}
 }
 
+static int addr_entry_cmp(const void *x, const void *y)
+{
+	const struct addr_entry *a = x, *b = y;
+	int d;
+
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	if ((d = memcmp(a->addr, b->addr, 16)) != 0)
+		return d;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* The first index entry for (af, addr); c->naddr when there is none. */
+static size_t addr_first(const struct ctx *c, int af, const uint8_t addr[16])
+{
+	size_t lo = 0, hi = c->naddr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct addr_entry *e = &c->by_addr[mid];
+		int d = e->af != af ? (e->af < af ? -1 : 1) : memcmp(e->addr, addr, 16);
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool addr_match(const struct ctx *c, size_t i, int af, const uint8_t addr[16])
+{
+	return i < c->naddr && c->by_addr[i].af == af && memcmp(c->by_addr[i].addr, addr, 16) == 0;
+}
+
 /* Another SA of the run initiated by this SA's responder: its own offers. */
 static const struct ikc_ike_sa *responder_as_initiator(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
 
-	for (size_t i = 0; i < c->nsas; i++) {
-		const struct ikc_ike_sa *o = c->sas[i];
-		if (o == sa || !o->roles_known || !sa->roles_known || o->af != sa->af || !o->f.noffered)
-			continue;
-		if (memcmp(o->iaddr, sa->raddr, 16) == 0)
+	if (!sa->roles_known)
+		return NULL;
+	for (size_t i = addr_first(c, sa->af, sa->raddr); addr_match(c, i, sa->af, sa->raddr); i++) {
+		const struct ikc_ike_sa *o = c->by_addr[i].sa;
+		if (o != sa && o->f.noffered && memcmp(o->iaddr, sa->raddr, 16) == 0)
 			return o;
 	}
 	return NULL;
@@ -635,10 +681,9 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 		return;
 	qm_address(c->sa, q, true, me);
 	qm_address(c->sa, q, false, peer);
-	for (size_t i = 0; i < c->nsas; i++) {
-		const struct ikc_ike_sa *o = c->sas[i];
-		if (!o->roles_known || o->af != c->sa->af)
-			continue;
+	/* Any SA with such a Quick Mode has the peer as one of its addresses. */
+	for (size_t i = addr_first(c, c->sa->af, peer); addr_match(c, i, c->sa->af, peer); i++) {
+		const struct ikc_ike_sa *o = c->by_addr[i].sa;
 		for (size_t j = 0; j < o->nqm; j++) {
 			const struct ikc_qm *oq = &o->qm[j];
 			uint8_t oi[16], orr[16];
@@ -1101,19 +1146,35 @@ enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, str
 	struct ctx c = { .sas = sas, .nsas = n, .out = out };
 
 	c.done = malloc((n ? n : 1) * sizeof *c.done);
-	if (!c.done)
+	c.by_addr = malloc((n ? 2 * n : 1) * sizeof *c.by_addr);
+	if (!c.done || !c.by_addr) {
+		free(c.done);
+		free(c.by_addr);
 		return IKC_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (sas[i]->p1_exchange && sas[i]->roles_known && p1_done(sas[i])) {
-			done_key(sas[i], &c.done[c.ndone]);
-			c.done[c.ndone++].sa = sas[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ikc_ike_sa *sa = sas[i];
+		if (sa->p1_exchange && sa->roles_known && p1_done(sa)) {
+			done_key(sa, &c.done[c.ndone]);
+			c.done[c.ndone++].sa = sa;
 		}
+		if (!sa->roles_known)
+			continue;
+		c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .pos = i, .sa = sa };
+		memcpy(c.by_addr[c.naddr - 1].addr, sa->iaddr, 16);
+		if (memcmp(sa->iaddr, sa->raddr, 16) != 0) {
+			c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .pos = i, .sa = sa };
+			memcpy(c.by_addr[c.naddr - 1].addr, sa->raddr, 16);
+		}
+	}
 	qsort(c.done, c.ndone, sizeof *c.done, done_cmp);
+	qsort(c.by_addr, c.naddr, sizeof *c.by_addr, addr_entry_cmp);
 	for (size_t i = 0; i < n && !c.nomem; i++) {
 		c.sa = sas[i];
 		diagnose_one(&c);
 	}
 	free(c.done);
+	free(c.by_addr);
 	return c.nomem ? IKC_NOMEM : IKC_OK;
 }
 

@@ -862,6 +862,7 @@ int main(int argc, char **argv)
 	 * ciphers are reported as unsupported, nothing else changes. */
 	prov_default = OSSL_PROVIDER_load(NULL, "default");
 	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
+	ikc_crypto_init();
 
 	r.keyfiles = keyfiles;
 	r.nkeyfiles = nkeyfiles;
@@ -1037,6 +1038,7 @@ out:
 	ikc_ikefrag_free(r.p.frag);
 	ikc_arena_free(&r.p.arena);
 	ikc_keys_free(r.keys);
+	ikc_crypto_release();
 	if (prov_legacy)
 		OSSL_PROVIDER_unload(prov_legacy);
 	if (prov_default)

@@ -317,6 +317,27 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 		snprintf(c->missing, sizeof c->missing, "need the pre-shared key (a `psk` line)");
 }
 
+/* Room for MAX_CAND candidates was taken while deriving; keep only the ones
+ * that came out (usually one: ~0.5 KB instead of 8 KB per SA), after wiping
+ * what a failed derivation left in the spare slots. */
+static void shrink_candidates(struct ikc_sa_crypto *c)
+{
+	struct ikc_side_keys *v;
+
+	if (!c->cand)
+		return;
+	/* Copied rather than realloc'd: a moving realloc would free the keys
+	 * without wiping them. */
+	v = c->ncand ? malloc(c->ncand * sizeof *v) : NULL;
+	if (c->ncand && !v)
+		return;
+	if (v)
+		memcpy(v, c->cand, c->ncand * sizeof *v);
+	OPENSSL_cleanse(c->cand, MAX_CAND * sizeof *c->cand);
+	free(c->cand);
+	c->cand = v;
+}
+
 /* Padding and payload-chain sanity of a decrypted body: wrong keys give a chain
  * that does not parse. */
 static bool chain_is_sound(const struct ikc_payload *pl, size_t n, ikc_notes chain_notes)
@@ -1031,9 +1052,10 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 		snprintf(info->dec_detail, sizeof info->dec_detail, "SA %s: no memory left for its key state", cky);
 		return;
 	}
-	if (!c->tried && keys)
+	if (!c->tried && keys) {
 		build_candidates(c, sa, keys);
-	else if (!keys && !c->tried) {
+		shrink_candidates(c);
+	} else if (!keys && !c->tried) {
 		c->tried = true;
 		snprintf(c->missing, sizeof c->missing,
 			 "need g^xy (a `dh` line) or the phase-1 key (an `ikev1` line)");

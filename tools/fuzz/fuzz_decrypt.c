@@ -350,6 +350,7 @@ static void at_exit(void)
 	ikc_keys_free(st.keys);
 	for (size_t i = 0; i < st.nm; i++)
 		free(st.m[i].data);
+	ikc_crypto_release();
 	if (st.prov_legacy)
 		OSSL_PROVIDER_unload(st.prov_legacy);
 	if (st.prov_default)
@@ -381,6 +382,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* As main.c: the legacy provider for DES/Blowfish/CAST. */
 	st.prov_default = OSSL_PROVIDER_load(NULL, "default");
 	st.prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
+	ikc_crypto_init();
 	atexit(at_exit);
 	st.null = getenv("FUZZ_DECRYPT_SHOW") ? stdout : fopen("/dev/null", "w");
 	st.keys = ikc_keys_new();

@@ -17,6 +17,7 @@
 
 #include <openssl/provider.h>
 
+#include "../../decoders/ikecrypto.h"
 #include "../../dissector/capture.h"
 #include "pipeline.h"
 #include "tmpfile.h"
@@ -37,6 +38,7 @@ static struct fz_state st;   /* harness state, set up once */
 static void at_exit(void)
 {
 	ikc_keys_free(st.keys);
+	ikc_crypto_release();
 	if (st.prov_legacy)
 		OSSL_PROVIDER_unload(st.prov_legacy);
 	if (st.prov_default)
@@ -65,6 +67,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	st.prov_default = OSSL_PROVIDER_load(NULL, "default");
 	st.prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
+	ikc_crypto_init();
 	atexit(at_exit);
 	st.null = getenv("FUZZ_PCAP_SHOW") ? stdout : fopen("/dev/null", "w");
 	st.keys = ikc_keys_new();
