@@ -89,6 +89,7 @@ struct done_p1 {
 struct addr_entry {
 	int af;
 	uint8_t addr[16];
+	int role;                     /* 0: the SA's initiator address, 1: its responder's */
 	size_t pos;
 	const struct ikc_ike_sa *sa;
 };
@@ -418,19 +419,30 @@ static int addr_entry_cmp(const void *x, const void *y)
 		return a->af < b->af ? -1 : 1;
 	if ((d = memcmp(a->addr, b->addr, 16)) != 0)
 		return d;
+	if (a->role != b->role)
+		return a->role - b->role;
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-/* The first index entry for (af, addr); c->naddr when there is none. */
-static size_t addr_first(const struct ctx *c, int af, const uint8_t addr[16])
+static int addr_key_cmp(const struct addr_entry *e, int af, const uint8_t addr[16], int role)
+{
+	int d;
+
+	if (e->af != af)
+		return e->af < af ? -1 : 1;
+	if ((d = memcmp(e->addr, addr, 16)) != 0)
+		return d;
+	return e->role - role;
+}
+
+/* The first index entry for (af, addr, role); c->naddr when there is none. */
+static size_t addr_first(const struct ctx *c, int af, const uint8_t addr[16], int role)
 {
 	size_t lo = 0, hi = c->naddr;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct addr_entry *e = &c->by_addr[mid];
-		int d = e->af != af ? (e->af < af ? -1 : 1) : memcmp(e->addr, addr, 16);
-		if (d < 0)
+		if (addr_key_cmp(&c->by_addr[mid], af, addr, role) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -438,9 +450,9 @@ static size_t addr_first(const struct ctx *c, int af, const uint8_t addr[16])
 	return lo;
 }
 
-static bool addr_match(const struct ctx *c, size_t i, int af, const uint8_t addr[16])
+static bool addr_match(const struct ctx *c, size_t i, int af, const uint8_t addr[16], int role)
 {
-	return i < c->naddr && c->by_addr[i].af == af && memcmp(c->by_addr[i].addr, addr, 16) == 0;
+	return i < c->naddr && addr_key_cmp(&c->by_addr[i], af, addr, role) == 0;
 }
 
 /* Another SA of the run initiated by this SA's responder: its own offers. */
@@ -450,9 +462,9 @@ static const struct ikc_ike_sa *responder_as_initiator(struct ctx *c)
 
 	if (!sa->roles_known)
 		return NULL;
-	for (size_t i = addr_first(c, sa->af, sa->raddr); addr_match(c, i, sa->af, sa->raddr); i++) {
+	for (size_t i = addr_first(c, sa->af, sa->raddr, 0); addr_match(c, i, sa->af, sa->raddr, 0); i++) {
 		const struct ikc_ike_sa *o = c->by_addr[i].sa;
-		if (o != sa && o->f.noffered && memcmp(o->iaddr, sa->raddr, 16) == 0)
+		if (o != sa && o->f.noffered)
 			return o;
 	}
 	return NULL;
@@ -681,9 +693,13 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 		return;
 	qm_address(c->sa, q, true, me);
 	qm_address(c->sa, q, false, peer);
-	/* Any SA with such a Quick Mode has the peer as one of its addresses. */
-	for (size_t i = addr_first(c, c->sa->af, peer); addr_match(c, i, c->sa->af, peer); i++) {
-		const struct ikc_ike_sa *o = c->by_addr[i].sa;
+	/* Any SA with such a Quick Mode has the peer as one of its addresses;
+	 * SAs are taken in list order, as the first match is the one reported. */
+	for (size_t i = addr_first(c, c->sa->af, peer, 0), k = addr_first(c, c->sa->af, peer, 1);
+	     addr_match(c, i, c->sa->af, peer, 0) || addr_match(c, k, c->sa->af, peer, 1);) {
+		bool take_i = addr_match(c, i, c->sa->af, peer, 0) &&
+			      (!addr_match(c, k, c->sa->af, peer, 1) || c->by_addr[i].pos <= c->by_addr[k].pos);
+		const struct ikc_ike_sa *o = c->by_addr[take_i ? i++ : k++].sa;
 		for (size_t j = 0; j < o->nqm; j++) {
 			const struct ikc_qm *oq = &o->qm[j];
 			uint8_t oi[16], orr[16];
@@ -1160,10 +1176,10 @@ enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, str
 		}
 		if (!sa->roles_known)
 			continue;
-		c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .pos = i, .sa = sa };
+		c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .role = 0, .pos = i, .sa = sa };
 		memcpy(c.by_addr[c.naddr - 1].addr, sa->iaddr, 16);
 		if (memcmp(sa->iaddr, sa->raddr, 16) != 0) {
-			c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .pos = i, .sa = sa };
+			c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .role = 1, .pos = i, .sa = sa };
 			memcpy(c.by_addr[c.naddr - 1].addr, sa->raddr, 16);
 		}
 	}
