@@ -59,6 +59,8 @@ void ikc_diag_list_init(struct ikc_diag_list *l)
 
 void ikc_diag_list_free(struct ikc_diag_list *l)
 {
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
@@ -106,28 +108,38 @@ struct ctx {
 	bool nomem;
 };
 
-static struct ikc_finding *add(struct ctx *c, const char *code, enum ikc_diag_severity sev,
-			       enum ikc_diag_certainty cert)
+struct ikc_finding *ikc_diag_list_add(struct ikc_diag_list *l, const char *code, enum ikc_diag_severity sev,
+				      enum ikc_diag_certainty cert, const uint8_t icky[8])
 {
 	struct ikc_finding *f;
 
-	if (c->out->n == c->out->cap) {
-		size_t cap = c->out->cap ? c->out->cap * 2 : 8;
-		struct ikc_finding *v = realloc(c->out->v, cap * sizeof *v);
-		if (!v) {
-			c->nomem = true;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct ikc_finding *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
 			return NULL;
-		}
-		c->out->v = v;
-		c->out->cap = cap;
+		l->v = v;
+		l->cap = cap;
 	}
-	f = &c->out->v[c->out->n++];
+	f = &l->v[l->n++];
 	memset(f, 0, sizeof *f);
 	f->code = code;
 	f->severity = sev;
 	f->certainty = cert;
+	memcpy(f->icky, icky, 8);
+	return f;
+}
+
+static struct ikc_finding *add(struct ctx *c, const char *code, enum ikc_diag_severity sev,
+			       enum ikc_diag_certainty cert)
+{
+	struct ikc_finding *f = ikc_diag_list_add(c->out, code, sev, cert, c->sa->icky);
+
+	if (!f) {
+		c->nomem = true;
+		return NULL;
+	}
 	f->sa = c->sa;
-	memcpy(f->icky, c->sa->icky, 8);
 	return f;
 }
 
@@ -149,19 +161,32 @@ static void frame_add(struct ikc_finding *f, uint64_t frame)
 	f->nframes++;
 }
 
-static void say(struct ikc_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct ikc_finding *f, const char *fmt, ...)
+/* The text grows to its exact size (findings are kept for every SA of a
+ * run), never past IKC_DIAG_TEXT - 1 characters. */
+void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...)
 {
 	size_t used;
+	int n;
+	char *t;
 	va_list ap;
 
 	if (!f)
 		return;
-	used = strnlen(f->text, sizeof f->text);
-	if (used + 1 >= sizeof f->text)
+	used = f->text ? strlen(f->text) : 0;
+	if (used + 1 >= IKC_DIAG_TEXT)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(f->text + used, sizeof f->text - used, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	if ((size_t)n > IKC_DIAG_TEXT - 1 - used)
+		n = (int)(IKC_DIAG_TEXT - 1 - used);
+	if (!(t = realloc(f->text, used + (size_t)n + 1)))
+		return;
+	f->text = t;
+	va_start(ap, fmt);
+	vsnprintf(t + used, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 }
 
@@ -340,7 +365,7 @@ static void rule_no_response(struct ctx *c)
 	frame_add(f, fr);
 	label_frames(sa, l1, f);
 	peer_addr(sa, false, ra, sizeof ra);
-	say(f, "%s (frame %llu) was sent %u time%s over %.1f s and no IKE message came back from %s: the "
+	ikc_finding_say(f, "%s (frame %llu) was sent %u time%s over %.1f s and no IKE message came back from %s: the "
 	       "initiator is stuck in %s.",
 	    l1, (unsigned long long)fr, r + 1, r ? "s" : "", label_span(sa, l1), ra,
 	    is_main(sa) ? "MM_WAIT_MSG2" : "AM_WAIT_MSG2");
@@ -348,18 +373,18 @@ static void rule_no_response(struct ctx *c)
 		char from[64];
 		ikc_format_addr(sa->af, sa->icmp_from, from, sizeof from);
 		frame_add(f, sa->icmp_last_frame);
-		say(f, " %s answered with ICMP %s (%u time%s, last in frame %llu): ", from,
+		ikc_finding_say(f, " %s answered with ICMP %s (%u time%s, last in frame %llu): ", from,
 		    ikc_icmp_error_name(sa->af, sa->icmp_type, sa->icmp_code), sa->icmp_errors,
 		    sa->icmp_errors > 1 ? "s" : "", (unsigned long long)sa->icmp_last_frame);
 		if (memcmp(sa->icmp_from, sa->raddr, 16) == 0)
-			say(f, "the peer host is up but nothing listens on its IKE port, or its firewall rejects it. "
+			ikc_finding_say(f, "the peer host is up but nothing listens on its IKE port, or its firewall rejects it. "
 			       "Start or fix the IKE daemon there.");
 		else
-			say(f, "a router or firewall on the path refuses the traffic. Check the route and the "
+			ikc_finding_say(f, "a router or firewall on the path refuses the traffic. Check the route and the "
 			       "filters to the peer.");
 		return;
 	}
-	say(f, " The peer is unreachable, the peer address is wrong, UDP 500 is filtered on the path, or the "
+	ikc_finding_say(f, " The peer is unreachable, the peer address is wrong, UDP 500 is filtered on the path, or the "
 	       "peer has no phase-1 policy for this address. Check reachability and firewalls for UDP 500 "
 	       "(and 4500), the configured peer address, and the peer's IKE policy.");
 }
@@ -380,7 +405,7 @@ static void rule_phase1_stalled(struct ctx *c)
 		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 		frame_add(f, fr);
 		label_frames(sa, "MM3", f);
-		say(f, "MM3 (key exchange, frame %llu) was sent %u times and MM4 never came: the initiator is stuck "
+		ikc_finding_say(f, "MM3 (key exchange, frame %llu) was sent %u times and MM4 never came: the initiator is stuck "
 		       "in MM_WAIT_MSG4. MM3 is the first large message: look for a path that drops big or "
 		       "fragmented UDP packets (MTU, fragment filtering), or a DH group / KE size the responder "
 		       "cannot process (interop).",
@@ -392,7 +417,7 @@ static void rule_phase1_stalled(struct ctx *c)
 		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 		frame_add(f, fr);
 		label_frames(sa, "MM2", f);
-		say(f, "The responder sent MM2 (frame %llu) %u times and MM3 never came: the responder is stuck "
+		ikc_finding_say(f, "The responder sent MM2 (frame %llu) %u times and MM3 never came: the responder is stuck "
 		       "in MM_WAIT_MSG3. The initiator does not receive MM2 (return path, NAT, firewall), or "
 		       "rejects the chosen proposal.",
 		    (unsigned long long)fr, r + 1);
@@ -403,7 +428,7 @@ static void rule_phase1_stalled(struct ctx *c)
 		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 		frame_add(f, fr);
 		label_frames(sa, "AM2", f);
-		say(f, "The responder sent AM2 (frame %llu) %u times and AM3 never came: the responder is stuck "
+		ikc_finding_say(f, "The responder sent AM2 (frame %llu) %u times and AM3 never came: the responder is stuck "
 		       "in AM_WAIT_MSG3. The initiator does not receive AM2, or does not accept it (a PSK or "
 		       "identity mismatch makes the initiator drop AM2).",
 		    (unsigned long long)fr, r + 1);
@@ -479,26 +504,26 @@ static void rule_no_proposal_p1(struct ctx *c, const struct ikc_ntf *n)
 
 	frame_add(f, n->frame);
 	frame_add(f, p->offer_frame);
-	say(f, "The %s rejected every phase-1 proposal (NO-PROPOSAL-CHOSEN, frame %llu).", who(n->dir),
+	ikc_finding_say(f, "The %s rejected every phase-1 proposal (NO-PROPOSAL-CHOSEN, frame %llu).", who(n->dir),
 	    (unsigned long long)n->frame);
 	if (p->noffered) {
-		say(f, " The initiator offered (frame %llu):", (unsigned long long)p->offer_frame);
+		ikc_finding_say(f, " The initiator offered (frame %llu):", (unsigned long long)p->offer_frame);
 		for (size_t i = 0; i < p->noffered; i++)
-			say(f, "%s [%u.%u] %s", i ? ";" : "", p->offered_prop[i], p->offered_tr[i], p->offered[i]);
+			ikc_finding_say(f, "%s [%u.%u] %s", i ? ";" : "", p->offered_prop[i], p->offered_tr[i], p->offered[i]);
 		if (p->offered_dropped)
-			say(f, "; and %zu more", p->offered_dropped);
-		say(f, ".");
+			ikc_finding_say(f, "; and %zu more", p->offered_dropped);
+		ikc_finding_say(f, ".");
 	}
 	if (o) {
 		char cky[17];
 		ikc_sa_cookie_hex(o, cky);
 		frame_add(f, o->f.offer_frame);
-		say(f, " The responder's own offers (SA %s, frame %llu):", cky, (unsigned long long)o->f.offer_frame);
+		ikc_finding_say(f, " The responder's own offers (SA %s, frame %llu):", cky, (unsigned long long)o->f.offer_frame);
 		for (size_t i = 0; i < o->f.noffered; i++)
-			say(f, "%s [%u.%u] %s", i ? ";" : "", o->f.offered_prop[i], o->f.offered_tr[i], o->f.offered[i]);
-		say(f, ".");
+			ikc_finding_say(f, "%s [%u.%u] %s", i ? ";" : "", o->f.offered_prop[i], o->f.offered_tr[i], o->f.offered[i]);
+		ikc_finding_say(f, ".");
 	}
-	say(f, " Make one proposal match on both peers: encryption, hash, DH group, authentication method"
+	ikc_finding_say(f, " Make one proposal match on both peers: encryption, hash, DH group, authentication method"
 	       " (and lifetime on strict peers).");
 }
 
@@ -541,14 +566,14 @@ static void rule_psk(struct ctx *c)
 		frame_add(f, f5);
 		if (bad)
 			frame_add(f, bad->frame);
-		say(f, "The peers use different pre-shared keys: the initiator's messages decrypt only with %s, the "
+		ikc_finding_say(f, "The peers use different pre-shared keys: the initiator's messages decrypt only with %s, the "
 		       "responder's only with %s.",
 		    cr->side[0].source, cr->side[1].source);
 		if (bad)
-			say(f, " The %s answered with %s (frame %llu).", who(bad->dir),
+			ikc_finding_say(f, " The %s answered with %s (frame %llu).", who(bad->dir),
 			    ikc_notify_name(bad->type) ? ikc_notify_name(bad->type) : "an error",
 			    (unsigned long long)bad->frame);
-		say(f, " Configure the same PSK for this peer on both sides.");
+		ikc_finding_say(f, " Configure the same PSK for this peer on both sides.");
 		return;
 	}
 	if (sa->p1_exchange == IKC_EX_AGGRESSIVE && am2 && am2->hash == IKC_HASH_FAILED && stuck) {
@@ -556,7 +581,7 @@ static void rule_psk(struct ctx *c)
 		frame_add(f, am2->frame);
 		if (bad)
 			frame_add(f, bad->frame);
-		say(f, "No supplied PSK reproduces the responder's HASH_R in AM2 (frame %llu) and phase 1 never "
+		ikc_finding_say(f, "No supplied PSK reproduces the responder's HASH_R in AM2 (frame %llu) and phase 1 never "
 		       "completed: the responder holds a different PSK than the one given for this peer. Configure "
 		       "the same PSK on both sides.",
 		    (unsigned long long)am2->frame);
@@ -571,7 +596,7 @@ static void rule_psk(struct ctx *c)
 		frame_add(f, e->frame);
 		if (bad)
 			frame_add(f, bad->frame);
-		say(f, "%s (frame %llu) %s with the keys given, and phase 1 never completed: the key material of "
+		ikc_finding_say(f, "%s (frame %llu) %s with the keys given, and phase 1 never completed: the key material of "
 		       "the two sides differs.%s",
 		    e->label, (unsigned long long)e->frame,
 		    e->dec == IKC_DEC_WRONG_KEY ? "does not decrypt to a sound payload chain" : "fails its HASH check",
@@ -589,13 +614,13 @@ static void rule_psk(struct ctx *c)
 		if (bad)
 			frame_add(f, bad->frame);
 		if (f5 && r5)
-			say(f, "MM5 (frame %llu) was sent %u times without an MM6", (unsigned long long)f5, r5 + 1);
+			ikc_finding_say(f, "MM5 (frame %llu) was sent %u times without an MM6", (unsigned long long)f5, r5 + 1);
 		else if (f5)
-			say(f, "MM5 (frame %llu) got no MM6", (unsigned long long)f5);
+			ikc_finding_say(f, "MM5 (frame %llu) got no MM6", (unsigned long long)f5);
 		else
-			say(f, "Phase 1 did not complete");
+			ikc_finding_say(f, "Phase 1 did not complete");
 		if (bad) {
-			say(f, "%s the %s sent %s (frame %llu)", f5 ? " and" : ";", who(bad->dir),
+			ikc_finding_say(f, "%s the %s sent %s (frame %llu)", f5 ? " and" : ";", who(bad->dir),
 			    ikc_notify_name(bad->type) ? ikc_notify_name(bad->type) : "an error notify",
 			    (unsigned long long)bad->frame);
 		} else if (f5) {
@@ -613,19 +638,19 @@ static void rule_psk(struct ctx *c)
 				}
 			}
 			if (n)
-				say(f, ", answered only by %u encrypted Informational message%s (first: frame %llu), "
+				ikc_finding_say(f, ", answered only by %u encrypted Informational message%s (first: frame %llu), "
 				       "typically PAYLOAD-MALFORMED",
 				    n, n > 1 ? "s" : "", (unsigned long long)first);
 		}
 		if (psk)
-			say(f, ": the responder cannot decrypt or verify the initiator's identity message, which is "
+			ikc_finding_say(f, ": the responder cannot decrypt or verify the initiator's identity message, which is "
 			       "what a pre-shared key mismatch looks like (initiator in MM_WAIT_MSG6). Check the PSK "
 			       "configured for this peer on both sides; given both PSKs (-k), ikecap can prove it.");
 		else
-			say(f, ": authentication fails (initiator in MM_WAIT_MSG6). Check certificates, their "
+			ikc_finding_say(f, ": authentication fails (initiator in MM_WAIT_MSG6). Check certificates, their "
 			       "chain and the identities the peers expect.");
 		if (!bad && natt_blocked(sa))
-			say(f, " MM5 travelled on UDP 4500 and nothing came back there: see natt-blocked too.");
+			ikc_finding_say(f, " MM5 travelled on UDP 4500 and nothing came back there: see natt-blocked too.");
 	}
 }
 
@@ -642,39 +667,39 @@ static void rule_aggressive(struct ctx *c)
 	f = add(c, "aggressive-mode", IKC_DIAG_WARNING, IKC_DIAG_PROVEN);
 	frame_add(f, label_frame(sa, "AM1", NULL));
 	frame_add(f, label_frame(sa, "AM2", NULL));
-	say(f, "Aggressive Mode: the identities travel in clear");
+	ikc_finding_say(f, "Aggressive Mode: the identities travel in clear");
 	if (p->id_i[0] || p->id_r[0])
-		say(f, " (initiator %s, responder %s)", p->id_i[0] ? p->id_i : "?", p->id_r[0] ? p->id_r : "?");
+		ikc_finding_say(f, " (initiator %s, responder %s)", p->id_i[0] ? p->id_i : "?", p->id_r[0] ? p->id_r : "?");
 	if (psk)
-		say(f, ", and the responder's HASH_R lets anyone holding this capture test PSK guesses offline "
+		ikc_finding_say(f, ", and the responder's HASH_R lets anyone holding this capture test PSK guesses offline "
 		       "(ikecap --psk-audit). Prefer Main Mode, or certificates; at least use a long random PSK.");
 	else
-		say(f, ". Prefer Main Mode when identity protection matters.");
+		ikc_finding_say(f, ". Prefer Main Mode when identity protection matters.");
 }
 
 /* Phase-2 problems: one finding per rejected / unanswered Quick Mode. */
 static void qm_offers(struct ikc_finding *f, const struct ikc_qm *q)
 {
 	if (!q->f.noffered) {
-		say(f, " The Quick Mode is encrypted: give the keys (-k) to see the transform sets.");
+		ikc_finding_say(f, " The Quick Mode is encrypted: give the keys (-k) to see the transform sets.");
 		return;
 	}
-	say(f, " QM1 (frame %llu) offered:", (unsigned long long)q->f.frame[0]);
+	ikc_finding_say(f, " QM1 (frame %llu) offered:", (unsigned long long)q->f.frame[0]);
 	for (size_t i = 0; i < q->f.noffered; i++)
-		say(f, "%s %s", i ? ";" : "", q->f.offered[i]);
+		ikc_finding_say(f, "%s %s", i ? ";" : "", q->f.offered[i]);
 	if (q->f.offered_dropped)
-		say(f, "; and %zu more", q->f.offered_dropped);
-	say(f, ".");
+		ikc_finding_say(f, "; and %zu more", q->f.offered_dropped);
+	ikc_finding_say(f, ".");
 }
 
 static void qm_ids(struct ikc_finding *f, const struct ikc_qm *q)
 {
 	if (q->f.have_ids[0])
-		say(f, " QM1 proposes local %s, remote %s (IDci/IDcr).", q->f.idci[0], q->f.idcr[0]);
+		ikc_finding_say(f, " QM1 proposes local %s, remote %s (IDci/IDcr).", q->f.idci[0], q->f.idcr[0]);
 	else if (q->f.seen_plain[0])
-		say(f, " QM1 carries no IDs: the peers' addresses are the proxy IDs.");
+		ikc_finding_say(f, " QM1 carries no IDs: the peers' addresses are the proxy IDs.");
 	else
-		say(f, " The Quick Mode is encrypted: give the keys (-k) to see the proxy IDs.");
+		ikc_finding_say(f, " The Quick Mode is encrypted: give the keys (-k) to see the proxy IDs.");
 }
 
 static void qm_address(const struct ikc_ike_sa *sa, const struct ikc_qm *q, bool initiator, uint8_t out[16])
@@ -711,18 +736,18 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 				continue;
 			frame_add(f, oq->f.frame[0]);
 			if (strcmp(oq->f.idci[0], q->f.idci[0]) == 0 && strcmp(oq->f.idcr[0], q->f.idcr[0]) == 0)
-				say(f, " The other peer's own Quick Mode (frame %llu) proposes the very same local %s, "
+				ikc_finding_say(f, " The other peer's own Quick Mode (frame %llu) proposes the very same local %s, "
 				       "remote %s: the proxy IDs (crypto ACLs) are not mirror images, one side's is "
 				       "written from the other side's point of view. Reverse source and destination on "
 				       "one side.",
 				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0]);
 			else if (strcmp(oq->f.idci[0], q->f.idcr[0]) == 0 && strcmp(oq->f.idcr[0], q->f.idci[0]) == 0)
-				say(f, " The other peer's own Quick Mode (frame %llu) proposes the mirror (local %s, "
+				ikc_finding_say(f, " The other peer's own Quick Mode (frame %llu) proposes the mirror (local %s, "
 				       "remote %s), so the selectors agree and the peer rejects something else "
 				       "(lifetime, a second policy with overlapping selectors).",
 				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0]);
 			else
-				say(f, " The other peer's own Quick Mode (frame %llu) proposes local %s, remote %s; "
+				ikc_finding_say(f, " The other peer's own Quick Mode (frame %llu) proposes local %s, remote %s; "
 				       "the mirror of this side's would be local %s, remote %s.",
 				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0], q->f.idcr[0],
 				    q->f.idci[0]);
@@ -746,7 +771,7 @@ static bool rule_pfs_seen(struct ctx *c, const struct ikc_qm *q)
 	f = add(c, "pfs-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
 	frame_add(f, q->f.frame[0]);
 	frame_add(f, q->f.frame[1]);
-	say(f, "Quick Mode %08x: %s (frame %llu) carries a KE payload (PFS%s) and %s (frame %llu) does not: PFS "
+	ikc_finding_say(f, "Quick Mode %08x: %s (frame %llu) carries a KE payload (PFS%s) and %s (frame %llu) does not: PFS "
 	       "is configured on one side only. Enable PFS with the same DH group on both peers, or on neither.",
 	    q->msgid, i_pfs ? "QM1" : "QM2", (unsigned long long)q->f.frame[i_pfs ? 0 : 1],
 	    q->f.group[i_pfs ? 0 : 1] ? ", group given" : "", i_pfs ? "QM2" : "QM1",
@@ -772,7 +797,7 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 		frame_add(f, n->frame);
 		if (q)
 			frame_add(f, q->f.frame[0]);
-		say(f, "The %s rejected the Quick Mode's proxy IDs (INVALID-ID-INFORMATION, frame %llu): the "
+		ikc_finding_say(f, "The %s rejected the Quick Mode's proxy IDs (INVALID-ID-INFORMATION, frame %llu): the "
 		       "traffic selectors (crypto ACLs, leftsubnet/rightsubnet) of the two peers differ.",
 		    who(n->dir), (unsigned long long)n->frame);
 		if (q) {
@@ -786,14 +811,14 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 		frame_add(f, q->f.frame[0]);
 		frame_add(f, q->f.frame[1]);
 		frame_add(f, n->frame);
-		say(f, "Quick Mode %08x: the %s answered QM2 (frame %llu) with %s (frame %llu) instead of QM3, "
+		ikc_finding_say(f, "Quick Mode %08x: the %s answered QM2 (frame %llu) with %s (frame %llu) instead of QM3, "
 		       "although QM2 accepts its own offer: it could not install the IPsec SA it negotiated. Look "
 		       "at that peer's log and IPsec stack (kernel without the ESP algorithm or mode, SPD/SAD "
 		       "error).",
 		    q->msgid, who(n->dir), (unsigned long long)q->f.frame[1], notify_name(n->type, nb, sizeof nb),
 		    (unsigned long long)n->frame);
 		if (q->f.chosen[0])
-			say(f, " Chosen: %s.", q->f.chosen);
+			ikc_finding_say(f, " Chosen: %s.", q->f.chosen);
 		return;
 	}
 	if (pfs_offer || (n->type == N_ATTRIBUTES_NOT_SUPPORTED && q && q->f.seen_plain[0])) {
@@ -801,15 +826,15 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 		frame_add(f, n->frame);
 		frame_add(f, q->f.frame[0]);
 		if (pfs_offer)
-			say(f, "QM1 (frame %llu) offers PFS (KE%s) and the %s answered %s (frame %llu): the other "
+			ikc_finding_say(f, "QM1 (frame %llu) offers PFS (KE%s) and the %s answered %s (frame %llu): the other "
 			       "side likely runs without PFS or with another DH group.",
 			    (unsigned long long)q->f.frame[0], q->f.group[0] ? " and a group attribute" : " payload",
 			    who(n->dir), notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame);
 		else
-			say(f, "QM1 (frame %llu) offers no PFS and the %s answered ATTRIBUTES-NOT-SUPPORTED (frame "
+			ikc_finding_say(f, "QM1 (frame %llu) offers no PFS and the %s answered ATTRIBUTES-NOT-SUPPORTED (frame "
 			       "%llu): the other side likely requires PFS.",
 			    (unsigned long long)q->f.frame[0], who(n->dir), (unsigned long long)n->frame);
-		say(f, " Set PFS (and its DH group) the same on both peers.");
+		ikc_finding_say(f, " Set PFS (and its DH group) the same on both peers.");
 		qm_offers(f, q);
 		return;
 	}
@@ -817,13 +842,13 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 	frame_add(f, n->frame);
 	if (q)
 		frame_add(f, q->f.frame[0]);
-	say(f, "The %s rejected the Quick Mode (%s, frame %llu)%s: no transform set (ESP cipher, integrity, mode) "
+	ikc_finding_say(f, "The %s rejected the Quick Mode (%s, frame %llu)%s: no transform set (ESP cipher, integrity, mode) "
 	       "matches the peer's.",
 	    who(n->dir), notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame,
 	    q && q->f.seen_plain[0] ? " and QM1 offered no PFS" : "");
 	if (q)
 		qm_offers(f, q);
-	say(f, " Make one transform set match on both peers%s.",
+	ikc_finding_say(f, " Make one transform set match on both peers%s.",
 	    q && q->f.seen_plain[0] ? " (if the peer requires PFS, enable it here too)" : "");
 }
 
@@ -839,14 +864,14 @@ static void rule_qm_unanswered(struct ctx *c, const struct ikc_qm *q)
 	for (size_t i = 0; i < c->sa->nev; i++)
 		if (c->sa->ev[i].msgid == q->msgid)
 			frame_add(f, c->sa->ev[i].frame);
-	say(f, "QM1 %08x (frame %llu) was sent %u times and never answered%s. ", q->msgid,
+	ikc_finding_say(f, "QM1 %08x (frame %llu) was sent %u times and never answered%s. ", q->msgid,
 	    (unsigned long long)q->f.frame[0], q->f.retrans[0] + 1,
 	    pfs ? ", after a PFS offer (KE in QM1)" : "");
 	if (pfs)
-		say(f, "A responder without PFS (or with another DH group) often drops such a QM1 silently: set "
+		ikc_finding_say(f, "A responder without PFS (or with another DH group) often drops such a QM1 silently: set "
 		       "PFS the same on both peers.");
 	else
-		say(f, "The responder drops it silently: mismatched proxy IDs, PFS required by the responder, "
+		ikc_finding_say(f, "The responder drops it silently: mismatched proxy IDs, PFS required by the responder, "
 		       "or no matching transform set; the responder's log says which.");
 	qm_ids(f, q);
 	qm_offers(f, q);
@@ -873,7 +898,7 @@ static void rule_notifies(struct ctx *c)
 			cookie = true;
 			f = add(c, "invalid-cookie", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
 			frame_add(f, n->frame);
-			say(f, "The %s answered INVALID-COOKIE (frame %llu): it holds no SA for these cookies while the "
+			ikc_finding_say(f, "The %s answered INVALID-COOKIE (frame %llu): it holds no SA for these cookies while the "
 			       "other side still uses one. One side has a stale SA (after a reboot, a cleared or "
 			       "expired SA). Clear the SAs on the side that still sends on it, and enable DPD / "
 			       "INITIAL-CONTACT so that it recovers by itself.",
@@ -891,16 +916,16 @@ static void rule_notifies(struct ctx *c)
 			} else if (n->type == N_INVALID_ID_INFORMATION) {
 				f = add(c, "id-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
 				frame_add(f, n->frame);
-				say(f, "The %s rejected the phase-1 identity (INVALID-ID-INFORMATION, frame %llu)",
+				ikc_finding_say(f, "The %s rejected the phase-1 identity (INVALID-ID-INFORMATION, frame %llu)",
 				    who(n->dir), (unsigned long long)n->frame);
 				if (sa->f.id_i[0])
-					say(f, "; the initiator presented %s", sa->f.id_i);
-				say(f, ". Make the identity each side sends match what the other expects (IP address, "
+					ikc_finding_say(f, "; the initiator presented %s", sa->f.id_i);
+				ikc_finding_say(f, ". Make the identity each side sends match what the other expects (IP address, "
 				       "FQDN, DN).");
 			} else {
 				f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 				frame_add(f, n->frame);
-				say(f, "The %s sent ATTRIBUTES-NOT-SUPPORTED in phase 1 (frame %llu): it does not know "
+				ikc_finding_say(f, "The %s sent ATTRIBUTES-NOT-SUPPORTED in phase 1 (frame %llu): it does not know "
 				       "an attribute of the proposal (a key length, lifetime type, group).",
 				    who(n->dir), (unsigned long long)n->frame);
 			}
@@ -919,11 +944,11 @@ static void rule_notifies(struct ctx *c)
 				break;  /* one finding per notify type and SA */
 			f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 			frame_add(f, n->frame);
-			say(f, "The %s sent the error notify %s (frame %llu%s).", who(n->dir),
+			ikc_finding_say(f, "The %s sent the error notify %s (frame %llu%s).", who(n->dir),
 			    notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame,
 			    !sa->p1_exchange ? "" : ntf_phase2(sa, n) ? ", phase 2" : ", phase 1");
 			if (n->type == 11)
-				say(f, " INVALID-SPI: the peer has no IPsec SA for an SPI it received: one side kept "
+				ikc_finding_say(f, " INVALID-SPI: the peer has no IPsec SA for an SPI it received: one side kept "
 				       "an SA the other dropped. Clear the IPsec SAs, enable DPD.");
 			break;
 		}
@@ -934,7 +959,7 @@ static void rule_notifies(struct ctx *c)
 			rule_qm_unanswered(c, &sa->qm[i]);
 	if (sa->f.ntf_dropped) {
 		struct ikc_finding *f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		say(f, "%zu more error notifies were not examined (limit %d per SA).", sa->f.ntf_dropped, IKC_NTF_MAX);
+		ikc_finding_say(f, "%zu more error notifies were not examined (limit %d per SA).", sa->f.ntf_dropped, IKC_NTF_MAX);
 	}
 }
 
@@ -973,31 +998,31 @@ static void rule_natt(struct ctx *c)
 		f = add(c, "natt-blocked", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 		frame_add(f, nf->frame);
 		frame_add(f, nf->first_4500_frame);
-		say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s), so IKE moves to UDP 4500, ",
+		ikc_finding_say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s), so IKE moves to UDP 4500, ",
 		    (unsigned long long)nf->frame, near);
 		if (nf->first_4500_frame) {
 			label_frames(sa, sa->p1_exchange == IKC_EX_AGGRESSIVE ? "AM3" : "MM5", f);
-			say(f, "but nothing comes back on UDP 4500 after the initiator's first message there (frame "
+			ikc_finding_say(f, "but nothing comes back on UDP 4500 after the initiator's first message there (frame "
 			       "%llu) and phase 1 does not complete: ",
 			    (unsigned long long)nf->first_4500_frame);
 		} else {
-			say(f, "but no IKE message on UDP 4500 follows and phase 1 does not complete: ");
+			ikc_finding_say(f, "but no IKE message on UDP 4500 follows and phase 1 does not complete: ");
 		}
-		say(f, "UDP 4500 is blocked or not forwarded on the path (or the capture filter left it out). "
+		ikc_finding_say(f, "UDP 4500 is blocked or not forwarded on the path (or the capture filter left it out). "
 		       "Open UDP 4500 both ways.");
 		if (nf->first_4500_frame)
-			say(f, " A responder that drops MM5 (PSK mismatch) looks the same from this side.");
+			ikc_finding_say(f, " A responder that drops MM5 (PSK mismatch) looks the same from this side.");
 		return;
 	}
 	f = add(c, "nat-detected", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
 	frame_add(f, nf->frame);
 	frame_add(f, nf->first_4500_frame);
-	say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s)", (unsigned long long)nf->frame, near);
+	ikc_finding_say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s)", (unsigned long long)nf->frame, near);
 	if (nf->first_4500_frame)
-		say(f, "; IKE moved to UDP 4500 (frame %llu), ESP goes in UDP (RFC 3948).",
+		ikc_finding_say(f, "; IKE moved to UDP 4500 (frame %llu), ESP goes in UDP (RFC 3948).",
 		    (unsigned long long)nf->first_4500_frame);
 	else
-		say(f, ".");
+		ikc_finding_say(f, ".");
 }
 
 static void rule_dpd(struct ctx *c)
@@ -1014,7 +1039,7 @@ static void rule_dpd(struct ctx *c)
 	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 	frame_add(f, p->dpd_last_frame);
 	frame_add(f, p->dpd_ack_last_frame);
-	say(f, "%u DPD R-U-THERE sent, %u R-U-THERE-ACK seen, and the last probe (frame %llu) was not answered: "
+	ikc_finding_say(f, "%u DPD R-U-THERE sent, %u R-U-THERE-ACK seen, and the last probe (frame %llu) was not answered: "
 	       "the peer is gone or the path is broken; the SA will be torn down.",
 	    p->dpd_sent, p->dpd_acked, (unsigned long long)p->dpd_last_frame);
 }
@@ -1028,14 +1053,14 @@ static void rule_deleted(struct ctx *c)
 		return;
 	f = add(c, "deleted", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
 	frame_add(f, p->delete_frame);
-	say(f, "The %s deleted", who(p->delete_dir));
+	ikc_finding_say(f, "The %s deleted", who(p->delete_dir));
 	if (p->deletes_ipsec)
-		say(f, " %u IPsec SA payload%s", p->deletes_ipsec, p->deletes_ipsec > 1 ? "s" : "");
+		ikc_finding_say(f, " %u IPsec SA payload%s", p->deletes_ipsec, p->deletes_ipsec > 1 ? "s" : "");
 	if (p->deletes_ipsec && p->deletes_isakmp)
-		say(f, " and");
+		ikc_finding_say(f, " and");
 	if (p->deletes_isakmp)
-		say(f, " the IKE SA");
-	say(f, " (frame %llu).", (unsigned long long)p->delete_frame);
+		ikc_finding_say(f, " the IKE SA");
+	ikc_finding_say(f, " (frame %llu).", (unsigned long long)p->delete_frame);
 }
 
 static void rule_missing_keys(struct ctx *c)
@@ -1049,16 +1074,16 @@ static void rule_missing_keys(struct ctx *c)
 	f = add(c, "missing-keys", IKC_DIAG_WARNING, IKC_DIAG_PROVEN);
 	frame_add(f, p->not_decrypted_frame);
 	frame_add(f, p->wrong_key_frame);
-	say(f, "%u encrypted message%s (first: frame %llu) could not be decrypted", p->not_decrypted,
+	ikc_finding_say(f, "%u encrypted message%s (first: frame %llu) could not be decrypted", p->not_decrypted,
 	    p->not_decrypted > 1 ? "s" : "", (unsigned long long)p->not_decrypted_frame);
 	if (p->wrong_key)
-		say(f, "; %u with a key that does not fit (frame %llu): the key given is not the one the peers used",
+		ikc_finding_say(f, "; %u with a key that does not fit (frame %llu): the key given is not the one the peers used",
 		    p->wrong_key, (unsigned long long)p->wrong_key_frame);
 	if (sa_crypto(sa)->missing[0])
-		say(f, "; %s", sa_crypto(sa)->missing);
+		ikc_finding_say(f, "; %s", sa_crypto(sa)->missing);
 	else if (!p->wrong_key)
-		say(f, "; give the PSK and g^xy (or the ikev1_decryption_table line) with -k");
-	say(f, ".");
+		ikc_finding_say(f, "; give the PSK and g^xy (or the ikev1_decryption_table line) with -k");
+	ikc_finding_say(f, ".");
 }
 
 /* The pair of peers of a phase 1, lower address first (either may initiate). */
@@ -1105,7 +1130,7 @@ static void rule_rekey(struct ctx *c)
 		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
 		for (size_t i = 0; i < sa->nqm; i++)
 			frame_add(f, sa->qm[i].f.frame[0]);
-		say(f, "%zu Quick Modes under this IKE SA: the IPsec SAs were negotiated %zu times (rekeys or "
+		ikc_finding_say(f, "%zu Quick Modes under this IKE SA: the IPsec SAs were negotiated %zu times (rekeys or "
 		       "several policies).",
 		    nquick, nquick);
 	}
@@ -1135,7 +1160,7 @@ static void rule_rekey(struct ctx *c)
 		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_LIKELY);
 		frame_add(f, o->first_frame);
 		frame_add(f, sa->first_frame);
-		say(f, "A new phase 1 between the same peers (frame %llu) after SA %s (frame %llu): a phase-1 rekey "
+		ikc_finding_say(f, "A new phase 1 between the same peers (frame %llu) after SA %s (frame %llu): a phase-1 rekey "
 		       "or a restart.",
 		    (unsigned long long)sa->first_frame, cky, (unsigned long long)o->first_frame);
 	}
@@ -1218,7 +1243,7 @@ void ikc_diag_write(const struct ikc_finding *f, struct ikc_rw *w)
 	for (size_t i = 0; i < f->nframes; i++)
 		ikc_rw_uint(w, NULL, "Frame", f->frames[i], IKC_RW_DEC, NULL);
 	ikc_rw_end_array(w);
-	ikc_rw_cstr(w, "text", "Finding", f->text);
+	ikc_rw_cstr(w, "text", "Finding", f->text ? f->text : "");
 	ikc_rw_end_map(w);
 	ikc_rw_end_record(w);
 }
@@ -1281,7 +1306,7 @@ void ikc_diag_write_text(const struct ikc_finding *f, FILE *out, bool color, int
 	}
 	fprintf(out, "\n    ");
 	(void)col;
-	wrap(out, f->text, 4, 4, width);
+	wrap(out, f->text ? f->text : "", 4, 4, width);
 }
 
 void ikc_diag_write_text_all(const struct ikc_diag_list *l, FILE *out, bool color)

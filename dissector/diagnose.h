@@ -60,7 +60,8 @@ struct ikc_finding {
 	uint8_t icky[8];                  /* isakmp.ispi of the SA */
 	uint64_t frames[IKC_DIAG_FRAMES]; /* evidence, ascending, no duplicates */
 	size_t nframes;
-	char text[IKC_DIAG_TEXT];         /* terminal-safe: built from escaped parts */
+	char *text;                       /* terminal-safe: built from escaped parts; exact size,
+	                                   * at most IKC_DIAG_TEXT - 1 chars, owned by the list */
 };
 
 struct ikc_diag_list {
@@ -73,6 +74,13 @@ const char *ikc_diag_severity_name(enum ikc_diag_severity s);     /* "failure" .
 
 void ikc_diag_list_init(struct ikc_diag_list *l);
 void ikc_diag_list_free(struct ikc_diag_list *l);
+
+/* A new finding at the end of l (NULL when out of memory), with no text yet. */
+struct ikc_finding *ikc_diag_list_add(struct ikc_diag_list *l, const char *code, enum ikc_diag_severity sev,
+				      enum ikc_diag_certainty cert, const uint8_t icky[8]);
+
+/* Append to a finding's text (printf-style); NULL f is ignored. */
+void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Run every rule on each of the n SAs (in the given order); the others serve
  * as cross-SA evidence (the responder's own offers, the mirror Quick Mode,

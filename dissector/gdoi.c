@@ -716,23 +716,7 @@ size_t ikc_gdoi_install_esp(struct ikc_gdoi *g, struct ikc_esp_table *t)
 static struct ikc_finding *finding(struct ikc_diag_list *out, const char *code, enum ikc_diag_severity sev,
 				   enum ikc_diag_certainty cert, const struct group *gr)
 {
-	struct ikc_finding *f;
-
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 8;
-		struct ikc_finding *v = realloc(out->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		out->v = v;
-		out->cap = cap;
-	}
-	f = &out->v[out->n++];
-	memset(f, 0, sizeof *f);
-	f->code = code;
-	f->severity = sev;
-	f->certainty = cert;
-	memcpy(f->icky, gr->p1_icky, 8);
-	return f;
+	return ikc_diag_list_add(out, code, sev, cert, gr->p1_icky);
 }
 
 static void frame_add(struct ikc_finding *f, uint64_t frame)
@@ -788,8 +772,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			frame_add(f, gr->pull1_frame);
 			frame_add(f, gr->pull1_last_frame);
 			snprintf(grp, sizeof grp, " %u", gr->group_id);
-			snprintf(f->text, sizeof f->text,
-				 "Group member %s sent GROUPKEY-PULL message 1 (registration, M-ID %08x) %u time%s; "
+			ikc_finding_say(f, "Group member %s sent GROUPKEY-PULL message 1 (registration, M-ID %08x) %u time%s; "
 				 "key server %s never answered with message 2. The member has no group keys: check "
 				 "that the KS knows group%s and this member's identity, and its policy for it.",
 				 gm, gr->pull_msgid, gr->pull1_copies, gr->pull1_copies == 1 ? "" : "s", ks,
@@ -803,8 +786,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 					return IKC_NOMEM;
 				frame_add(f, rk->frame);
 				frame_add(f, gr->kek_frame);
-				snprintf(f->text, sizeof f->text,
-					 "The GROUPKEY-PUSH with SEQ %u (frame %llu) decrypts with the KEK but its SIG "
+				ikc_finding_say(f, "The GROUPKEY-PUSH with SEQ %u (frame %llu) decrypts with the KEK but its SIG "
 					 "does not verify with the key server's public key (from the KD in frame %llu): "
 					 "members reject it and keep their old TEKs. The rekey was altered on the way, "
 					 "or does not come from the key server.",
@@ -817,8 +799,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 				for (size_t q = 0; q < r; q++)
 					if (gr->rk[q].accepted && gr->rk[q].seq == rk->seq)
 						frame_add(f, gr->rk[q].frame);
-				snprintf(f->text, sizeof f->text,
-					 "The GROUPKEY-PUSH in frame %llu carries SEQ %u, not above the last accepted "
+				ikc_finding_say(f, "The GROUPKEY-PUSH in frame %llu carries SEQ %u, not above the last accepted "
 					 "SEQ %u: a replayed rekey, which members reject (RFC 6407 §4). A key server "
 					 "resending an old rekey, or someone replaying it.",
 					 (unsigned long long)rk->frame, rk->seq, rk->prev_seq);
@@ -827,8 +808,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 				if (!(f = finding(out, "gdoi-rekey-gap", IKC_DIAG_WARNING, IKC_DIAG_PROVEN, gr)))
 					return IKC_NOMEM;
 				frame_add(f, rk->frame);
-				snprintf(f->text, sizeof f->text,
-					 "The GROUPKEY-PUSH in frame %llu carries SEQ %u after SEQ %u: %u rekey%s "
+				ikc_finding_say(f, "The GROUPKEY-PUSH in frame %llu carries SEQ %u after SEQ %u: %u rekey%s "
 					 "never reached this capture point (lost, or sent elsewhere).",
 					 (unsigned long long)rk->frame, rk->seq, rk->prev_seq, rk->seq - rk->prev_seq - 1,
 					 rk->seq - rk->prev_seq - 1 == 1 ? "" : "s");
@@ -857,8 +837,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			}
 			frame_add(f, st->first_frame);
 			frame_add(f, st->last_frame);
-			snprintf(f->text, sizeof f->text,
-				 "ESP on SPI 0x%08x (%llu packet%s, first in frame %llu) between group peers, but no "
+			ikc_finding_say(f, "ESP on SPI 0x%08x (%llu packet%s, first in frame %llu) between group peers, but no "
 				 "key download in the capture announced that SPI: a TEK from a rekey this capture "
 				 "did not see or could not decrypt, or traffic that is not the group's.",
 				 in->spi, (unsigned long long)st->packets, st->packets == 1 ? "" : "s",

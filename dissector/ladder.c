@@ -166,7 +166,7 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	} else {
 		arrow(p, e, t, head, NULL, err);
 	}
-	if (e->detail[0] && !e->retransmit)
+	if (e->detail && !e->retransmit)
 		lane_text(p, e->detail, NULL);
 	if (e->retransmit)
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "retransmission of frame %llu",

@@ -147,6 +147,8 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 	for (size_t i = 0; i < sa->nqm; i++)
 		ikc_qm_crypto_clear(&sa->qm[i]);
 	free(sa->qm);
+	for (size_t i = 0; i < sa->nev; i++)
+		free(sa->ev[i].detail);
 	free(sa->ev);
 	free(sa->seen);
 	free(sa->f.offered);
@@ -617,7 +619,7 @@ static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const s
  * number (0 otherwise); qm/qidx: the Quick Mode and its message index. */
 static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir, int num,
 			struct ikc_qm *qm, int qidx, const struct ikc_payload *pl, size_t n, bool enc,
-			struct ikc_event *e)
+			char *detail, size_t dsz)
 {
 	struct ikc_p1_facts *f = &sa->f;
 	int nid = 0;
@@ -664,14 +666,14 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 				memcpy(qm->f.chosen, first, sizeof qm->f.chosen);
 			if (qm && qidx >= 0 && qidx < 3)
 				qm->f.group[qidx] = qm_group(sap);
-			if (e && total) {
+			if (detail && total) {
 				bool offering = num == 1 || (qm && qidx == 0);
-				appendf(e->detail, sizeof e->detail, "%s%s %s%s", e->detail[0] ? "; " : "",
+				appendf(detail, dsz, "%s%s %s%s", detail[0] ? "; " : "",
 					offering ? "offer" : "chosen", first, total > 1 ? " (+more)" : "");
 			}
-			if (e && qm && sap->nprop && sap->proposals[0].spisize == 4 && sap->proposals[0].spi) {
+			if (detail && qm && sap->nprop && sap->proposals[0].spisize == 4 && sap->proposals[0].spi) {
 				const uint8_t *sp = sap->proposals[0].spi;
-				appendf(e->detail, sizeof e->detail, "; spi %02x%02x%02x%02x", sp[0], sp[1], sp[2], sp[3]);
+				appendf(detail, dsz, "; spi %02x%02x%02x%02x", sp[0], sp[1], sp[2], sp[3]);
 			}
 			break;
 		}
@@ -696,11 +698,11 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 					f->id_r_clear = !enc;
 				}
 			}
-			if (e && qm)
-				appendf(e->detail, sizeof e->detail, "%s%s",
-					nid == 1 ? " <-> " : e->detail[0] ? "; " : "", txt);
-			else if (e)
-				appendf(e->detail, sizeof e->detail, "%sID %s", e->detail[0] ? "; " : "", txt);
+			if (detail && qm)
+				appendf(detail, dsz, "%s%s",
+					nid == 1 ? " <-> " : detail[0] ? "; " : "", txt);
+			else if (detail)
+				appendf(detail, dsz, "%sID %s", detail[0] ? "; " : "", txt);
 			nid++;
 			break;
 		}
@@ -738,6 +740,7 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 	struct ikc_qm *qm = NULL;
 	int qidx = -1;
 	bool enc = (msg->hdr.flags & IKC_FLAG_E) != 0;
+	char detail[IKC_EV_DETAIL] = "";
 
 	if (sa->ikev2)
 		return;
@@ -786,9 +789,15 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 	}
 	if (info->retransmit)
 		return;  /* same bytes: nothing new to learn */
-	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, e);
+	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, e ? detail : NULL,
+		    sizeof detail);
 	if (info->dec == IKC_DEC_OK)
-		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, e);
+		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true,
+			    e ? detail : NULL, sizeof detail);
+	/* Held at its exact size: most messages have none, an SA keeps up to
+	 * IKC_EV_MAX of them. */
+	if (e && detail[0])
+		e->detail = strdup(detail);
 }
 
 void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struct ikc_pkt *pkt,

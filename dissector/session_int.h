@@ -22,6 +22,7 @@
  * bounded: past a limit the entry is dropped and counted. */
 #define IKC_EV_MAX 64         /* messages remembered per SA (grown on demand) */
 #define IKC_EV_PL 12          /* payloads remembered per message */
+#define IKC_EV_DETAIL 224     /* longest detail text of one message */
 #define IKC_NTF_MAX 16        /* error notifies remembered per SA */
 #define IKC_P1_OFFERS 8       /* phase-1 transforms remembered from MM1/AM1 */
 #define IKC_QM_OFFERS 4       /* phase-2 transforms remembered from QM1 */
@@ -53,7 +54,7 @@ struct ikc_event {
 	uint8_t hash;                 /* enum ikc_hash_verdict */
 	struct ikc_ev_pl pl[IKC_EV_PL];
 	uint8_t npl, pl_dropped;
-	char detail[224];             /* IDs, proxy IDs, SPIs, chosen transform */
+	char *detail;                 /* IDs, proxy IDs, SPIs, chosen transform; NULL: none */
 };
 
 /* One error notify (type < 16384), with where in the SA's life it came. */

@@ -52,6 +52,8 @@ static struct ikc_ike_sa *sa_new(uint8_t exchange, uint8_t last_addr_i, uint8_t 
 
 static void sa_free(struct ikc_ike_sa *sa)
 {
+	for (size_t i = 0; i < sa->nev; i++)
+		free(sa->ev[i].detail);
 	free(sa->ev);
 	free(sa->qm);
 	free(sa->f.offered);
@@ -761,7 +763,7 @@ Test(ladder, arrows_labels_and_findings)
 	up_to_mm5(sa);
 	sa->ev[0].pl[0].type = IKC_PT_SA;
 	sa->ev[0].npl = 1;
-	snprintf(sa->ev[0].detail, sizeof sa->ev[0].detail, "offer AES-CBC-128, SHA1, modp1024 (group 2)");
+	sa->ev[0].detail = strdup("offer AES-CBC-128, SHA1, modp1024 (group 2)");
 	e = &sa->ev[4];
 	e->dec = IKC_DEC_OK;
 	e->hash = IKC_HASH_VERIFIED;
@@ -818,8 +820,9 @@ Test(ladder, long_payload_lists_wrap_inside_the_lane)
 		e->pl[i] = (struct ikc_ev_pl){ IKC_PT_VID, false, 0 };
 	e->npl = IKC_EV_PL;
 	e->pl_dropped = 40;
-	memset(e->detail, 'd', sizeof e->detail - 1);
-	e->detail[sizeof e->detail - 1] = '\0';
+	e->detail = calloc(1, IKC_EV_DETAIL);
+	cr_assert_not_null(e->detail);
+	memset(e->detail, 'd', IKC_EV_DETAIL - 1);
 	out = ladder_of(sa, false, NULL);
 	cr_assert_not_null(strstr(out, "+40"), "dropped payloads counted");
 	cr_assert_not_null(strstr(out, "Findings: none"));
