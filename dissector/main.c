@@ -91,7 +91,8 @@ static void usage(FILE *f)
 	      "  -p               live: do not put the interface in promiscuous mode\n"
 	      "  -Z USER          live: run as USER once the capture is open\n"
 	      "  -D               list the interfaces to capture on\n"
-	      "  --write-raw FILE also write every packet read, unchanged, to FILE (pcap)\n"
+	      "  -w FILE          also write every packet read (after the filter and -c),\n"
+	      "                   unchanged, to FILE: a pcap tcpdump and Wireshark read\n"
 	      "  --stats N        one line of statistics on stderr every N seconds\n"
 	      "  --stall-timeout N  live: diagnose an SA N s after it stops progressing\n"
 	      "                   (default 30)\n"
@@ -115,7 +116,8 @@ static void usage(FILE *f)
 	      "                   cbor: the same records as a CBOR sequence;\n"
 	      "                   ladder: a ladder diagram of each IKE SA and its findings)\n"
 	      "  -q               no per-packet output, only the summary\n"
-	      "  -w FILE          write the decrypted ESP traffic (inner packets) to FILE\n"
+	      "  --write-decrypted FILE  write the decrypted ESP traffic (inner packets)\n"
+	      "                   to FILE\n"
 	      "                   as a pcap (LINKTYPE_RAW)\n"
 	      "  -n               do not resolve addresses (ikecap never does; accepted)\n"
 	      "  --color=WHEN     auto (default: only on a terminal), always, never;\n"
@@ -662,7 +664,7 @@ static int psk_audit(struct run *r, const char *path)
 }
 
 enum {
-	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_STATS, OPT_STALL,
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_WRITE_DECRYPTED, OPT_STATS, OPT_STALL,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
 	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES,
 };
@@ -679,7 +681,9 @@ int main(int argc, char **argv)
 		{ "print-keys", no_argument, NULL, OPT_PRINT_KEYS },
 		{ "export-keys", required_argument, NULL, OPT_EXPORT_KEYS },
 		{ "psk-audit", required_argument, NULL, OPT_PSK_AUDIT },
+		/* -w is tcpdump's: the raw packets.  --write-raw: its long name. */
 		{ "write-raw", required_argument, NULL, OPT_WRITE_RAW },
+		{ "write-decrypted", required_argument, NULL, OPT_WRITE_DECRYPTED },
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "stall-timeout", required_argument, NULL, OPT_STALL },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
@@ -742,7 +746,7 @@ int main(int argc, char **argv)
 		case 'v': eo.verbose++; break;
 		case 'x': eo.hex = true; break;
 		case 'q': eo.quiet = true; break;
-		case 'w': wfile = optarg; break;
+		case 'w': rawfile = optarg; break;
 		case 'D': {
 			char e[512];
 			if (ikc_capture_list_interfaces(stdout, e, sizeof e) != IKC_OK) {
@@ -754,6 +758,7 @@ int main(int argc, char **argv)
 		case 'p': lopts.promisc = false; break;
 		case 'Z': drop_user = optarg; break;
 		case OPT_WRITE_RAW: rawfile = optarg; break;
+		case OPT_WRITE_DECRYPTED: wfile = optarg; break;
 		case OPT_STALL: {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -842,6 +847,16 @@ int main(int argc, char **argv)
 		fputs(rfile ? "ikecap: give -r or -i, not both\n" : "ikecap: no input: give -r FILE or -i IFACE\n",
 		      stderr);
 		fputs("Try 'ikecap --help'.\n", stderr);
+		return EXIT_USAGE;
+	}
+	/* Standard output carries the decode; a pcap there would be mixed in. */
+	if ((rawfile && strcmp(rawfile, "-") == 0) || (wfile && strcmp(wfile, "-") == 0)) {
+		fputs("ikecap: cannot write a pcap to standard output (it carries the decode): give a file name\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	if (rawfile && wfile && strcmp(rawfile, wfile) == 0) {
+		fputs("ikecap: -w and --write-decrypted name the same file\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(color, "always") == 0)
@@ -945,7 +960,7 @@ int main(int argc, char **argv)
 	if (wfile) {
 		err = ikc_pcap_out_open(&r.p.pw, wfile, errbuf, sizeof errbuf);
 		if (err) {
-			fprintf(stderr, "ikecap: -w: %s\n", errbuf);
+			fprintf(stderr, "ikecap: --write-decrypted: %s\n", errbuf);
 			rc = EXIT_IO;
 			goto out;
 		}
@@ -1018,7 +1033,7 @@ int main(int argc, char **argv)
 		err = ikc_pcap_out_close(r.p.pw);
 		r.p.pw = NULL;
 		if (err || r.p.pw_failed) {
-			fprintf(stderr, "ikecap: -w %s: not every decrypted packet was written\n", wfile);
+			fprintf(stderr, "ikecap: --write-decrypted %s: not every decrypted packet was written\n", wfile);
 			rc = EXIT_IO;
 		} else if (!eo.quiet || eo.format == IKC_FMT_TEXT) {
 			fprintf(stderr, "ikecap: wrote %llu decrypted packet(s) to %s\n", (unsigned long long)written,

@@ -48,8 +48,47 @@ def expect(args, code, needle, what, env=None):
     return p
 
 
+def raw_records(path):
+    """The packet records of a pcap as (time in microseconds, caplen, len,
+    bytes): ikecap writes nanosecond pcaps, tcpdump microsecond ones."""
+    import struct
+    d = open(path, "rb").read()
+    magic = d[:4]
+    e = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    off, recs = 24, []
+    while off + 16 <= len(d):
+        sec, frac, cl, wl = struct.unpack(e + "IIII", d[off:off + 16])
+        recs.append((sec * 1000000 + (frac // 1000 if nano else frac), cl, wl, d[off + 16:off + 16 + cl]))
+        off += 16 + cl
+    return recs
+
+
+def check_write_raw(d):
+    """-w keeps the raw packets after the filter and -c, as tcpdump -w does:
+    the oracle is tcpdump writing the same selection from the same file."""
+    import shutil
+    if not shutil.which("tcpdump"):
+        print("  note: no tcpdump, -w comparison skipped")
+        return
+    for args in (["-c", "7"], ["udp port 4500"], []):
+        ours, ref = os.path.join(d, "ours.pcap"), os.path.join(d, "ref.pcap")
+        flt = [a for a in args if not a.startswith("-") and not a.isdigit()]
+        opt = [a for a in args if a not in flt]
+        p = run(["--no-progress", "-q", "-w", ours, "-r", GOOD] + opt + flt)
+        check(p.returncode == 0, f"-w {args}: exit {p.returncode} {p.stderr!r}")
+        t = subprocess.run(["tcpdump", "-r", GOOD, "-w", ref] + opt + flt, capture_output=True)
+        check(t.returncode == 0, f"tcpdump -w {args}: {t.stderr!r}")
+        got, want = raw_records(ours), raw_records(ref)
+        check(len(want) > 0 and got == want, f"-w {args}: {len(got)} packets, tcpdump wrote {len(want)}")
+    expect(["-w", "-", "-r", GOOD], 2, "standard output", "-w - refused")
+    expect(["-w", os.path.join(d, "x"), "--write-decrypted", os.path.join(d, "x"), "-r", GOOD], 2,
+           "same file", "-w and --write-decrypted on one file")
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
+        check_write_raw(d)
         text = os.path.join(d, "notes.txt")
         open(text, "w").write("this is not a capture\n")
         cut = os.path.join(d, "cut.pcap")

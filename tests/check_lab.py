@@ -16,7 +16,7 @@ values come from the daemons' level-4 logs and an independent verifier:
   * ESP: the keys ikecap derives from each Quick Mode's KEYMAT equal the
     logged ESP keys per SPI; every ESP packet the truth lists decrypts to the
     same inner packet (addresses, protocol, ICMP type/id/seq, SPI, sequence);
-    the -w pcap read back with tshark shows that ICMP traffic in order; tshark
+    the --write-decrypted pcap read back with tshark shows that ICMP traffic in order; tshark
     given ikecap's exported esp_sa decrypts the same ESP frames; a wrong ESP key
     gives ICV failures, never an inner packet.
 
@@ -186,15 +186,15 @@ def check_esp(case, truth, recs, keyf, pcap):
         return
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "inner.pcap")
-        p = subprocess.run([IKECAP, "--no-progress", "-q", "-w", out, "--export-keys", d, "-k", keyf, "-r", pcap],
+        p = subprocess.run([IKECAP, "--no-progress", "-q", "--write-decrypted", out, "--export-keys", d, "-k", keyf, "-r", pcap],
                            capture_output=True, text=True)
-        check(p.returncode == 0, f"{case}: -w exit {p.returncode}: {p.stderr}")
+        check(p.returncode == 0, f"{case}: --write-decrypted exit {p.returncode}: {p.stderr}")
         t = subprocess.run(["tshark", "-n", "-r", out, "-T", "fields", "-e", "ip.src", "-e", "ip.dst",
                             "-e", "icmp.type", "-e", "icmp.ident", "-e", "icmp.seq"], capture_output=True, text=True)
         got = [l.split("\t") for l in t.stdout.splitlines() if l.strip()]
         want = [[x["inner_src"], x["inner_dst"], str(ICMP_TYPE[x["icmp_type"]]), str(x["icmp_id"]), str(x["icmp_seq"])]
                 for x in inner]
-        check(got == want, f"{case}: -w pcap read by tshark {got} != {want}")
+        check(got == want, f"{case}: --write-decrypted pcap read by tshark {got} != {want}")
         td = subprocess.run(["tcpdump", "-n", "-r", out], capture_output=True, text=True)
         echo = [l for l in td.stdout.splitlines() if "ICMP echo" in l]
         check(len(echo) == len(inner), f"{case}: tcpdump reads {len(echo)} ICMP echoes from -w, want {len(inner)}")

@@ -267,12 +267,15 @@ run_scenario() {
 	write_swanctl_conf "$b/swanctl.conf" "$ADDR_B" "%any" "$ID_B" "$ID_A" "$LTS_B" "$RTS_B" "$IKE_B" "$ESP_B" "$PSK_B"
 
 	# Capture first: tcpdump -w is the record; ikecap -i is the live check.
-	nsx $NS_A tcpdump -i ikc-a0 -s 0 -U -n -Z root -w "$out/capture.pcap" 'not arp' 2>"$out/tcpdump.txt" &
+	# Started with ip netns exec itself, not the nsx function: a function in
+	# the background is a subshell, so $! would be that shell (which ignores
+	# SIGINT) and the signal would never reach the capture program.
+	ip netns exec $NS_A tcpdump -i ikc-a0 -s 0 -U -n -Z root -w "$out/capture.pcap" 'not arp' 2>"$out/tcpdump.txt" &
 	pids+=("$!:TERM")
 	if [ -n "$ikecap" ]; then
 		# SIGINT: ikecap prints its summary and exits 0 (as tcpdump does).
 		# stdbuf: line-buffered even into a file, so a KILL loses no line.
-		nsx $NS_A stdbuf -oL "$ikecap" -i ikc-a0 --no-progress --color=never >"$out/ikecap-live.txt" 2>&1 &
+		ip netns exec $NS_A stdbuf -oL "$ikecap" -i ikc-a0 --no-progress --color=never >"$out/ikecap-live.txt" 2>&1 &
 		pids+=("$!:INT")
 	fi
 	for i in $(seq 50); do grep -q "listening on" "$out/tcpdump.txt" 2>/dev/null && break; sleep 0.1; done
