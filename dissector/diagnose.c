@@ -81,8 +81,9 @@ bool ikc_diag_has_failure(const struct ikc_diag_list *l)
 struct done_p1 {
 	int af;
 	uint8_t lo[16], hi[16];
-	uint64_t seq;
-	const struct ikc_ike_sa *sa;
+	uint64_t seq, first_frame;
+	uint8_t icky[8];
+	const struct ikc_ike_sa *sa;  /* NULL: an SA that has retired (ikc_p1_memo) */
 };
 
 /* One address of an SA, so rules that look for "another SA with this peer"
@@ -220,7 +221,7 @@ static bool p1_done_at(const struct ikc_ike_sa *sa, int p1_last)
 
 static bool p1_done(const struct ikc_ike_sa *sa)
 {
-	return p1_done_at(sa, sa->p1_last) || (sa->p1_exchange == 0 && sa->nqm);
+	return ikc_sa_p1_done(sa);
 }
 
 /* First copy of a labelled message, and how often it was retransmitted: the
@@ -1095,6 +1096,8 @@ static void done_key(const struct ikc_ike_sa *sa, struct done_p1 *k)
 	memcpy(k->lo, i_first ? sa->iaddr : sa->raddr, 16);
 	memcpy(k->hi, i_first ? sa->raddr : sa->iaddr, 16);
 	k->seq = sa->seq;
+	k->first_frame = sa->first_frame;
+	memcpy(k->icky, sa->icky, 8);
 	k->sa = sa;
 }
 
@@ -1154,15 +1157,15 @@ static void rule_rekey(struct ctx *c)
 		if (lo == c->ndone || done_cmp_peers(&c->done[lo], &key) != 0)
 			return;
 		o = c->done[lo].sa;
-		if (o == sa || o->seq >= sa->seq)
+		if (o == sa || c->done[lo].seq >= sa->seq)
 			return;
-		ikc_sa_cookie_hex(o, cky);
+		ikc_hex(c->done[lo].icky, 8, cky, sizeof cky);
 		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_LIKELY);
-		frame_add(f, o->first_frame);
+		frame_add(f, c->done[lo].first_frame);
 		frame_add(f, sa->first_frame);
 		ikc_finding_say(f, "A new phase 1 between the same peers (frame %llu) after SA %s (frame %llu): a phase-1 rekey "
 		       "or a restart.",
-		    (unsigned long long)sa->first_frame, cky, (unsigned long long)o->first_frame);
+		    (unsigned long long)sa->first_frame, cky, (unsigned long long)c->done[lo].first_frame);
 	}
 }
 
@@ -1182,11 +1185,20 @@ static void diagnose_one(struct ctx *c)
 	rule_rekey(c);
 }
 
-enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, struct ikc_diag_list *out)
+static int ptr_cmp(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)*(const void *const *)x, b = (uintptr_t)*(const void *const *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_p1_memo *memos,
+				 size_t nmemo, const struct ikc_ike_sa *const *only, size_t nonly,
+				 struct ikc_diag_list *out)
 {
 	struct ctx c = { .sas = sas, .nsas = n, .out = out };
 
-	c.done = malloc((n ? n : 1) * sizeof *c.done);
+	c.done = malloc((n + nmemo ? n + nmemo : 1) * sizeof *c.done);
 	c.by_addr = malloc((n ? 2 * n : 1) * sizeof *c.by_addr);
 	if (!c.done || !c.by_addr) {
 		free(c.done);
@@ -1208,9 +1220,22 @@ enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, str
 			memcpy(c.by_addr[c.naddr - 1].addr, sa->raddr, 16);
 		}
 	}
+	for (size_t i = 0; i < nmemo; i++) {
+		struct done_p1 *d = &c.done[c.ndone++];
+		d->af = memos[i].af;
+		memcpy(d->lo, memos[i].lo, 16);
+		memcpy(d->hi, memos[i].hi, 16);
+		d->seq = memos[i].seq;
+		d->first_frame = memos[i].first_frame;
+		memcpy(d->icky, memos[i].icky, 8);
+		d->sa = NULL;
+	}
 	qsort(c.done, c.ndone, sizeof *c.done, done_cmp);
 	qsort(c.by_addr, c.naddr, sizeof *c.by_addr, addr_entry_cmp);
 	for (size_t i = 0; i < n && !c.nomem; i++) {
+		/* only: sorted by the caller (ikc_diagnose_retiring) */
+		if (only && !bsearch(&sas[i], only, nonly, sizeof *only, ptr_cmp))
+			continue;
 		c.sa = sas[i];
 		diagnose_one(&c);
 	}
@@ -1219,13 +1244,41 @@ enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, str
 	return c.nomem ? IKC_NOMEM : IKC_OK;
 }
 
-enum ikc_err ikc_diagnose_session(const struct ikc_session *s, struct ikc_diag_list *out)
+enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, struct ikc_diag_list *out)
+{
+	return ikc_diagnose_sas_ex(sas, n, NULL, 0, NULL, 0, out);
+}
+
+static enum ikc_err diagnose_in_session(const struct ikc_session *s, const struct ikc_ike_sa *const *only,
+					size_t nonly, struct ikc_diag_list *out)
 {
 	const struct ikc_ike_sa **v = NULL;
+	const struct ikc_p1_memo *memos;
+	size_t nmemo = ikc_session_p1_memos(s, &memos);
 	size_t n = ikc_session_list(s, &v);
-	enum ikc_err err = v ? ikc_diagnose_sas(v, n, out) : IKC_NOMEM;
+	enum ikc_err err = v ? ikc_diagnose_sas_ex(v, n, memos, nmemo, only, nonly, out) : IKC_NOMEM;
 
 	free(v);
+	return err;
+}
+
+enum ikc_err ikc_diagnose_session(const struct ikc_session *s, struct ikc_diag_list *out)
+{
+	return diagnose_in_session(s, NULL, 0, out);
+}
+
+enum ikc_err ikc_diagnose_retiring(const struct ikc_session *s, const struct ikc_ike_sa *const *sas, size_t n,
+				   struct ikc_diag_list *out)
+{
+	const struct ikc_ike_sa **only = malloc((n ? n : 1) * sizeof *only);
+	enum ikc_err err;
+
+	if (!only)
+		return IKC_NOMEM;
+	memcpy(only, sas, n * sizeof *only);
+	qsort(only, n, sizeof *only, ptr_cmp);
+	err = diagnose_in_session(s, only, n, out);
+	free(only);
 	return err;
 }
 

@@ -87,8 +87,19 @@ void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...) __attribute__(
  * phase-1 rekeys).  Appends to out; IKC_NOMEM when out could not grow. */
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n,
 					     struct ikc_diag_list *out);
+/* The same with the phase 1s of SAs that already retired (one per pair of
+ * peers) as evidence too, diagnosing only the SAs in `only` (sorted by
+ * address) when it is not NULL. */
+IKC_MUST_CHECK enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n,
+						const struct ikc_p1_memo *memos, size_t nmemo,
+						const struct ikc_ike_sa *const *only, size_t nonly,
+						struct ikc_diag_list *out);
 /* The same over every SA of a finished run, in order of creation. */
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_session(const struct ikc_session *s, struct ikc_diag_list *out);
+/* The SAs that retire together (ikc_retire_cb), the SAs still alive as
+ * evidence; findings in the order of the session's SA list. */
+IKC_MUST_CHECK enum ikc_err ikc_diagnose_retiring(const struct ikc_session *s, const struct ikc_ike_sa *const *sas,
+						  size_t n, struct ikc_diag_list *out);
 
 /* Any finding of severity failure? */
 bool ikc_diag_has_failure(const struct ikc_diag_list *l);

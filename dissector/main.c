@@ -24,6 +24,7 @@
 #include "../decoders/isakmp.h"
 #include "capture.h"
 #include "diagnose.h"
+#include "ended.h"
 #include "ladder.h"
 #include "emit.h"
 #include "pipeline.h"
@@ -75,6 +76,7 @@ struct run {
 	unsigned stall_s;              /* --stall-timeout */
 	time_t last_stats;
 	time_t last_progress;
+	struct ikc_ended *ended;       /* what is kept of SAs that ended (ended.h) */
 };
 
 static void usage(FILE *f)
@@ -108,6 +110,9 @@ static void usage(FILE *f)
 	      "  --max-quick-modes N  Quick Modes held per IKE SA (default 32)\n"
 	      "  --max-frag-bytes N   bytes held for IP fragment reassembly, and as much\n"
 	      "                       again for IKE fragments (default 4M; k, M, G suffixes)\n"
+	      "  --retire-idle N      an SA quiet for N s of capture time has ended: its\n"
+	      "                       record is written and its memory freed (default 300;\n"
+	      "                       deleted SAs 60 s, established ones 24 h; 0: keep all)\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v               the full payload tree of each message\n"
@@ -296,8 +301,12 @@ static void live_diagnosis(struct run *r)
 
 static void on_tick(void *ctx)
 {
+	struct run *r = ctx;
+
 	periodic_stats(ctx);
 	live_diagnosis(ctx);
+	if (r->live)
+		ikc_session_tick(r->p.sess, (int64_t)time(NULL));
 }
 
 static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *bytes,
@@ -307,6 +316,7 @@ static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_
 
 	maybe_reload(r);
 	ikc_pipeline_frame(&r->p, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen);
+	ikc_session_tick(r->p.sess, ts_sec);
 	periodic_stats(r);
 	live_diagnosis(r);
 	if (r->progress && (frame & 0x3fff) == 0)
@@ -630,7 +640,8 @@ static int export_keys(struct run *r, const char *dir)
 	f = open_secret(dir, "ikev1_decryption_table", path, sizeof path);
 	if (!f)
 		return -1;
-	n = ikc_session_export_ikev1(r->p.sess, f);
+	n = ikc_ended_export_ikev1(r->ended, f);
+	n += ikc_session_export_ikev1(r->p.sess, f);
 	if (close_secret(f, path) != 0)
 		return -1;
 	fprintf(stderr, "ikecap: wrote %zu IKEv1 key(s) to %s\n", n, path);
@@ -666,7 +677,7 @@ static int psk_audit(struct run *r, const char *path)
 enum {
 	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_WRITE_DECRYPTED, OPT_STATS, OPT_STALL,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
-	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES,
+	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES, OPT_RETIRE_IDLE,
 };
 
 int main(int argc, char **argv)
@@ -693,6 +704,7 @@ int main(int argc, char **argv)
 		{ "max-esp-sas", required_argument, NULL, OPT_MAX_ESP_SAS },
 		{ "max-frag-bytes", required_argument, NULL, OPT_MAX_FRAG_BYTES },
 		{ "max-quick-modes", required_argument, NULL, OPT_MAX_QUICK_MODES },
+		{ "retire-idle", required_argument, NULL, OPT_RETIRE_IDLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ikc_emit_opts eo = { 0 };
@@ -831,6 +843,16 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case OPT_RETIRE_IDLE: {
+			size_t v = 0;
+			if (strcmp(optarg, "0") != 0 && (parse_count(optarg, false, &v) != 0 || v > 100u * 86400u)) {
+				fprintf(stderr, "ikecap: --retire-idle wants seconds (0 to keep every SA), not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			scfg.retire_idle_s = (uint32_t)v;
+			break;
+		}
 		default: fputs("Try 'ikecap --help'.\n", stderr); return EXIT_USAGE;
 		}
 	}
@@ -947,12 +969,22 @@ int main(int argc, char **argv)
 	}
 
 	r.p.net = ikc_net_new(&ncfg);
+	{
+		struct ikc_ended_opts eopts = { .format = eo.format, .ladder = ladder, .verbose = eo.verbose,
+						.color = eo.color, .keep_keys = export_dir != NULL,
+						.rw = &r.em.rw, .out = stdout };
+		r.ended = ikc_ended_new(&eopts);
+	}
+	scfg.on_retire = ikc_ended_retire;
+	scfg.retire_ctx = r.ended;
+	if (audit_file)
+		scfg.retire_idle_s = 0;  /* the audit tries every Aggressive Mode SA at the end */
 	r.p.sess = ikc_session_new(&scfg, keys);
 	r.p.frag = ikc_ikefrag_new(256, ncfg.max_frag_bytes, 30);
 	r.p.esp = ikc_esp_table_new(max_esp_sas, keys);
 	r.lim = (struct limits){ .ike_sas = scfg.max_sas, .esp_sas = max_esp_sas, .frag_bytes = ncfg.max_frag_bytes,
 				 .quick_modes = scfg.max_qm };
-	if (!r.p.net || !r.p.sess || !r.p.frag || !r.p.esp || ikc_arena_init(&r.p.arena, 1u << 20) != 0) {
+	if (!r.p.net || !r.ended || !r.p.sess || !r.p.frag || !r.p.esp || ikc_arena_init(&r.p.arena, 1u << 20) != 0) {
 		fputs("ikecap: out of memory\n", stderr);
 		rc = EXIT_IO;
 		goto out;
@@ -1000,7 +1032,9 @@ int main(int argc, char **argv)
 	if (ikc_gdoi_diagnose(ikc_session_gdoi(r.p.sess), r.p.esp, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the GDOI diagnosis\n", stderr);
 	if (ladder) {
-		ikc_ladder_write(r.p.sess, &diags, stdout, eo.color);
+		/* SAs that ended were drawn as they ended. */
+		if (!ikc_ended_count(r.ended) || ikc_session_live(r.p.sess))
+			ikc_ladder_write(r.p.sess, &diags, stdout, eo.color);
 		evictions_text(&r, stdout);
 	} else if (eo.format != IKC_FMT_TEXT) {
 		ikc_session_write_summary(r.p.sess, &r.em.rw);
@@ -1011,12 +1045,18 @@ int main(int argc, char **argv)
 	} else {
 		text_summary(&r, stdout);
 		evictions_text(&r, stdout);
+		if (ikc_ended_take_findings(r.ended, &diags) != IKC_OK)
+			fputs("ikecap: out of memory: findings of ended SAs incomplete\n", stderr);
+		if (ikc_ended_count(r.ended))
+			fprintf(stdout, "IKE SAs (%llu ended during the capture, listed first; %zu at its end):\n",
+				(unsigned long long)ikc_ended_count(r.ended), ikc_session_live(r.p.sess));
+		ikc_ended_write_text(r.ended, stdout);
 		if (eo.verbose) {
 			struct ikc_rw tw;
 			ikc_rw_text_init(&tw, stdout, 2, eo.color);
 			ikc_session_write_summary(r.p.sess, &tw);
 		} else {
-			ikc_session_write_text(r.p.sess, stdout);
+			ikc_session_write_text(r.p.sess, stdout, ikc_ended_count(r.ended) == 0);
 		}
 		ikc_gdoi_write_text(ikc_session_gdoi(r.p.sess), stdout);
 		ikc_emit_esp_sas(&r.em, r.p.esp, scfg.print_keys);
@@ -1050,6 +1090,7 @@ out:
 	ikc_capture_close(r.cap);
 	ikc_net_free(r.p.net);
 	ikc_session_free(r.p.sess);
+	ikc_ended_free(r.ended);
 	ikc_ikefrag_free(r.p.frag);
 	ikc_arena_free(&r.p.arena);
 	ikc_keys_free(r.keys);

@@ -52,6 +52,9 @@ void ikc_session_config_default(struct ikc_session_config *cfg)
 	cfg->max_sas = IKC_SESSION_DEFAULT_MAX_SAS;
 	cfg->max_qm = IKC_MAX_QM;
 	cfg->print_keys = false;
+	cfg->retire_idle_s = IKC_SESSION_DEFAULT_RETIRE;
+	cfg->on_retire = NULL;
+	cfg->retire_ctx = NULL;
 }
 
 struct ikc_session {
@@ -64,6 +67,9 @@ struct ikc_session {
 	uint64_t next_seq;
 	struct ikc_session_stats st;
 	struct ikc_gdoi *gdoi;           /* GDOI groups (gdoi.h) */
+	int64_t next_retire_scan;        /* capture time of the next ikc_session_tick scan */
+	struct ikc_p1_memo *memo;        /* sorted by peers; grown on demand up to IKC_P1_MEMO_MAX */
+	size_t nmemo, memo_cap;
 };
 
 static uint32_t cookie_hash(const struct ikc_session *s, const uint8_t icky[8])
@@ -178,6 +184,7 @@ void ikc_session_free(struct ikc_session *s)
 	while (s->lru_head)
 		sa_remove(s, s->lru_head);
 	ikc_gdoi_free(s->gdoi);
+	free(s->memo);
 	free(s->buckets);
 	free(s);
 }
@@ -1113,7 +1120,7 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 		fprintf(out, "    not decrypted: %s\n", c->missing);
 }
 
-void ikc_session_write_text(const struct ikc_session *s, FILE *out)
+void ikc_session_write_text(const struct ikc_session *s, FILE *out, bool header)
 {
 	size_t n = 0;
 	const struct ikc_ike_sa **v = sorted_sas(s, &n);
@@ -1122,10 +1129,154 @@ void ikc_session_write_text(const struct ikc_session *s, FILE *out)
 		free(v);
 		return;
 	}
-	fprintf(out, "IKE SAs (%zu%s):\n", n, s->st.evicted ? ", more were evicted" : "");
+	if (header)
+		fprintf(out, "IKE SAs (%zu%s):\n", n, s->st.evicted ? ", more were evicted" : "");
 	for (size_t i = 0; i < n; i++)
 		text_sa(v[i], out);
 	free(v);
+}
+
+size_t ikc_session_live(const struct ikc_session *s)
+{
+	return s->nsas;
+}
+
+/* ---- retirement: memory bounded by the SAs still alive ---- */
+
+bool ikc_sa_p1_done(const struct ikc_ike_sa *sa)
+{
+	if (sa->p1_exchange == IKC_EX_MAIN)
+		return sa->p1_last >= 6;
+	if (sa->p1_exchange == IKC_EX_AGGRESSIVE)
+		return sa->p1_last >= 3;
+	return true; /* no phase 1 in the capture (or another exchange): nothing to wait for */
+}
+
+static int memo_cmp(const struct ikc_p1_memo *a, const struct ikc_p1_memo *b)
+{
+	int d;
+
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	if ((d = memcmp(a->lo, b->lo, 16)) != 0)
+		return d;
+	return memcmp(a->hi, b->hi, 16);
+}
+
+/* Keep the earliest finished phase 1 of each pair of peers. */
+static void memo_note(struct ikc_session *s, const struct ikc_ike_sa *sa)
+{
+	struct ikc_p1_memo m = { .af = sa->af, .seq = sa->seq, .first_frame = sa->first_frame };
+	bool i_first = memcmp(sa->iaddr, sa->raddr, 16) <= 0;
+	size_t lo = 0, hi = s->nmemo;
+
+	if (sa->ikev2 || !sa->roles_known || !sa->p1_exchange || !ikc_sa_p1_done(sa))
+		return;
+	memcpy(m.lo, i_first ? sa->iaddr : sa->raddr, 16);
+	memcpy(m.hi, i_first ? sa->raddr : sa->iaddr, 16);
+	memcpy(m.icky, sa->icky, 8);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (memo_cmp(&s->memo[mid], &m) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->nmemo && memo_cmp(&s->memo[lo], &m) == 0) {
+		if (m.seq < s->memo[lo].seq)
+			s->memo[lo] = m;
+		return;
+	}
+	if (s->nmemo == s->memo_cap) {
+		size_t cap = s->memo_cap ? s->memo_cap * 2 : 16;
+		struct ikc_p1_memo *v;
+		if (s->memo_cap >= IKC_P1_MEMO_MAX || !(v = realloc(s->memo, cap * sizeof *v)))
+			return;
+		s->memo = v;
+		s->memo_cap = cap;
+	}
+	memmove(&s->memo[lo + 1], &s->memo[lo], (s->nmemo - lo) * sizeof *s->memo);
+	s->memo[lo] = m;
+	s->nmemo++;
+}
+
+size_t ikc_session_p1_memos(const struct ikc_session *s, const struct ikc_p1_memo **out)
+{
+	*out = s->memo;
+	return s->nmemo;
+}
+
+/* How long this SA may stay quiet before it counts as ended. */
+static int64_t retire_after(const struct ikc_session *s, const struct ikc_ike_sa *sa)
+{
+	int64_t idle = s->cfg.retire_idle_s;
+
+	if (sa->deleted)
+		return idle < IKC_RETIRE_DELETED ? idle : IKC_RETIRE_DELETED;
+	if ((sa->p1_exchange || sa->nqm) && ikc_sa_p1_done(sa) && idle < IKC_RETIRE_ESTABLISHED)
+		return IKC_RETIRE_ESTABLISHED;
+	return idle;
+}
+
+void ikc_session_tick(struct ikc_session *s, int64_t now)
+{
+	int64_t least;
+	struct ikc_ike_sa *sa, **v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!s->cfg.retire_idle_s || !s->cfg.on_retire || now < s->next_retire_scan)
+		return;
+	s->next_retire_scan = now + 5;
+	least = s->cfg.retire_idle_s < IKC_RETIRE_DELETED ? s->cfg.retire_idle_s : IKC_RETIRE_DELETED;
+	/* The LRU list is in order of last message: past the first SA quiet for
+	 * less than the shortest timeout, none has ended. */
+	for (sa = s->lru_head; sa && now - sa->last_ts_sec >= least; sa = sa->lru_next) {
+		if (now - sa->last_ts_sec < retire_after(s, sa))
+			continue;
+		if (n == cap) {
+			size_t c2 = cap ? cap * 2 : 64;
+			struct ikc_ike_sa **v2 = realloc(v, c2 * sizeof *v2);
+			if (!v2)
+				break;   /* the rest ends at the next scan */
+			v = v2;
+			cap = c2;
+		}
+		v[n++] = sa;
+	}
+	if (!n)
+		return;
+	s->cfg.on_retire(s->cfg.retire_ctx, s, (const struct ikc_ike_sa *const *)v, n);
+	for (size_t i = 0; i < n; i++) {
+		memo_note(s, v[i]);
+		s->st.retired++;
+		sa_remove(s, v[i]);
+	}
+	free(v);
+}
+
+void ikc_session_write_sa(const struct ikc_session *s, const struct ikc_ike_sa *sa, struct ikc_rw *w)
+{
+	write_sa(sa, w, s->cfg.print_keys);
+}
+
+void ikc_session_write_sa_text(const struct ikc_ike_sa *sa, FILE *out)
+{
+	text_sa(sa, out);
+}
+
+bool ikc_session_export_sa(const struct ikc_ike_sa *sa, FILE *out)
+{
+	const uint8_t *ka;
+	size_t len;
+	char cky[17], hex[2 * IKC_CR_MAX_KEY + 1];
+
+	if (sa->ikev2 || !ikc_sa_crypto_phase1_key(sa, &ka, &len))
+		return false;
+	hex8(cky, sa->icky);
+	ikc_hex(ka, len, hex, sizeof hex);
+	fprintf(out, "%s,%s\n", cky, hex);
+	OPENSSL_cleanse(hex, sizeof hex);
+	return true;
 }
 
 size_t ikc_session_list(const struct ikc_session *s, const struct ikc_ike_sa ***out)
@@ -1141,19 +1292,8 @@ size_t ikc_session_export_ikev1(const struct ikc_session *s, FILE *out)
 	size_t n, written = 0;
 	const struct ikc_ike_sa **v = sorted_sas(s, &n);
 
-	for (size_t i = 0; v && i < n; i++) {
-		const uint8_t *ka;
-		size_t len;
-		char cky[17], hex[2 * IKC_CR_MAX_KEY + 1];
-
-		if (v[i]->ikev2 || !ikc_sa_crypto_phase1_key(v[i], &ka, &len))
-			continue;
-		hex8(cky, v[i]->icky);
-		ikc_hex(ka, len, hex, sizeof hex);
-		fprintf(out, "%s,%s\n", cky, hex);
-		OPENSSL_cleanse(hex, sizeof hex);
-		written++;
-	}
+	for (size_t i = 0; v && i < n; i++)
+		written += ikc_session_export_sa(v[i], out);
 	free(v);
 	return written;
 }

@@ -73,11 +73,29 @@ struct ikc_msg_info {
 };
 
 #define IKC_SESSION_DEFAULT_MAX_SAS 20000
+#define IKC_SESSION_DEFAULT_RETIRE 300   /* --retire-idle */
+#define IKC_RETIRE_DELETED 60            /* a deleted SA: DELETE retransmissions are over */
+#define IKC_RETIRE_ESTABLISHED 86400     /* an SA in QM_IDLE may be quiet until its rekey */
+
+/* SAs that have ended (ikc_session_tick), just before they are freed: the
+ * callback writes what the run must keep of them (records, findings).
+ * Given together so that they are diagnosed in one pass. */
+struct ikc_session;
+typedef void (*ikc_retire_cb)(void *ctx, const struct ikc_session *s, const struct ikc_ike_sa *const *sas,
+			      size_t n);
 
 struct ikc_session_config {
 	size_t max_sas;              /* IKE SAs held at once (LRU eviction past it; --max-ike-sas) */
 	size_t max_qm;               /* Quick Modes held per SA (oldest evicted past it; --max-quick-modes) */
 	bool print_keys;             /* derived keys in the SA records (--print-keys) */
+	/* Memory bounded by live state: an SA with no message for retire_idle_s
+	 * seconds of capture time has ended (a deleted one after
+	 * IKC_RETIRE_DELETED, an established one after IKC_RETIRE_ESTABLISHED
+	 * if that is longer); on_retire sees it, then it is freed.  0 or no
+	 * callback: SAs are kept to the end of the run. */
+	uint32_t retire_idle_s;
+	ikc_retire_cb on_retire;
+	void *retire_ctx;
 };
 void ikc_session_config_default(struct ikc_session_config *cfg);
 
@@ -114,7 +132,10 @@ size_t ikc_session_list(const struct ikc_session *s, const struct ikc_ike_sa ***
 void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w);
 
 /* The same, one line per SA for a terminal. */
-void ikc_session_write_text(const struct ikc_session *s, FILE *out);
+void ikc_session_write_text(const struct ikc_session *s, FILE *out, bool header);
+
+/* IKE SAs held now (not ended, not evicted). */
+size_t ikc_session_live(const struct ikc_session *s);
 
 /* Wireshark's ikev1_decryption_table lines ("icookie,Ka") for every SA we
  * could key; returns how many. */
@@ -128,10 +149,34 @@ size_t ikc_session_psk_audit(const struct ikc_session *s, FILE *words, ikc_audit
 
 struct ikc_session_stats {
 	uint64_t sas, evicted, messages, retransmits;
+	uint64_t retired;            /* ended SAs handed to on_retire and freed */
 	uint64_t qm_evicted;         /* Quick Modes dropped past max_qm, all SAs together */
 	uint64_t decrypted, no_key, wrong_key;
 };
 void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats *st);
+
+/* Retire the SAs that have ended by capture time `now` (see the config);
+ * cheap to call per packet: it scans at most every few seconds. */
+void ikc_session_tick(struct ikc_session *s, int64_t now);
+
+/* One SA's record (as in ikc_session_write_summary), its summary lines for
+ * people (as in ikc_session_write_text), its Wireshark ikev1 key line (true
+ * if it had one). */
+void ikc_session_write_sa(const struct ikc_session *s, const struct ikc_ike_sa *sa, struct ikc_rw *w);
+void ikc_session_write_sa_text(const struct ikc_ike_sa *sa, FILE *out);
+bool ikc_session_export_sa(const struct ikc_ike_sa *sa, FILE *out);
+
+/* The earliest finished phase 1 between two peers, kept after its SA
+ * retired, so that a later phase 1 between them is still seen as a rekey
+ * (diagnose.c).  One per pair of peers, at most IKC_P1_MEMO_MAX pairs. */
+#define IKC_P1_MEMO_MAX 4096
+struct ikc_p1_memo {
+	int af;
+	uint8_t lo[16], hi[16];      /* the two addresses, lower first */
+	uint64_t seq, first_frame;
+	uint8_t icky[8];
+};
+size_t ikc_session_p1_memos(const struct ikc_session *s, const struct ikc_p1_memo **out);
 
 /* The run's GDOI groups (gdoi.h), owned by the session. */
 struct ikc_gdoi;

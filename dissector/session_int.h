@@ -189,4 +189,8 @@ struct ikc_ike_sa {
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);
 
+/* Phase 1 finished: MM6 / AM3 seen; true when the capture holds no phase 1
+ * to wait for. */
+bool ikc_sa_p1_done(const struct ikc_ike_sa *sa);
+
 #endif

@@ -76,7 +76,7 @@ static inline void fz_run_finish(struct fz_run *r)
 		ikc_session_write_summary(r->p.sess, &r->json.rw);
 		ikc_rw_text_init(&tw, r->out, 2, true);
 		ikc_session_write_summary(r->p.sess, &tw);
-		ikc_session_write_text(r->p.sess, r->out);
+		ikc_session_write_text(r->p.sess, r->out, true);
 		(void)ikc_session_export_ikev1(r->p.sess, r->out);
 		ikc_session_get_stats(r->p.sess, &st);
 	}

@@ -1,0 +1,213 @@
+/* ended.c - what a run keeps of the IKE SAs that ended before it did (see
+ * ended.h for the contract). */
+#include "ended.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ladder.h"
+
+struct ikc_ended {
+	struct ikc_ended_opts o;
+	uint64_t count;
+	char **text;                 /* summary lines of each kept SA */
+	size_t ntext, text_cap;
+	uint64_t text_dropped;       /* SAs past IKC_ENDED_MAX, not listed */
+	struct ikc_diag_list diags;  /* their findings (text mode) */
+	uint64_t diags_dropped;      /* info findings past the limit */
+	char *keys;                  /* ikev1 key lines (memstream) */
+	size_t keys_len;
+	FILE *keys_mem;
+	size_t nkeys;
+};
+
+struct ikc_ended *ikc_ended_new(const struct ikc_ended_opts *o)
+{
+	struct ikc_ended *e = calloc(1, sizeof *e);
+
+	if (!e)
+		return NULL;
+	e->o = *o;
+	ikc_diag_list_init(&e->diags);
+	return e;
+}
+
+void ikc_ended_free(struct ikc_ended *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->ntext; i++)
+		free(e->text[i]);
+	free(e->text);
+	ikc_diag_list_free(&e->diags);
+	if (e->keys_mem)
+		fclose(e->keys_mem);
+	if (e->keys) {
+		OPENSSL_cleanse(e->keys, e->keys_len);
+		free(e->keys);
+	}
+	free(e);
+}
+
+/* What print_sa writes, as one string (open_memstream), or NULL. */
+static char *sa_text(const struct ikc_ended *e, const struct ikc_session *s, const struct ikc_ike_sa *sa)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (e->o.verbose) {
+		struct ikc_rw tw;
+		ikc_rw_text_init(&tw, f, 2, e->o.color);
+		ikc_session_write_sa(s, sa, &tw);
+	} else {
+		ikc_session_write_sa_text(sa, f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void keep_text(struct ikc_ended *e, const struct ikc_session *s, const struct ikc_ike_sa *sa)
+{
+	char *t;
+
+	if (e->ntext == IKC_ENDED_MAX) {
+		e->text_dropped++;
+		return;
+	}
+	if (e->ntext == e->text_cap) {
+		size_t cap = e->text_cap ? e->text_cap * 2 : 64;
+		char **v = realloc(e->text, cap * sizeof *v);
+		if (!v) {
+			e->text_dropped++;
+			return;
+		}
+		e->text = v;
+		e->text_cap = cap;
+	}
+	if (!(t = sa_text(e, s, sa))) {
+		e->text_dropped++;
+		return;
+	}
+	e->text[e->ntext++] = t;
+}
+
+/* Findings move to e->diags; their SA is about to be freed. */
+static void keep_findings(struct ikc_ended *e, struct ikc_diag_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct ikc_finding *f = &l->v[i], *d;
+		bool info = f->severity == IKC_DIAG_INFO;
+
+		if ((info && e->diags.n >= IKC_ENDED_MAX) ||
+		    !(d = ikc_diag_list_add(&e->diags, f->code, f->severity, f->certainty, f->icky))) {
+			e->diags_dropped++;
+			continue;
+		}
+		memcpy(d->frames, f->frames, sizeof d->frames);
+		d->nframes = f->nframes;
+		d->text = f->text;   /* ownership moves */
+		f->text = NULL;
+	}
+}
+
+/* The findings of one SA, moved out of l into one. */
+static void findings_of(struct ikc_diag_list *l, const struct ikc_ike_sa *sa, struct ikc_diag_list *one)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct ikc_finding *f = &l->v[i], *d;
+		if (f->sa != sa || !(d = ikc_diag_list_add(one, f->code, f->severity, f->certainty, f->icky)))
+			continue;
+		*d = *f;
+		f->text = NULL;
+	}
+}
+
+void ikc_ended_retire(void *ctx, const struct ikc_session *s, const struct ikc_ike_sa *const *sas, size_t n)
+{
+	struct ikc_ended *e = ctx;
+	struct ikc_diag_list l;
+
+	e->count += n;
+	ikc_diag_list_init(&l);
+	if (ikc_diagnose_retiring(s, sas, n, &l) != IKC_OK)
+		fputs("ikecap: out of memory: findings of ended SAs incomplete\n", stderr);
+	for (size_t i = 0; i < n; i++) {
+		const struct ikc_ike_sa *sa = sas[i];
+		struct ikc_diag_list one;
+
+		ikc_diag_list_init(&one);
+		findings_of(&l, sa, &one);
+		if (e->o.ladder) {
+			ikc_ladder_write_sa(sa, &one, e->o.out, e->o.color);
+		} else if (e->o.format != IKC_FMT_TEXT) {
+			ikc_session_write_sa(s, sa, e->o.rw);
+			ikc_diag_write_all(&one, e->o.rw);
+		} else {
+			keep_text(e, s, sa);
+			keep_findings(e, &one);
+		}
+		if (e->o.keep_keys) {
+			if (!e->keys_mem)
+				e->keys_mem = open_memstream(&e->keys, &e->keys_len);
+			if (e->keys_mem && ikc_session_export_sa(sa, e->keys_mem))
+				e->nkeys++;
+		}
+		ikc_diag_list_free(&one);
+	}
+	ikc_diag_list_free(&l);
+}
+
+uint64_t ikc_ended_count(const struct ikc_ended *e)
+{
+	return e ? e->count : 0;
+}
+
+void ikc_ended_write_text(const struct ikc_ended *e, FILE *out)
+{
+	for (size_t i = 0; i < e->ntext; i++)
+		fputs(e->text[i], out);
+	if (e->text_dropped)
+		fprintf(out, "  ... and %llu more SAs that ended earlier, not listed (limit %d; -T json lists all)\n",
+			(unsigned long long)e->text_dropped, IKC_ENDED_MAX);
+	if (e->diags_dropped)
+		fprintf(out, "  (%llu informational findings of ended SAs not kept)\n",
+			(unsigned long long)e->diags_dropped);
+}
+
+enum ikc_err ikc_ended_take_findings(struct ikc_ended *e, struct ikc_diag_list *into)
+{
+	struct ikc_diag_list merged = e->diags;
+
+	if (!e->diags.n)
+		return IKC_OK;
+	for (size_t i = 0; i < into->n; i++) {
+		struct ikc_finding *f = &into->v[i];
+		struct ikc_finding *d = ikc_diag_list_add(&merged, f->code, f->severity, f->certainty, f->icky);
+		if (!d) {
+			e->diags = merged;
+			return IKC_NOMEM;
+		}
+		*d = *f;       /* text ownership moves */
+		f->text = NULL;
+	}
+	ikc_diag_list_free(into);
+	*into = merged;
+	ikc_diag_list_init(&e->diags);
+	return IKC_OK;
+}
+
+size_t ikc_ended_export_ikev1(const struct ikc_ended *e, FILE *out)
+{
+	if (!e || !e->keys_mem || fflush(e->keys_mem) != 0)
+		return 0;
+	fwrite(e->keys, 1, e->keys_len, out);
+	return e->nkeys;
+}

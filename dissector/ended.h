@@ -1,0 +1,60 @@
+/* ended.h - what a run keeps of the IKE SAs that ended before it did.
+ *
+ * ikc_session_tick retires an SA once it has been quiet long enough (see
+ * session.h), so that memory follows the SAs still alive, not the length of
+ * the capture.  At that moment (ikc_ended_retire, the session's
+ * ikc_retire_cb) the SA is diagnosed with the live SAs as evidence, and:
+ * - JSON / CBOR: its "sa" record and its findings are written into the
+ *   stream right away; nothing is kept;
+ * - ladder: its ladder and findings are written right away;
+ * - text: its summary lines and findings are kept for the summary at the
+ *   end (at most IKC_ENDED_MAX SAs; past that they are counted, and the
+ *   failures and warnings among the findings are still kept);
+ * - with --export-keys, its Wireshark ikev1 key line is kept.
+ */
+#ifndef IKC_ENDED_H
+#define IKC_ENDED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diagnose.h"
+#include "emit.h"
+#include "record.h"
+#include "session.h"
+
+#define IKC_ENDED_MAX 10000
+
+struct ikc_ended_opts {
+	enum ikc_format format;
+	bool ladder, verbose, color;
+	bool keep_keys;              /* --export-keys: keep the ikev1 key lines */
+	struct ikc_rw *rw;           /* JSON / CBOR record writer */
+	FILE *out;                   /* ladder output */
+};
+
+struct ikc_ended;
+
+struct ikc_ended *ikc_ended_new(const struct ikc_ended_opts *o);
+void ikc_ended_free(struct ikc_ended *e);
+
+/* The session's ikc_retire_cb (ctx: the ikc_ended). */
+void ikc_ended_retire(void *ctx, const struct ikc_session *s, const struct ikc_ike_sa *const *sas, size_t n);
+
+/* SAs retired so far. */
+uint64_t ikc_ended_count(const struct ikc_ended *e);
+
+/* Text: the kept summary lines, in the order the SAs ended, and a line for
+ * those past IKC_ENDED_MAX. */
+void ikc_ended_write_text(const struct ikc_ended *e, FILE *out);
+
+/* Text: move the kept findings to the front of `into` (they come from SAs
+ * that are gone: their sa pointer is NULL). */
+IKC_MUST_CHECK enum ikc_err ikc_ended_take_findings(struct ikc_ended *e, struct ikc_diag_list *into);
+
+/* The kept ikev1_decryption_table lines; returns how many. */
+size_t ikc_ended_export_ikev1(const struct ikc_ended *e, FILE *out);
+
+#endif
