@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../decoders/names.h"
+#include "gdoi.h"
 #include "keys.h"
 #include "render.h"
 #include "util.h"
@@ -312,7 +313,8 @@ static void text_line(struct ikc_emitter *e, const struct ikc_pkt *pkt, const st
 			if (info->hash == IKC_HASH_FAILED) {
 				lb_c(&l, ' ');
 				lb_s(&l, col(e, C_RED));
-				lb_s(&l, "HASH FAILED");
+				/* A rekey is protected by its SIG, not a HASH (RFC 6407 §4). */
+				lb_s(&l, ikc_gdoi_is_push(info->doi, msg) ? "SIG FAILED" : "HASH FAILED");
 				lb_s(&l, col(e, C_OFF));
 			}
 			break;
@@ -704,7 +706,7 @@ static void esp_sa_record(struct ikc_rw *w, const struct ikc_esp_sa *sa, bool pr
 			ikc_rw_cstr(w, "ikecap.esp_encap", "Encapsulation", encap_name(in->encap));
 		if (in->pfs_group)
 			ikc_rw_uint(w, "ikecap.esp_pfs_group", "PFS group", in->pfs_group, IKC_RW_DEC, NULL);
-		if (in->learned_frame && in->origin == IKC_ESP_ORIGIN_QM)
+		if (in->learned_frame && (in->origin == IKC_ESP_ORIGIN_QM || in->origin == IKC_ESP_ORIGIN_GDOI))
 			ikc_rw_uint(w, "ikecap.esp_learned_frame", "Learned in frame", in->learned_frame, IKC_RW_DEC, NULL);
 		if (print_keys) {
 			ikc_rw_bytes(w, "ikecap.esp_enc_key", "Encryption key", in->enc_key, in->enc_len);

@@ -57,6 +57,7 @@ const char *ikc_esp_origin_name(enum ikc_esp_sa_origin o)
 		[IKC_ESP_ORIGIN_NONE] = "none",
 		[IKC_ESP_ORIGIN_QM] = "quick_mode",
 		[IKC_ESP_ORIGIN_KEYFILE] = "key_file",
+		[IKC_ESP_ORIGIN_GDOI] = "gdoi",
 	};
 	return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "?";
 }

@@ -2,9 +2,10 @@
  * each SA saw (RFC 4303 §2-§3.4.3; RFC 3948 ESP-in-UDP is the same packet
  * after the UDP header).
  *
- * Entries come from three places:
+ * Entries come from four places:
  *   - Quick Modes (sa_crypto derives KEYMAT, RFC 2409 §5.5, and calls
  *     ikc_esp_table_add once per direction);
+ *   - GDOI key downloads (gdoi.c: a group TEK, any source, any destination);
  *   - key files (ikc_keys_esp: exact addresses, '*', tcpdump's default SA),
  *     looked up once, the first time an SPI (+ destination) is seen;
  *   - neither: a keyless entry, so that every SPI is still counted.
@@ -43,6 +44,7 @@ enum ikc_esp_sa_origin {
 	IKC_ESP_ORIGIN_NONE = 0,   /* SPI seen, no key */
 	IKC_ESP_ORIGIN_QM,         /* KEYMAT of a Quick Mode in the capture */
 	IKC_ESP_ORIGIN_KEYFILE,    /* an esp / esp_sa / tcpdump -E line */
+	IKC_ESP_ORIGIN_GDOI,       /* a group TEK from a GDOI key download (gdoi.h) */
 };
 const char *ikc_esp_origin_name(enum ikc_esp_sa_origin o);
 

@@ -6,7 +6,9 @@
  * the SIG), §5.3.3 (KEK attributes: KEK_ALGORITHM 2, KEK_KEY_LENGTH 3,
  * SIG_HASH_ALGORITHM 5, SIG_ALGORITHM 6), §5.4.1 (SA TEK for ESP: RFC 2407
  * attributes), §5.6.1 (TEK download: TEK_ALGORITHM_KEY 1, TEK_INTEGRITY_KEY 2),
- * §5.6.2 (KEK download: KEK_ALGORITHM_KEY 1, SIG_ALGORITHM_KEY 2), §5.7 (SEQ).
+ * §5.6.2 (KEK download: KEK_ALGORITHM_KEY 1, SIG_ALGORITHM_KEY 2), §5.7 (SEQ);
+ * RFC 2407 §4.5 (SA Life Type / Duration of a TEK), RFC 6407 §5.3.3
+ * (KEK_KEY_LIFETIME 4); RFC 8263 §2 (GROUPKEY-PUSH ACK: HDR, HASH, SEQ, ID).
  *
  *  GM                                   KS
  *  HDR*(P1 cookies), HASH(1), Ni, ID   -->            PULL1
@@ -43,7 +45,9 @@
 
 /* RFC 6407 §5.3.3 KEK attributes, §5.6 key packet types and attributes. */
 enum {
-	KEK_ATTR_ALGORITHM = 2, KEK_ATTR_KEY_LENGTH = 3, KEK_ATTR_SIG_HASH = 5, KEK_ATTR_SIG_ALG = 6,
+	KEK_ATTR_ALGORITHM = 2, KEK_ATTR_KEY_LENGTH = 3, KEK_ATTR_LIFETIME = 4, KEK_ATTR_SIG_HASH = 5,
+	KEK_ATTR_SIG_ALG = 6,
+	KEK_ATTR_ACK_REQUESTED = 9,   /* RFC 8263 §2 (our reading of the number: see EX_PUSH_ACK) */
 	KEK_ALG_DES = 1, KEK_ALG_3DES = 2, KEK_ALG_AES = 3,
 	KD_TEK = 1, KD_KEK = 2,
 	KD_TEK_ALGORITHM_KEY = 1, KD_TEK_INTEGRITY_KEY = 2,
@@ -51,7 +55,22 @@ enum {
 	GDOI_PROTO_IPSEC_ESP = 1,
 };
 /* RFC 2407 §4.5 attributes of an ESP TEK. */
-enum { IPSEC_ENCAP = 4, IPSEC_AUTH = 5, IPSEC_KEYLEN = 6 };
+enum { IPSEC_LIFE_TYPE = 1, IPSEC_LIFE_DURATION = 2, IPSEC_ENCAP = 4, IPSEC_AUTH = 5, IPSEC_KEYLEN = 6,
+       IPSEC_LIFE_SECONDS = 1 };
+
+/* GROUPKEY-PUSH ACK (RFC 8263 §2): the member's answer to a rekey whose SA
+ * KEK carried KEK_ACK_REQUESTED.  Not encrypted; the cookies are the KEK
+ * SPI, Message ID 0:
+ *
+ *    GM                                   KS
+ *    HDR(KEK SPI, exchange 35), HASH, SEQ, ID  -->
+ *
+ * SEQ repeats the rekey's, ID names the member.  Exchange 35 and the HASH
+ * key (derived from the KEK, RFC 8263 §2.1) are from our memory of the RFC:
+ * the text was not at hand, so the HASH is shown, not verified. */
+#define EX_PUSH_ACK 35
+
+#define NS_PER_S 1000000000LL
 
 struct tek {
 	uint32_t spi;
@@ -62,6 +81,10 @@ struct tek {
 	size_t enc_len, auth_len;
 	uint64_t frame;               /* the KD that gave its keys */
 	bool from_push;
+	uint32_t life_s;              /* SA Life Duration in seconds (SA TEK), 0 none */
+	int64_t keyed_ns;             /* capture time of that KD */
+	uint64_t past_frame;          /* first packet after keyed_ns + life_s */
+	uint64_t late_packets, late_frame, late_last_frame;   /* ESP on it after that */
 };
 
 enum rekey_kind { RK_OK, RK_REPLAY, RK_GAP, RK_BADSIG, RK_UNVERIFIED };
@@ -72,6 +95,8 @@ struct rekey {
 	enum rekey_kind kind;
 	int sig;                      /* 1 verified, 0 bad, -1 not checkable */
 	bool accepted, replay, gap;
+	uint64_t ack_frame;           /* first GROUPKEY-PUSH ACK with this SEQ */
+	uint32_t acks;
 };
 
 struct group {
@@ -93,6 +118,11 @@ struct group {
 	uint8_t *spki;
 	size_t spki_len;
 	uint64_t kek_frame;
+	uint32_t kek_life_s;           /* KEK_KEY_LIFETIME, 0 none */
+	int64_t kek_keyed_ns;
+	uint64_t kek_past_frame;       /* first packet after the KEK's lifetime */
+	bool ack_requested;            /* KEK_ACK_REQUESTED in the last SA KEK */
+	uint32_t acks, acks_unmatched;
 	/* SEQ */
 	bool have_seq;
 	uint32_t last_seq;             /* last accepted */
@@ -109,6 +139,12 @@ struct group {
 struct ikc_gdoi {
 	struct group *g;
 	size_t n, cap, dropped;
+	/* capture clock (ikc_gdoi_note_packet) */
+	int64_t last_ns;
+	uint64_t last_frame, packets;
+	int64_t next_expiry_ns;       /* earliest lifetime end not yet passed, 0 none */
+	bool expiry_dirty;            /* a KD changed lifetimes: recompute */
+	size_t nexpired;              /* TEKs past their lifetime */
 };
 
 struct ikc_gdoi *ikc_gdoi_new(void)
@@ -138,8 +174,8 @@ size_t ikc_gdoi_count(const struct ikc_gdoi *g)
 
 uint32_t ikc_gdoi_exchange_doi(const struct ikc_pkt *pkt, const struct ikc_msg *msg, uint32_t sa_doi)
 {
-	if (pkt->transport == IKC_T_UDP848 &&
-	    (msg->hdr.exchange == IKC_EX_QUICK || msg->hdr.exchange == IKC_EX_NEW_GROUP))
+	if (pkt->transport == IKC_T_UDP848 && (msg->hdr.exchange == IKC_EX_QUICK ||
+					       msg->hdr.exchange == IKC_EX_NEW_GROUP || msg->hdr.exchange == EX_PUSH_ACK))
 		return IKC_DOI_GDOI;
 	return sa_doi;
 }
@@ -250,6 +286,38 @@ static bool payload_ok(const struct ikc_payload *p)
 			     IKC_NOTE(MALFORMED)));
 }
 
+/* RFC 2407 §4.5: a Life Duration applies to the Life Type before it; the
+ * seconds one, 0 when there is none. */
+static uint32_t tek_life(const struct ikc_attr *v, size_t n)
+{
+	uint16_t type = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].type == IPSEC_LIFE_TYPE && v[i].has_value)
+			type = (uint16_t)v[i].value;
+		else if (v[i].type == IPSEC_LIFE_DURATION && v[i].has_value && type == IPSEC_LIFE_SECONDS)
+			return v[i].value;
+	}
+	return 0;
+}
+
+static int64_t pkt_ns(const struct ikc_pkt *pkt)
+{
+	if (pkt->ts_sec < 0)
+		return 0;
+	if (pkt->ts_sec > INT64_MAX / NS_PER_S - 1)
+		return INT64_MAX;
+	return pkt->ts_sec * NS_PER_S + (int64_t)(pkt->ts_nsec % NS_PER_S);
+}
+
+/* keyed + life seconds, saturating. */
+static int64_t expiry_ns(int64_t keyed, uint32_t life_s)
+{
+	int64_t d = (int64_t)life_s * NS_PER_S;
+
+	return keyed > INT64_MAX - d ? INT64_MAX : keyed + d;
+}
+
 /* SA KEK and SA TEKs of a GDOI SA payload (PULL2 or a rekey). */
 static void learn_sa(struct group *gr, const struct ikc_sa *sa, bool accept)
 {
@@ -266,6 +334,11 @@ static void learn_sa(struct group *gr, const struct ikc_sa *sa, bool accept)
 			gr->kek_keylen = attr_u16(k->attrs, k->nattrs, KEK_ATTR_KEY_LENGTH);
 			gr->sig_hash = attr_u16(k->attrs, k->nattrs, KEK_ATTR_SIG_HASH);
 			gr->sig_alg = attr_u16(k->attrs, k->nattrs, KEK_ATTR_SIG_ALG);
+			gr->ack_requested = attr_find(k->attrs, k->nattrs, KEK_ATTR_ACK_REQUESTED) != NULL;
+			{
+				const struct ikc_attr *lt = attr_find(k->attrs, k->nattrs, KEK_ATTR_LIFETIME);
+				gr->kek_life_s = lt && lt->has_value ? lt->value : 0;
+			}
 		} else if (p->type == IKC_PT_SAT && p->u.sat.protocol == GDOI_PROTO_IPSEC_ESP) {
 			const struct ikc_sat *s = &p->u.sat;
 			struct tek *t = tek_of(gr, s->spi);
@@ -276,6 +349,7 @@ static void learn_sa(struct group *gr, const struct ikc_sa *sa, bool accept)
 			t->keylen = attr_u16(s->attrs, s->nattrs, IPSEC_KEYLEN);
 			t->auth = attr_u16(s->attrs, s->nattrs, IPSEC_AUTH);
 			t->encap = attr_u16(s->attrs, s->nattrs, IPSEC_ENCAP);
+			t->life_s = tek_life(s->attrs, s->nattrs);
 		}
 	}
 }
@@ -286,8 +360,11 @@ static size_t kek_block(uint16_t alg)
 	return alg == KEK_ALG_AES ? 16 : 8;
 }
 
-static void learn_kd(struct group *gr, const struct ikc_kd *kd, uint64_t frame, bool accept, bool from_push)
+static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc_pkt *pkt, bool accept,
+		     bool from_push)
 {
+	uint64_t frame = pkt->frame;
+
 	for (size_t i = 0; i < kd->nkp; i++) {
 		const struct ikc_kd_packet *kp = &kd->packets[i];
 
@@ -310,6 +387,8 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, uint64_t frame, 
 			t->accepted = accept;
 			t->frame = frame;
 			t->from_push = from_push;
+			t->keyed_ns = pkt_ns(pkt);
+			t->past_frame = 0;
 		} else if (kp->kd_type == KD_KEK && kp->spisize == KEK_SPI_LEN && kp->spi && accept) {
 			const struct ikc_attr *ak = attr_find(kp->attrs, kp->nattrs, KD_KEK_ALGORITHM_KEY);
 			const struct ikc_attr *sk = attr_find(kp->attrs, kp->nattrs, KD_SIG_ALGORITHM_KEY);
@@ -324,6 +403,8 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, uint64_t frame, 
 				gr->kek_key_len = ak->len - blk;
 				gr->have_kek_key = true;
 				gr->kek_frame = frame;
+				gr->kek_keyed_ns = pkt_ns(pkt);
+				gr->kek_past_frame = 0;
 			}
 			if (sk && !sk->tv && sk->data && sk->len && sk->len <= MAX_SPKI) {
 				uint8_t *p = malloc(sk->len);
@@ -392,7 +473,8 @@ void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struc
 			gr->last_seq = p->u.seq.seq;
 			gr->have_seq = true;
 		} else if (num == 4 && p->type == IKC_PT_KD) {
-			learn_kd(gr, &p->u.kd, pkt->frame, true, false);
+			learn_kd(gr, &p->u.kd, pkt, true, false);
+			g->expiry_dirty = true;
 		}
 	}
 }
@@ -531,6 +613,63 @@ static struct rekey *rekey_new(struct group *gr)
 	return &gr->rk[gr->nrk++];
 }
 
+/* GROUPKEY-PUSH ACK: tie it to the group by its cookies (the KEK SPI) and
+ * to the rekey by its SEQ. */
+static void push_ack(struct ikc_gdoi *g, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
+		     struct ikc_msg_info *info)
+{
+	uint8_t spi[KEK_SPI_LEN];
+	char sh[2 * KEK_SPI_LEN + 1];
+	const struct ikc_payload *seqp = ikc_find_payload(msg->payloads, msg->npayloads, IKC_PT_SEQ);
+	struct group *gr;
+	struct rekey *rk = NULL;
+
+	info->retransmit = false;
+	info->retransmit_count = 0;
+	snprintf(info->label, sizeof info->label, "PUSH-ACK");
+	memcpy(spi, msg->hdr.icookie, 8);
+	memcpy(spi + 8, msg->hdr.rcookie, 8);
+	spi_hex(spi, sh);
+	if (msg->hdr.flags & IKC_FLAG_E) {
+		/* RFC 8263 sends it in the clear; nothing here would decrypt it. */
+		info->dec = IKC_DEC_UNSUPPORTED;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "GROUPKEY-PUSH ACK under KEK %s with the E flag: RFC 8263 sends it unencrypted", sh);
+		return;
+	}
+	gr = by_kek(g, spi);
+	if (!seqp || !payload_ok(seqp)) {
+		snprintf(info->dec_detail, sizeof info->dec_detail, "GROUPKEY-PUSH ACK under KEK %s without a SEQ", sh);
+		if (gr)
+			gr->acks_unmatched++;
+		return;
+	}
+	if (gr)
+		for (size_t i = gr->nrk; i-- > 0;)
+			if (gr->rk[i].seq == seqp->u.seq.seq) {
+				rk = &gr->rk[i];
+				break;
+			}
+	if (!gr) {
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "GROUPKEY-PUSH ACK of SEQ %u under KEK %s: no group in the capture has that KEK",
+			 seqp->u.seq.seq, sh);
+		return;
+	}
+	gr->acks++;
+	if (!rk) {
+		gr->acks_unmatched++;
+		snprintf(info->dec_detail, sizeof info->dec_detail,
+			 "acknowledges SEQ %u under KEK %s: no rekey with that SEQ in the capture", seqp->u.seq.seq, sh);
+		return;
+	}
+	if (!rk->acks++)
+		rk->ack_frame = pkt->frame;
+	snprintf(info->dec_detail, sizeof info->dec_detail,
+		 "acknowledges the rekey with SEQ %u (frame %llu) under KEK %s; HASH not verified", rk->seq,
+		 (unsigned long long)rk->frame, sh);
+}
+
 bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
 		   struct ikc_msg_info *info)
 {
@@ -549,6 +688,10 @@ bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt
 	uint32_t rk_prev_top = 0;
 	bool replay = false, gap = false, accepted;
 
+	if (g && info->doi == IKC_DOI_GDOI && msg->hdr.exchange == EX_PUSH_ACK && IKC_IS_IKEV1(msg->hdr.version)) {
+		push_ack(g, pkt, msg, info);
+		return true;
+	}
 	if (!g || !ikc_gdoi_is_push(info->doi, msg))
 		return false;
 	memcpy(spi, msg->hdr.icookie, 8);
@@ -661,7 +804,8 @@ bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt
 	if (sap && payload_ok(sap) && sap->u.sa.doi == IKC_DOI_GDOI)
 		learn_sa(gr, &sap->u.sa, accepted);
 	if (kdp && payload_ok(kdp) && accepted)
-		learn_kd(gr, &kdp->u.kd, pkt->frame, true, true);
+		learn_kd(gr, &kdp->u.kd, pkt, true, true);
+	g->expiry_dirty = true;
 	return true;
 }
 
@@ -691,7 +835,7 @@ size_t ikc_gdoi_install_esp(struct ikc_gdoi *g, struct ikc_esp_table *t)
 			in.spi = k->spi;
 			in.af = gr->af ? gr->af : 4;
 			in.src_any = in.dst_any = true;   /* a group SA: any member sends on it */
-			in.origin = IKC_ESP_ORIGIN_QM;
+			in.origin = IKC_ESP_ORIGIN_GDOI;
 			in.enc = alg.enc;
 			in.auth = alg.auth;
 			memcpy(in.enc_key, k->enc_key, k->enc_len);
@@ -709,6 +853,83 @@ size_t ikc_gdoi_install_esp(struct ikc_gdoi *g, struct ikc_esp_table *t)
 		}
 	}
 	return done;
+}
+
+/* ---------------------------------------------------------------- lifetimes */
+
+static void expiry_recompute(struct ikc_gdoi *g)
+{
+	int64_t next = 0;
+
+	g->nexpired = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct group *gr = &g->g[i];
+
+		for (size_t j = 0; j < gr->nteks; j++) {
+			const struct tek *t = &gr->teks[j];
+			if (!t->life_s || !t->have_keys || !t->accepted)
+				continue;
+			if (t->past_frame)
+				g->nexpired++;
+			else if (!next || expiry_ns(t->keyed_ns, t->life_s) < next)
+				next = expiry_ns(t->keyed_ns, t->life_s);
+		}
+		if (gr->have_kek_key && gr->kek_life_s && !gr->kek_past_frame &&
+		    (!next || expiry_ns(gr->kek_keyed_ns, gr->kek_life_s) < next))
+			next = expiry_ns(gr->kek_keyed_ns, gr->kek_life_s);
+	}
+	g->next_expiry_ns = next;
+	g->expiry_dirty = false;
+}
+
+/* This packet is past the lifetime of some keys: mark them. */
+static void expiry_pass(struct ikc_gdoi *g, const struct ikc_pkt *pkt, int64_t now)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct group *gr = &g->g[i];
+
+		for (size_t j = 0; j < gr->nteks; j++) {
+			struct tek *t = &gr->teks[j];
+			if (t->life_s && t->have_keys && t->accepted && !t->past_frame && pkt->frame > t->frame &&
+			    now > expiry_ns(t->keyed_ns, t->life_s))
+				t->past_frame = pkt->frame;
+		}
+		if (gr->have_kek_key && gr->kek_life_s && !gr->kek_past_frame && pkt->frame > gr->kek_frame &&
+		    now > expiry_ns(gr->kek_keyed_ns, gr->kek_life_s))
+			gr->kek_past_frame = pkt->frame;
+	}
+	expiry_recompute(g);
+}
+
+void ikc_gdoi_note_packet(struct ikc_gdoi *g, const struct ikc_pkt *pkt)
+{
+	int64_t now;
+
+	if (!g || !g->n)
+		return;
+	now = pkt_ns(pkt);
+	g->packets++;
+	if (now > g->last_ns)
+		g->last_ns = now;
+	g->last_frame = pkt->frame;
+	if (g->expiry_dirty)
+		expiry_recompute(g);
+	if (g->next_expiry_ns && now > g->next_expiry_ns)
+		expiry_pass(g, pkt, now);
+	/* ESP on a TEK past its lifetime (pkt->data starts at the SPI). */
+	if (g->nexpired && (pkt->transport == IKC_T_ESP || pkt->transport == IKC_T_UDP4500_ESP) && pkt->len >= 4) {
+		uint32_t spi = be32(pkt->data);
+
+		for (size_t i = 0; i < g->n; i++)
+			for (size_t j = 0; j < g->g[i].nteks; j++) {
+				struct tek *t = &g->g[i].teks[j];
+				if (t->spi != spi || !t->past_frame)
+					continue;
+				if (!t->late_packets++)
+					t->late_frame = pkt->frame;
+				t->late_last_frame = pkt->frame;
+			}
+	}
 }
 
 /* ---------------------------------------------------------------- findings */
@@ -754,6 +975,92 @@ static const struct group *group_of_addr(const struct ikc_gdoi *g, int af, const
 	return NULL;
 }
 
+/* A later accepted TEK of the group keyed before t ran out. */
+static bool tek_replaced(const struct group *gr, const struct tek *t)
+{
+	int64_t end = expiry_ns(t->keyed_ns, t->life_s);
+
+	for (size_t j = 0; j < gr->nteks; j++) {
+		const struct tek *u = &gr->teks[j];
+		if (u != t && u->have_keys && u->accepted && u->frame > t->frame && u->keyed_ns <= end)
+			return true;
+	}
+	return false;
+}
+
+/* Rekeys after `from` that members rejected (bad SIG, replay), for the words. */
+static size_t rejected_after(const struct group *gr, uint64_t from, uint64_t *first)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < gr->nrk; r++)
+		if (gr->rk[r].frame > from && !gr->rk[r].accepted && !n++)
+			*first = gr->rk[r].frame;
+	return n;
+}
+
+/* gdoi-tek-expired / gdoi-kek-expired: a key's lifetime ran out inside the
+ * capture and no rekey replaced it before. */
+static enum ikc_err expired_findings(const struct group *gr, struct ikc_diag_list *out, const char *gm,
+				     const char *ks)
+{
+	struct ikc_finding *f;
+	char rej[160];
+	uint64_t rf = 0;
+	size_t nrej;
+
+	for (size_t j = 0; j < gr->nteks; j++) {
+		const struct tek *t = &gr->teks[j];
+
+		if (!t->life_s || !t->have_keys || !t->accepted || !t->past_frame || tek_replaced(gr, t))
+			continue;
+		if (!(f = finding(out, "gdoi-tek-expired", IKC_DIAG_FAILURE,
+				  t->late_packets ? IKC_DIAG_PROVEN : IKC_DIAG_LIKELY, gr)))
+			return IKC_NOMEM;
+		frame_add(f, t->frame);
+		frame_add(f, t->past_frame);
+		frame_add(f, t->late_frame);
+		frame_add(f, t->late_last_frame);
+		rej[0] = '\0';
+		nrej = rejected_after(gr, t->frame, &rf);
+		if (nrej)
+			snprintf(rej, sizeof rej, " %zu rekey%s after it (first in frame %llu) %s rejected.", nrej,
+				 nrej == 1 ? "" : "s", (unsigned long long)rf, nrej == 1 ? "was" : "were");
+		if (t->late_packets)
+			ikc_finding_say(f, "Group %u's TEK (ESP SPI 0x%08x, from the key download in frame %llu) has a "
+				 "lifetime of %u s, which ran out before frame %llu, and no rekey in the capture brought a "
+				 "new TEK before that.%s Yet %llu ESP packet%s still used it afterwards (frames %llu-%llu): "
+				 "member %s sends with an expired group key, which other members and key server %s "
+				 "drop. The key server did not rekey in time, or its GROUPKEY-PUSH did not reach this "
+				 "member (firewall/ACL on UDP 848, multicast routing); the member should re-register.",
+				 gr->group_id, t->spi, (unsigned long long)t->frame, t->life_s,
+				 (unsigned long long)t->past_frame, rej, (unsigned long long)t->late_packets,
+				 t->late_packets == 1 ? "" : "s", (unsigned long long)t->late_frame,
+				 (unsigned long long)t->late_last_frame, gm, ks);
+		else
+			ikc_finding_say(f, "Group %u's TEK (ESP SPI 0x%08x, from the key download in frame %llu) has a "
+				 "lifetime of %u s, which ran out before frame %llu, and no rekey in the capture brought a "
+				 "new TEK before that.%s Member %s has no valid group key from then on: group traffic "
+				 "stops. The key server (%s) did not rekey in time, or its GROUPKEY-PUSH did not reach "
+				 "this capture point (firewall/ACL on UDP 848, multicast routing).",
+				 gr->group_id, t->spi, (unsigned long long)t->frame, t->life_s,
+				 (unsigned long long)t->past_frame, rej, gm, ks);
+	}
+	if (gr->have_kek_key && gr->kek_life_s && gr->kek_past_frame) {
+		if (!(f = finding(out, "gdoi-kek-expired", IKC_DIAG_WARNING, IKC_DIAG_LIKELY, gr)))
+			return IKC_NOMEM;
+		frame_add(f, gr->kek_frame);
+		frame_add(f, gr->kek_past_frame);
+		ikc_finding_say(f, "Group %u's KEK (from the key download in frame %llu) has a lifetime of %u s, which ran "
+			 "out before frame %llu, and no rekey in the capture brought a new KEK. Member %s can no longer "
+			 "decrypt or trust rekeys from key server %s under it and has to register again "
+			 "(GROUPKEY-PULL).",
+			 gr->group_id, (unsigned long long)gr->kek_frame, gr->kek_life_s,
+			 (unsigned long long)gr->kek_past_frame, gm, ks);
+	}
+	return IKC_OK;
+}
+
 enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_table *esp, struct ikc_diag_list *out)
 {
 	char gm[64], ks[64], grp[16];
@@ -778,6 +1085,8 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 				 gm, gr->pull_msgid, gr->pull1_copies, gr->pull1_copies == 1 ? "" : "s", ks,
 				 gr->have_group_id ? grp : "");
 		}
+		if (expired_findings(gr, out, gm, ks) != IKC_OK)
+			return IKC_NOMEM;
 		for (size_t r = 0; r < gr->nrk; r++) {
 			const struct rekey *rk = &gr->rk[r];
 
@@ -888,6 +1197,11 @@ void ikc_gdoi_write_summary(const struct ikc_gdoi *g, struct ikc_rw *w, bool pri
 			ikc_rw_uint(w, "ikecap.gdoi.kek_alg", "KEK algorithm", gr->kek_alg, IKC_RW_DEC, NULL);
 			ikc_rw_uint(w, "ikecap.gdoi.kek_key_length", "KEK key length", gr->kek_keylen, IKC_RW_DEC,
 				    NULL);
+			if (gr->kek_life_s)
+				ikc_rw_uint(w, "ikecap.gdoi.kek_lifetime", "KEK lifetime (s)", gr->kek_life_s, IKC_RW_DEC,
+					    NULL);
+			ikc_rw_bool(w, "ikecap.gdoi.ack_requested", "Rekey ACK requested (RFC 8263)",
+				    gr->ack_requested);
 		}
 		if (print_keys && gr->have_kek_key) {
 			ikc_rw_bytes(w, "ikecap.gdoi.kek_key", "KEK key", gr->kek_key, gr->kek_key_len);
@@ -905,6 +1219,14 @@ void ikc_gdoi_write_summary(const struct ikc_gdoi *g, struct ikc_rw *w, bool pri
 			ikc_rw_bool(w, "ikecap.gdoi.tek_accepted", "Accepted", t->accepted && t->have_keys);
 			if (t->frame)
 				ikc_rw_uint(w, "ikecap.gdoi.tek_frame", "Key download frame", t->frame, IKC_RW_DEC, NULL);
+			if (t->life_s)
+				ikc_rw_uint(w, "ikecap.gdoi.tek_lifetime", "Lifetime (s)", t->life_s, IKC_RW_DEC, NULL);
+			if (t->past_frame)
+				ikc_rw_uint(w, "ikecap.gdoi.tek_expired_frame", "First frame past its lifetime",
+					    t->past_frame, IKC_RW_DEC, NULL);
+			if (t->late_packets)
+				ikc_rw_uint(w, "ikecap.gdoi.tek_esp_after_expiry", "ESP packets after its lifetime",
+					    t->late_packets, IKC_RW_DEC, NULL);
 			if (print_keys && t->have_keys) {
 				ikc_rw_bytes(w, "ikecap.gdoi.tek_enc_key", "Encryption key", t->enc_key, t->enc_len);
 				ikc_rw_bytes(w, "ikecap.gdoi.tek_auth_key", "Integrity key", t->auth_key, t->auth_len);
@@ -922,6 +1244,11 @@ void ikc_gdoi_write_summary(const struct ikc_gdoi *g, struct ikc_rw *w, bool pri
 				    rk->sig > 0 ? "verified" : rk->sig == 0 ? "failed" : "unchecked");
 			ikc_rw_cstr(w, "ikecap.gdoi.verdict", "Verdict", rk_name(rk->kind));
 			ikc_rw_bool(w, "ikecap.gdoi.accepted", "Accepted", rk->accepted);
+			if (rk->acks) {
+				ikc_rw_uint(w, "ikecap.gdoi.ack_frame", "GROUPKEY-PUSH ACK frame", rk->ack_frame,
+					    IKC_RW_DEC, NULL);
+				ikc_rw_uint(w, "ikecap.gdoi.acks", "ACKs", rk->acks, IKC_RW_DEC, NULL);
+			}
 			ikc_rw_end_map(w);
 		}
 		ikc_rw_end_array(w);

@@ -61,7 +61,9 @@ bool ikc_gdoi_is_push(uint32_t doi, const struct ikc_msg *msg);
 /* GROUPKEY-PUSH: decrypt with the group's KEK, verify SIG, check SEQ, learn
  * the new KEK/TEKs when accepted; fills info (dec, payloads, hash = the
  * signature verdict, dec_detail; label "PUSH", "PUSH-REPLAY" for a SEQ
- * already accepted).  Returns false when msg is no GROUPKEY-PUSH. */
+ * already accepted).  A GROUPKEY-PUSH ACK (RFC 8263, exchange 35 on the
+ * GDOI port, unencrypted) is labelled "PUSH-ACK" and tied to the rekey with
+ * its SEQ.  Returns false when msg is neither. */
 bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
 		   struct ikc_msg_info *info);
 
@@ -89,6 +91,11 @@ IKC_MUST_CHECK enum ikc_err ikc_gdoi_pull_hash(const struct ikc_hash_desc *h, co
 int ikc_gdoi_sig_verify(const uint8_t *spki, size_t spki_len, uint16_t sig_hash, const uint8_t *signed_in,
 			size_t signed_len, const uint8_t *sig, size_t sig_len);
 
+/* Every packet the run sees (pipeline), in capture order: the capture clock
+ * against which TEK and KEK lifetimes run out, and ESP on an expired TEK.
+ * Cheap when no key is near its end. */
+void ikc_gdoi_note_packet(struct ikc_gdoi *g, const struct ikc_pkt *pkt);
+
 /* Hand every accepted, keyed TEK not yet installed to the ESP table (group
  * SAs: any source, any destination).  Returns how many. */
 size_t ikc_gdoi_install_esp(struct ikc_gdoi *g, struct ikc_esp_table *t);
@@ -98,6 +105,11 @@ size_t ikc_gdoi_install_esp(struct ikc_gdoi *g, struct ikc_esp_table *t);
  *   gdoi-rekey-bad-signature [failure]      a rekey SIG does not verify: rejected
  *   gdoi-rekey-replay [warning]             a rekey SEQ not above the last accepted
  *   gdoi-rekey-gap [warning]                SEQ skipped: rekeys were missed
+ *   gdoi-tek-expired [failure; proven with ESP on it after, else likely]
+ *                                           a TEK's SA Life Duration (seconds, from the
+ *                                           KD's capture time) ran out, the capture went
+ *                                           on, and no accepted rekey brought a newer TEK
+ *   gdoi-kek-expired [warning, likely]      the same for the KEK (KEK_KEY_LIFETIME)
  *   gdoi-tek-unannounced [warning, likely]  ESP to/from a group peer on an SPI no
  *                                           KD announced (esp may be NULL)
  * f->sa is NULL (a group outlives its phase-1 SA); icky is the phase-1

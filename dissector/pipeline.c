@@ -77,6 +77,7 @@ void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt)
 	struct ikc_pipeline *p = ctx;
 
 	ikc_arena_reset(&p->arena);
+	ikc_gdoi_note_packet(ikc_session_gdoi(p->sess), pkt);
 	switch (pkt->transport) {
 	case IKC_T_UDP500:
 	case IKC_T_UDP4500_IKE:

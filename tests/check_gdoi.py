@@ -24,6 +24,9 @@ EXPECT = {
     "gdoi-pull-unanswered": {"gdoi-registration-unanswered"},
     "gdoi-rekey-replay": {"gdoi-rekey-replay"},
     "gdoi-rekey-badsig": {"gdoi-rekey-bad-signature"},
+    "gdoi-tek-expired": {"gdoi-tek-expired"},
+    "gdoi-tek-unannounced": {"gdoi-tek-unannounced"},
+    "gdoi-rekey-ack": set(),
 }
 
 failures = 0
@@ -48,6 +51,74 @@ def nested_types(plain):
         for q in p.get("isakmp.payloads", []):
             out.append(q.get("isakmp.typepayload"))
     return out
+
+
+def finding(diag, code):
+    return [d for d in diag if d.get("code") == code]
+
+
+def check_expiry(name, truth, recs, diag):
+    """gdoi-tek-expired against the generator: the TEK lifetime it configured, the KD frame, the first
+    frame past KD time + lifetime and the ESP frames on that SPI after it (pcap times in the truth)."""
+    g = [r for r in recs if r.get("type") == "gdoi_group"]
+    teks = {t.get("ikecap.gdoi.tek_frame"): t for t in (g[0].get("ikecap.gdoi.teks", []) if g else [])}
+    life = (truth.get("group") or {}).get("tek_lifetime_s")
+    for t in teks.values() if life is not None else ():   # older truths predate tek_lifetime_s
+        check(t.get("ikecap.gdoi.tek_lifetime") == life, "%s: TEK lifetime %s, truth %s" %
+              (name, t.get("ikecap.gdoi.tek_lifetime"), life))
+    expired = [e for e in truth.get("tek_expiry", []) if not e["replaced_in_time"] and e["first_frame_after"]]
+    fs = finding(diag, "gdoi-tek-expired")
+    check(len(fs) == len(expired), "%s: %d gdoi-tek-expired findings, truth %d" % (name, len(fs), len(expired)))
+    for e, f in zip(expired, fs):
+        kd = e["kd_frame"]
+        t = teks.get(kd, {})
+        spi = "%08x" % t.get("esp.spi", 0)
+        late = [x["frame"] for x in truth.get("esp", []) if x["spi"] == spi and x["time"] > e["expires_at"]]
+        check(t.get("ikecap.gdoi.tek_expired_frame") == e["first_frame_after"], "%s: TEK of frame %d expired "
+              "at frame %s, truth %s" % (name, kd, t.get("ikecap.gdoi.tek_expired_frame"), e["first_frame_after"]))
+        check(t.get("ikecap.gdoi.tek_esp_after_expiry", 0) == len(late), "%s: ESP after expiry %s, truth %d" %
+              (name, t.get("ikecap.gdoi.tek_esp_after_expiry"), len(late)))
+        want = sorted({kd, e["first_frame_after"]} | set(late[:1] + late[-1:]))
+        check(f.get("frames") == want, "%s: expired frames %s, truth %s" % (name, f.get("frames"), want))
+        check(f.get("severity") == "failure" and f.get("certainty") == ("proven" if late else "likely"),
+              "%s: expired severity %s/%s" % (name, f.get("severity"), f.get("certainty")))
+        txt = f.get("text", "")
+        check("0x" + spi in txt and "%d s" % life in txt and ("%d ESP packet" % len(late) in txt or not late),
+              "%s: expired text: %s" % (name, txt[:200]))
+
+
+def check_unannounced(name, truth, pkts, diag):
+    """gdoi-tek-unannounced against the SPI the generator's GM made up (rogue_teks)."""
+    rogue = truth.get("rogue_teks", [])
+    fs = finding(diag, "gdoi-tek-unannounced")
+    check(len(fs) == len(rogue), "%s: %d unannounced findings, truth %d rogue SPIs" % (name, len(fs), len(rogue)))
+    for spi, f in zip(rogue, fs):
+        frames = [e["frame"] for e in truth["esp"] if e["spi"] == spi]
+        check(f.get("frames") == sorted({frames[0], frames[-1]}), "%s: unannounced frames %s, truth %s" %
+              (name, f.get("frames"), frames))
+        check("0x" + spi in f.get("text", "") and "%d packets" % len(frames) in f.get("text", ""),
+              "%s: unannounced text: %s" % (name, f.get("text", "")[:160]))
+        for fr in frames:
+            check(pkts.get(fr, {}).get("ikecap.esp_status") != "decrypted", "%s: rogue ESP frame %d decrypted" %
+                  (name, fr))
+
+
+def check_text(name, truth, base):
+    """The one-line view says SIG FAILED (not HASH FAILED) on a rekey whose signature the GM rejected."""
+    p = subprocess.run([IKECAP, "--no-progress", "--color=never", "-k", base + ".keys", "-r", base + ".pcap"],
+                       capture_output=True, text=True)
+    lines = {}
+    for line in p.stdout.splitlines():
+        w = line.split()
+        if w and w[0].isdigit():
+            lines[int(w[0])] = line
+    for m in truth["messages"]:
+        if m["exchange"] != "groupkey-push":
+            continue
+        line = lines.get(m["frame"], "")
+        bad = m.get("receiver_signature_ok") is False
+        check(("SIG FAILED" in line) == bad and "HASH FAILED" not in line, "%s: frame %d text line: %s" %
+              (name, m["frame"], line))
 
 
 def run(name):
@@ -102,6 +173,13 @@ def run(name):
                 seqs = [q.get("isakmp.seq.seq") for q in r.get("ikecap.plain", {}).get("isakmp.payloads", [])
                         if q.get("isakmp.typepayload") == 18]
                 check(seqs == [m["seq"]], "%s: frame %d SEQ %s, truth %s" % (name, f, seqs, m["seq"]))
+        elif m["exchange"] == "groupkey-push-ack":
+            # RFC 8263: HDR, HASH, SEQ, ID in the clear; SEQ repeats the rekey's
+            check(r.get("ikecap.msg") == "PUSH-ACK", "%s: frame %d is %s, not PUSH-ACK" % (name, f, r.get("ikecap.msg")))
+            got = [q.get("isakmp.typepayload") for q in r.get("isakmp.payloads", [])]
+            check(got == top_payloads(m["payloads"]), "%s: frame %d ACK payloads %s" % (name, f, got))
+            seqs = [q.get("isakmp.seq.seq") for q in r.get("isakmp.payloads", []) if q.get("isakmp.typepayload") == 18]
+            check(seqs == [m["seq"]], "%s: frame %d ACK SEQ %s, truth %s" % (name, f, seqs, m["seq"]))
         elif m["exchange"] == "groupkey-push":
             plain = r.get("ikecap.plain", {})
             seqs = [q.get("isakmp.seq.seq") for q in plain.get("isakmp.payloads", [])
@@ -145,9 +223,22 @@ def run(name):
             e = esp_sas.get(t["spi"], {})
             check(e.get("ikecap.esp_enc_key") == t["enc_key"] and e.get("ikecap.esp_auth_key") == t["auth_key"],
                   "%s: ESP SA %s keys" % (name, t["spi"]))
+            check(e.get("ikecap.esp_origin") == "gdoi", "%s: ESP SA %s origin %s" %
+                  (name, t["spi"], e.get("ikecap.esp_origin")))
+        # RFC 8263 acknowledgements: each ACK the KS received is tied to the rekey with its SEQ
+        check(g.get("ikecap.gdoi.ack_requested") == bool(truth["group"].get("ack_requested")),
+              "%s: ACK requested %s" % (name, g.get("ikecap.gdoi.ack_requested")))
+        acks = {m["seq"]: m["frame"] for m in truth["messages"] if m["exchange"] == "groupkey-push-ack"}
+        for rk in g.get("ikecap.gdoi.rekeys", []):
+            check(rk.get("ikecap.gdoi.ack_frame") == acks.get(rk.get("isakmp.seq.seq")),
+                  "%s: rekey SEQ %s ACK frame %s, truth %s" % (name, rk.get("isakmp.seq.seq"),
+                                                                rk.get("ikecap.gdoi.ack_frame"),
+                                                                acks.get(rk.get("isakmp.seq.seq"))))
 
     # Group ESP: every packet decrypted, GRE inside, the member's inner packet length.
     for e in truth.get("esp", []):
+        if e["spi"] in truth.get("rogue_teks", []):
+            continue
         r = pkts.get(e["frame"], {})
         inner = r.get("ikecap.inner", {})
         check(r.get("ikecap.esp_status") == "decrypted", "%s: ESP frame %d %s" %
@@ -165,6 +256,9 @@ def run(name):
                   not d.get("code", "").startswith("gdoi-")]
     check(not other_fail, "%s: other failures %s" % (name, other_fail))
     check("missing-keys" not in codes, "%s: missing-keys finding" % name)
+    check_expiry(name, truth, recs, diag)
+    check_unannounced(name, truth, pkts, diag)
+    check_text(name, truth, base)
 
 
 def main():

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dissector/diagnose.h"
 #include "../dissector/gdoi.h"
 #include "../dissector/session.h"
 
@@ -202,5 +203,81 @@ Test(gdoi, empty_table)
 	msg.hdr.exchange = 32;
 	cr_assert(!ikc_gdoi_push(g, &a, &pkt, &msg, &info));
 	ikc_arena_free(&a);
+	ikc_gdoi_free(g);
+}
+
+Test(gdoi, push_ack_hostile)
+{
+	/* RFC 8263: exchange 35 on the GDOI port is a GROUPKEY-PUSH ACK,
+	 * unencrypted; one for a KEK nobody announced, one without a SEQ,
+	 * one with the E flag: labelled, never decrypted, no group made. */
+	struct ikc_gdoi *g = ikc_gdoi_new();
+	struct ikc_pkt pkt;
+	struct ikc_msg msg;
+	struct ikc_msg_info info;
+	struct ikc_arena a;
+	struct ikc_payload seq;
+
+	cr_assert_not_null(g);
+	cr_assert_eq(ikc_arena_init(&a, 1 << 16), 0);
+	memset(&pkt, 0, sizeof pkt);
+	memset(&msg, 0, sizeof msg);
+	memset(&info, 0, sizeof info);
+	memset(&seq, 0, sizeof seq);
+	pkt.transport = IKC_T_UDP848;
+	msg.hdr.version = 0x10;
+	msg.hdr.exchange = 35;
+	cr_assert_eq(ikc_gdoi_exchange_doi(&pkt, &msg, IKC_DOI_IPSEC), IKC_DOI_GDOI);
+	info.doi = IKC_DOI_GDOI;
+	cr_assert(ikc_gdoi_push(g, &a, &pkt, &msg, &info));
+	cr_assert_str_eq(info.label, "PUSH-ACK");
+	cr_assert_eq(info.dec, IKC_DEC_NOT_ENCRYPTED);
+	cr_assert(strstr(info.dec_detail, "without a SEQ"));
+	seq.type = IKC_PT_SEQ;
+	seq.u.seq.seq = 7;
+	msg.payloads = &seq;
+	msg.npayloads = 1;
+	memset(&info, 0, sizeof info);
+	info.doi = IKC_DOI_GDOI;
+	cr_assert(ikc_gdoi_push(g, &a, &pkt, &msg, &info));
+	cr_assert(strstr(info.dec_detail, "SEQ 7") && strstr(info.dec_detail, "no group"), "%s", info.dec_detail);
+	msg.hdr.flags = IKC_FLAG_E;
+	memset(&info, 0, sizeof info);
+	info.doi = IKC_DOI_GDOI;
+	cr_assert(ikc_gdoi_push(g, &a, &pkt, &msg, &info));
+	cr_assert_eq(info.dec, IKC_DEC_UNSUPPORTED);
+	cr_assert_eq(ikc_gdoi_count(g), 0);
+	/* Under IKEv2 (version 2.0) it is nothing of ours. */
+	msg.hdr.version = 0x20;
+	memset(&info, 0, sizeof info);
+	info.doi = IKC_DOI_GDOI;
+	cr_assert(!ikc_gdoi_push(g, &a, &pkt, &msg, &info));
+	ikc_arena_free(&a);
+	ikc_gdoi_free(g);
+}
+
+Test(gdoi, note_packet_hostile_times)
+{
+	/* Packet clock with no group, a NULL table and absurd timestamps
+	 * (negative, near INT64_MAX seconds): no overflow, nothing found. */
+	struct ikc_gdoi *g = ikc_gdoi_new();
+	struct ikc_pkt pkt;
+	struct ikc_diag_list out;
+
+	cr_assert_not_null(g);
+	memset(&pkt, 0, sizeof pkt);
+	pkt.transport = IKC_T_ESP;
+	pkt.data = (const uint8_t *)"\x01\x02\x03\x04\0\0\0\x01";
+	pkt.len = 8;
+	ikc_gdoi_note_packet(NULL, &pkt);
+	pkt.ts_sec = -5;
+	ikc_gdoi_note_packet(g, &pkt);
+	pkt.ts_sec = INT64_MAX;
+	pkt.ts_nsec = 999999999u;
+	ikc_gdoi_note_packet(g, &pkt);
+	ikc_diag_list_init(&out);
+	cr_assert_eq(ikc_gdoi_diagnose(g, NULL, &out), IKC_OK);
+	cr_assert_eq(out.n, 0);
+	ikc_diag_list_free(&out);
 	ikc_gdoi_free(g);
 }

@@ -16,6 +16,8 @@ where the RFCs leave room):
                 -> HASH(3) -> HASH(4),SEQ,KD
            §4   GROUPKEY-PUSH (exchange 33): HDR*,SEQ,SA,KD,SIG under the KEK
            §5   SA (DOI 2), SA KEK, SA TEK (ESP), KD, SEQ, GAP payloads
+  RFC 8263      GROUPKEY-PUSH ACK (exchange 35): HDR, HASH, SEQ, ID from the GM when the
+                SA KEK carries KEK_ACK_REQUESTED (9); see ack_hash() for what is ours
   RFC 4303      ESP (tunnel mode; RFC 6407 §5.4.1 address preservation)
 
 Python 3 with Debian's python3-cryptography (run it with /usr/bin/python3).
@@ -48,7 +50,7 @@ SA, KE, ID, HASH, SIG, NONCE, NOTIFY = 1, 4, 5, 8, 9, 10, 11
 SAK, SAT, KD, SEQ, GAP = 15, 16, 17, 18, 22
 PNAME = {1: "SA", 2: "P", 3: "T", 4: "KE", 5: "ID", 8: "HASH", 9: "SIG", 10: "NONCE",
          11: "N", 15: "SAK", 16: "SAT", 17: "KD", 18: "SEQ", 22: "GAP"}
-EX_MAIN, EX_PULL, EX_PUSH = 2, 32, 33
+EX_MAIN, EX_PULL, EX_PUSH, EX_PUSH_ACK = 2, 32, 33, 35
 DOI_GDOI = 2
 
 # RFC 3526 group 14 (2048-bit MODP)
@@ -81,6 +83,13 @@ SCENARIOS = {
     # reads a DOI-2 SA in the GDOI layout only, so this is the capture it can decrypt the PULL of
     "gdoi-rekey-p1doi1": dict(suite="aes128-sha256", pushes=["ok"], answer_pull=True, p1_doi=1,
                               gap=False),  # Wireshark 4.0 stops at a GAP nested in the SA: leave it out here
+    # the TEK has a 4 s lifetime and the KS never rekeys; the GM (wrongly) keeps sending on it past that
+    "gdoi-tek-expired": dict(suite="aes128-sha256", pushes=[], answer_pull=True, tek_life=4,
+                             esp_after_expiry=2, ks_linger=7.0),
+    # after registration the GM also sends ESP on an SPI no key download announced
+    "gdoi-tek-unannounced": dict(suite="aes128-sha256", pushes=[], answer_pull=True, rogue_esp=2),
+    # the SA KEK asks for acknowledgements (RFC 8263): the GM answers each accepted rekey with an ACK
+    "gdoi-rekey-ack": dict(suite="aes256-sha256", pushes=["ok", "ok"], answer_pull=True, ack=True),
 }
 
 
@@ -221,10 +230,10 @@ class Phase1:
 
 
 # ---------------------------------------------------------------- group policy (KS side)
-def tek_sat(spi):
+def tek_sat(spi, life=3600):
     """SA TEK, ESP (RFC 6407 §5.4.1): permit gre any any, ESP_AES-128 + HMAC-SHA1, tunnel."""
     anyv4 = gdoi_id_block(4, 0, bytes(8), lenlen=2)     # ID_IPV4_ADDR_SUBNET 0.0.0.0/0
-    attrs = (attr(1, 1) + attr(2, 3600)                 # SA life type seconds, 3600
+    attrs = (attr(1, 1) + attr(2, life)                 # SA life type seconds, duration (3600)
              + attr(4, 1)                               # encapsulation mode: tunnel
              + attr(5, 2)                               # authentication algorithm: HMAC-SHA
              + attr(6, 128)                             # key length 128
@@ -234,7 +243,8 @@ def tek_sat(spi):
 
 
 class Group:
-    def __init__(self, ks_ip, gm_ip):
+    def __init__(self, ks_ip, gm_ip, tek_life=3600, ack=False):
+        self.tek_life, self.ack = tek_life, ack
         self.kek_spi = os.urandom(16)                   # the KEK cookie pair of GROUPKEY-PUSH
         self.kek_key = os.urandom(32)                   # AES-CBC-256
         self.kek_iv = os.urandom(16)
@@ -259,6 +269,8 @@ class Group:
                  + attr(5, 3)                           # SIG_HASH_ALGORITHM: SIG_HASH_SHA256
                  + attr(6, 1)                           # SIG_ALGORITHM: SIG_ALG_RSA
                  + attr(7, 2048))                       # SIG_KEY_LENGTH (bits)
+        if self.ack:
+            attrs += attr(9, 1)                         # KEK_ACK_REQUESTED (RFC 8263): 1
         return struct.pack("!B", 17) + src + dst + self.kek_spi + bytes(4) + attrs
 
     def sa_payload(self, tek, with_kek=True, with_gap=True):
@@ -268,7 +280,7 @@ class Group:
             items.append((SAK, self.sak()))
         if with_gap:
             items.append((GAP, attr(1, 0) + attr(2, 30)))  # ACTIVATION 0 s, DEACTIVATION 30 s
-        items.append((SAT, tek_sat(tek["spi"])))
+        items.append((SAT, tek_sat(tek["spi"], self.tek_life)))
         return struct.pack("!IIHH", DOI_GDOI, 0, items[0][0], 0) + chain(items), [n for n, _ in items]
 
     def kd_payload(self, teks, with_kek=True):
@@ -284,7 +296,8 @@ class Group:
         return struct.pack("!HH", len(kps), 0) + b"".join(kps)
 
     def secrets(self):
-        return dict(group_id=GROUP_ID, kek_spi=hx(self.kek_spi), kek_alg="KEK_ALG_AES", kek_key_bits=256,
+        return dict(group_id=GROUP_ID, tek_lifetime_s=self.tek_life, kek_lifetime_s=86400, ack_requested=self.ack,
+                    kek_spi=hx(self.kek_spi), kek_alg="KEK_ALG_AES", kek_key_bits=256,
                     kek_key=hx(self.kek_key), kek_iv=hx(self.kek_iv), sig_hash="SIG_HASH_SHA256",
                     sig_alg="SIG_ALG_RSA", sig_key_bits=2048, sig_public_key_der=hx(self.pub_der),
                     teks=[tek_json(t) for t in self.teks])
@@ -293,6 +306,15 @@ class Group:
 def tek_json(t):
     return dict(spi=hx(t["spi"]), enc="ESP_AES-CBC-128", enc_key=hx(t["enc_key"]),
                 auth="HMAC-SHA1-96", auth_key=hx(t["auth_key"]))
+
+
+def ack_hash(kek_key, kek_spi, seq_and_id):
+    """HASH of a GROUPKEY-PUSH ACK.  RFC 8263 derives an ACK key from the KEK and takes
+    prf(ACK key, SEQ | ID); its text was not at hand when this was written, so this is our
+    reading: ACK key = HMAC-SHA256(KEK key, "GROUPKEY-PUSH ACK" | KEK SPI), HASH =
+    HMAC-SHA256(ACK key, SEQ payload | ID payload).  ikecap shows it, does not check it."""
+    k = prf("sha256", kek_key, b"GROUPKEY-PUSH ACK" + kek_spi)
+    return prf("sha256", k, seq_and_id)
 
 
 # ---------------------------------------------------------------- ESP (RFC 4303)
@@ -482,7 +504,7 @@ class Peer:
 
 class KeyServer(Peer):
     def run(self):
-        self.group = Group(self.ks_ip, self.gm_ip)
+        self.group = Group(self.ks_ip, self.gm_ip, self.scen.get("tek_life", 3600), self.scen.get("ack", False))
         self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)  # takes the group ESP (no ICMP unreachable)
         self.main_mode()
         g, p1 = self.group, self.p1
@@ -535,9 +557,24 @@ class KeyServer(Peer):
                 wire = self.push(kind)
                 last = wire
             self.send(wire)
+            if self.scen.get("ack") and kind != "replay":
+                ack = self.recv(1.0)
+                if ack:
+                    self.on_ack(ack)
             self.pump_esp(1.0)
-        self.pump_esp(1.5)
+        self.pump_esp(self.scen.get("ks_linger", 1.5))
         self.log["group"] = g.secrets()
+
+    def on_ack(self, wire):
+        """GROUPKEY-PUSH ACK (RFC 8263): HDR, HASH, SEQ, ID in the clear under the KEK cookies."""
+        g = self.group
+        pl = walk(wire[16], wire[28:])
+        names = [PNAME.get(t, str(t)) for t, _, _ in pl]
+        seq = struct.unpack("!I", pl[1][2])[0] if len(pl) > 1 and pl[1][0] == SEQ else None
+        ok = (wire[:16] == g.kek_spi and wire[18] == EX_PUSH_ACK and len(pl) == 3 and
+              hmac.compare_digest(pl[0][2], ack_hash(g.kek_key, g.kek_spi, pl[1][1] + pl[2][1])))
+        self.record("gm->ks", wire, "push-ack", 0, names, seq=seq, hash_ok=ok)
+        self.event("ack_received", seq=seq, hash_ok=ok)
 
     def push(self, kind):
         """GROUPKEY-PUSH (RFC 6407 §4): HDR*, SEQ, SA(SAK, SAT), KD(TEK), SIG under the KEK."""
@@ -631,6 +668,18 @@ class Member(Peer):
         self.esp_seq = {}
         self.event("registered", hash2_ok=ok, hash4_ok=ok4, seq=self.seq, tek_spi=hx(self.current["spi"]))
         self.send_esp(2)
+        if self.scen.get("rogue_esp"):
+            # an SPI no KD announced, with keys nobody gave out
+            rogue = self.current
+            self.current = Group.new_tek()
+            self.event("rogue_tek", spi=hx(self.current["spi"]))
+            self.send_esp(self.scen["rogue_esp"])
+            self.current = rogue
+        if self.scen.get("esp_after_expiry"):
+            # a member that ignores the TEK lifetime (the KS never rekeyed): wait past it, send on
+            time.sleep(self.scen["tek_life"] + 1.0)
+            self.event("tek_lifetime_over", spi=hx(self.current["spi"]), lifetime_s=self.scen["tek_life"])
+            self.send_esp(self.scen["esp_after_expiry"])
         while True:
             d = self.recv(3.0)
             if d is None:
@@ -686,10 +735,43 @@ class Member(Peer):
         if not accepted:
             return
         self.seq = seq
+        sak = self.kek_ack_requested(next(b for t, _, b in pl if t == SA))
+        if sak:
+            self.send_ack(wire, pl[0][1])
         kd = self.parse_kd(next(b for t, _, b in pl if t == KD))
         self.teks += kd["teks"]
         self.current = kd["teks"][0]
         self.send_esp(2)
+
+    @staticmethod
+    def kek_ack_requested(sa_body):
+        """KEK_ACK_REQUESTED (9) among the SA KEK's attributes (SAK first in our SA)."""
+        nested = walk(struct.unpack_from("!H", sa_body, 8)[0], sa_body[12:])
+        for t, _, body in nested:
+            if t != SAK:
+                continue
+            off = 1
+            for _ in range(2):                          # SRC, DST ID: Type | Port(2) | Len(1) | Data
+                off += 4 + body[off + 3]
+            off += 16 + 4                               # SPI, POP algorithm + key length
+            while off + 4 <= len(body):
+                at, v = struct.unpack_from("!HH", body, off)
+                if at & 0x7fff == 9:
+                    return True
+                off += 4 + (0 if at & 0x8000 else v)
+        return False
+
+    def send_ack(self, push_wire, seq_payload):
+        """RFC 8263: HDR (KEK SPI, exchange 35, no flags, M-ID 0), HASH, SEQ, ID (the member)."""
+        idp = chain([(ID, id_body(1, socket.inet_aton(self.gm_ip)))])
+        seq_pl = struct.pack("!BBH", ID, 0, len(seq_payload)) + seq_payload[4:]   # the rekey's SEQ, Next = ID
+        h = ack_hash(self.kek["key"], self.kek["spi"], seq_pl + idp)
+        body = chain([(HASH, h)], SEQ) + seq_pl + idp
+        wire = isakmp_hdr(self.kek["spi"][:8], self.kek["spi"][8:], HASH, EX_PUSH_ACK, 0, 0, 28 + len(body)) + body
+        self.send(wire)
+        seq = struct.unpack("!I", seq_payload[4:8])[0]
+        self.record("gm->ks", wire, "push-ack", 0, ["HASH", "SEQ", "ID"], seq=seq, ack_hash=hx(h))
+        self.event("ack_sent", seq=seq)
 
     def send_esp(self, n):
         t = self.current

@@ -12,7 +12,7 @@ import json
 import os
 import struct
 
-EXCH = {2: "main", 32: "groupkey-pull", 33: "groupkey-push"}
+EXCH = {2: "main", 32: "groupkey-pull", 33: "groupkey-push", 35: "groupkey-push-ack"}
 DESCR = {
     "gdoi-rekey": "Registration (Main Mode PSK AES-CBC-256/SHA-256/MODP-2048, GROUPKEY-PULL) then two "
                   "GROUPKEY-PUSH rekeys (SEQ 2, 3); group ESP (GRE in ESP tunnel mode) on each TEK.",
@@ -25,6 +25,12 @@ DESCR = {
     "gdoi-rekey-p1doi1": "As gdoi-rekey with one rekey and an AES-CBC-128/SHA-256 phase 1, but the phase-1 SA "
                          "payload carries DOI 1 (IPsec) instead of RFC 6407's 2, so that Wireshark (which reads a "
                          "DOI-2 SA in the GDOI layout only) learns the cipher and decrypts the GROUPKEY-PULL.",
+    "gdoi-tek-expired": "Registration whose SA TEK has a 4 s lifetime; the KS never rekeys; the GM sends ESP on the "
+                        "TEK, waits past its lifetime and sends on it again (ESP after expiry).",
+    "gdoi-tek-unannounced": "Registration; ESP on the TEK, then ESP on an SPI no key download announced (the GM "
+                            "made it up, with keys of its own).",
+    "gdoi-rekey-ack": "As gdoi-rekey, but the SA KEK carries KEK_ACK_REQUESTED (RFC 8263) and the GM answers "
+                      "each rekey with a GROUPKEY-PUSH ACK (exchange 35: HDR, HASH, SEQ, ID, unencrypted).",
 }
 
 
@@ -96,7 +102,7 @@ def main():
         rcv = [r for s, r in recs if not s]
         s_rec = snd[min(idx, len(snd) - 1)] if snd else {}
         r_rec = rcv[idx] if idx < len(rcv) else None
-        for k in ("payloads", "iv", "plaintext", "hash_name", "hash", "seq", "retransmission", "new_tek",
+        for k in ("payloads", "iv", "plaintext", "hash_name", "hash", "seq", "retransmission", "new_tek", "ack_hash",
                   "signed_input", "signed_hash_sha256", "signature", "signature_corrupted", "signature_good",
                   "replay_of_seq"):
             if s_rec.get(k) not in (None, []):
@@ -120,13 +126,26 @@ def main():
     teks = {t["spi"]: dict(t, index=i) for i, t in enumerate(ks.get("group", {}).get("teks", []))}
     sent = {(ev["spi"], ev["seq"]): ev for ev in gm["events"] if ev["what"] == "esp_sent"}
     rcvd = {(ev["spi"], ev["seq"]): ev for ev in ks["events"] if ev["what"] == "esp_received"}
+    # key lifetimes: the TEK of each KD runs out `tek_lifetime_s` after the frame that delivered it
+    group0 = ks.get("group") or {}
+    life = group0.get("tek_lifetime_s")
+    kd_frames = [m for m in messages if m.get("hash_name") == "HASH(4)" or
+                 (m.get("exchange") == "groupkey-push" and m.get("receiver_accepted"))]
+    expiry = []
+    if life:
+        for m in kd_frames:
+            end = m["time"] + life
+            later = [f for f in frames if f.get("time") is not None and f["time"] > end]
+            nxt = [k for k in kd_frames if k["frame"] > m["frame"] and k["time"] <= end]
+            expiry.append(dict(kd_frame=m["frame"], lifetime_s=life, expires_at=round(end, 6),
+                               replaced_in_time=bool(nxt), first_frame_after=later[0]["frame"] if later else None))
     esp = []
     for fr in frames:
         if fr.get("kind") != "esp":
             continue
         spi, seq = fr["payload"][:4].hex(), struct.unpack_from("!I", fr["payload"], 4)[0]
         ev, rv = sent.get((spi, seq)), rcvd.get((spi, seq))
-        esp.append(dict(frame=fr["frame"], src=fr["src"], dst=fr["dst"], spi=spi, seq=seq,
+        esp.append(dict(frame=fr["frame"], time=round(fr["time"], 6), src=fr["src"], dst=fr["dst"], spi=spi, seq=seq,
                         tek_index=teks.get(spi, {}).get("index"), inner_ip_packet=ev and ev["inner"],
                         inner="IPv4 198.51.100.2 > 198.51.100.1 GRE(0x0800) IPv4 10.99.0.2 > 10.99.0.1 ICMP echo",
                         ks_icv_ok=rv and rv["icv_ok"]))
@@ -153,7 +172,8 @@ def main():
         # the GM's KEK is the KS's and every TEK the GM installed is one the KS made
         gm_view_equals_ks=(bool(gmv["kek"]["key"] == group["kek_key"] and gmv["kek"]["iv"] == group["kek_iv"]
                                 and all(t in group["teks"] for t in gmv["teks"])) if group and gmv else None),
-        messages=messages, rekeys=rekeys, esp=esp,
+        messages=messages, rekeys=rekeys, esp=esp, tek_expiry=expiry,
+        rogue_teks=[ev["spi"] for ev in gm["events"] if ev["what"] == "rogue_tek"],
         events=dict(ks=ks["events"], gm=gm["events"]),
         conventions=dict(
             phase1_sa_doi="%d (%s)" % (p1_doi, "GDOI, RFC 6407 §2.1" if p1_doi == 2 else "IPsec: for Wireshark"),
