@@ -1171,7 +1171,8 @@ static void rule_rekey(struct ctx *c)
 
 static void diagnose_one(struct ctx *c)
 {
-	if (c->sa->ikev2)
+	/* A KEK's cookie pair carries rekeys: gdoi.c diagnoses those. */
+	if (c->sa->ikev2 || c->sa->kek)
 		return;
 	rule_no_response(c);
 	rule_phase1_stalled(c);

@@ -185,6 +185,12 @@ bool ikc_gdoi_is_push(uint32_t doi, const struct ikc_msg *msg)
 	return doi == IKC_DOI_GDOI && msg->hdr.exchange == IKC_EX_NEW_GROUP && IKC_IS_IKEV1(msg->hdr.version);
 }
 
+bool ikc_gdoi_is_rekey_traffic(uint32_t doi, const struct ikc_msg *msg)
+{
+	return ikc_gdoi_is_push(doi, msg) ||
+	       (doi == IKC_DOI_GDOI && msg->hdr.exchange == EX_PUSH_ACK && IKC_IS_IKEV1(msg->hdr.version));
+}
+
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

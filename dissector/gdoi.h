@@ -58,6 +58,10 @@ uint32_t ikc_gdoi_exchange_doi(const struct ikc_pkt *pkt, const struct ikc_msg *
 /* A GROUPKEY-PUSH (exchange 33 under the GDOI DOI)? */
 bool ikc_gdoi_is_push(uint32_t doi, const struct ikc_msg *msg);
 
+/* A GROUPKEY-PUSH or its ACK: group rekey traffic under the KEK's cookie
+ * pair, not a phase-1 SA of its own. */
+bool ikc_gdoi_is_rekey_traffic(uint32_t doi, const struct ikc_msg *msg);
+
 /* GROUPKEY-PUSH: decrypt with the group's KEK, verify SIG, check SEQ, learn
  * the new KEK/TEKs when accepted; fills info (dec, payloads, hash = the
  * signature verdict, dec_detail; label "PUSH", "PUSH-REPLAY" for a SEQ

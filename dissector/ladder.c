@@ -242,10 +242,11 @@ void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list
 	struct pen p = { out, color };
 	size_t nf = 0;
 
-	if (sa->ikev2) {
+	if (sa->ikev2 || sa->kek) {
 		char ic[17];
 		ikc_sa_cookie_hex(sa, ic);
-		fprintf(out, "IKE SA %s: IKEv2 (no ladder)\n\n", ic);
+		fprintf(out, "IKE SA %s: %s (no ladder)\n\n", ic,
+			sa->ikev2 ? "IKEv2" : "the cookie pair of a GDOI KEK, carrying group rekeys");
 		return;
 	}
 	header(&p, sa);

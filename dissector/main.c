@@ -407,6 +407,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.retransmits", "Retransmissions", st.retransmits, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.sas", "IKE SAs", st.sas, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.sas_evicted", "IKE SAs evicted", st.evicted, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.sas_retired", "IKE SAs ended during the capture", st.retired, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.max_ike_sas", "IKE SA limit", r->lim.ike_sas, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.quick_modes_evicted", "Quick Modes evicted", st.qm_evicted, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.max_quick_modes", "Quick Mode limit per IKE SA", r->lim.quick_modes, IKC_RW_DEC,

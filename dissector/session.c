@@ -821,8 +821,11 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 	s->st.messages++;
 
 	sa = sa_find(s, msg->hdr.icookie, msg->hdr.rcookie);
-	if (!sa)
+	if (!sa) {
 		sa = sa_create(s, pkt, msg);
+		if (sa && ikc_gdoi_is_rekey_traffic(ikc_gdoi_exchange_doi(pkt, msg, info->doi), msg))
+			sa->kek = true;
+	}
 	if (!sa) {
 		snprintf(info->label, sizeof info->label, "?");
 		return;
@@ -930,6 +933,8 @@ const char *ikc_sa_state(const struct ikc_ike_sa *sa)
 
 	if (sa->ikev2)
 		return "IKEv2";
+	if (sa->kek)
+		return "GDOI_KEK";
 	if (sa->deleted)
 		return "DELETED";
 	if (sa->p1_exchange == IKC_EX_AGGRESSIVE) {
@@ -1082,6 +1087,10 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 	if (sa->roles_known) {
 		ikc_format_addr(sa->af, sa->iaddr, ia, sizeof ia);
 		ikc_format_addr(sa->af, sa->raddr, ra, sizeof ra);
+	}
+	if (sa->kek) {
+		fprintf(out, "  %s/%s GDOI KEK (group rekeys, see GDOI groups): %u messages\n", ic, rc, sa->msgs);
+		return;
 	}
 	fprintf(out, "  %s/%s %s > %s %s %s: %u messages", ic, rc, ia, ra,
 		sa->p1_exchange == IKC_EX_AGGRESSIVE ? "Aggressive" : sa->p1_exchange == IKC_EX_MAIN ? "Main" : "-",

@@ -165,6 +165,7 @@ struct ikc_ike_sa {
 	uint32_t first_ts_nsec, last_ts_nsec;
 	uint32_t msgs, retrans;
 	bool natt_float, deleted, qm_done;
+	bool kek;                   /* the cookie pair of a GDOI KEK: rekeys, no phase 1 */
 	uint16_t last_error_notify;
 	uint64_t last_error_frame;
 	enum ikc_dir last_error_dir;

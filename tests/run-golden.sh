@@ -71,7 +71,7 @@ echo "CBOR round trip: $cb_pass passed, $cb_fail failed"
 pass=$((pass + cb_pass))
 fail=$((fail + cb_fail))
 
-for t in tests/check_lab.py tests/compare_tshark.py tests/check_tcpdump.py tests/check_cli.py tests/check_live.py tests/check_diag.py tests/check_replay_live.py tests/check_gdoi.py; do
+for t in tests/check_retire.py tests/check_lab.py tests/compare_tshark.py tests/check_tcpdump.py tests/check_cli.py tests/check_live.py tests/check_diag.py tests/check_replay_live.py tests/check_gdoi.py tests/check_schema.py tests/check_ws_rules.py; do
 	[ -f "$t" ] || continue
 	if IKECAP=./ikecap-asan python3 "$t"; then
 		pass=$((pass + 1))
