@@ -951,11 +951,10 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOLBF, 0);  /* live: each line as it happens */
 	} else if (!err) {
 		/* Offline: one write per 256 KiB, not per 4 KiB (st_blksize); glibc
-		 * ignores the size unless given the buffer.  It stays allocated
-		 * until exit, which flushes stdout after main returns. */
-		char *obuf = malloc(256u << 10);
-		if (obuf)
-			setvbuf(stdout, obuf, _IOFBF, 256u << 10);
+		 * ignores the size unless given the buffer.  Static: stdout uses it
+		 * until exit flushes it, after main returns. */
+		static char obuf[256u << 10];
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	}
 	if (!err && !ikc_net_dlt_supported(ikc_capture_dlt(r.cap))) {
 		int dlt = ikc_capture_dlt(r.cap);

@@ -3,7 +3,7 @@
 # Runs as root (CI does); a non-root user gets the list to install by hand.
 set -eu
 need=""
-for p in build-essential pkg-config libpcap-dev libssl-dev libcbor-dev libcriterion-dev \
+for p in build-essential pkg-config libpcap-dev libssl-dev libcbor-dev libcriterion-dev valgrind \
          tshark tcpdump python3 clang libclang-rt-14-dev; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
 done
