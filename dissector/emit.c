@@ -340,6 +340,8 @@ static void text_line(struct ikc_emitter *e, const struct ikc_pkt *pkt, const st
 	}
 	if (pkt->len < pkt->wire_len)
 		lb_s(&l, " [truncated capture]");
+	if (info->late)
+		lb_s(&l, " (decrypted after a key reload)");
 	lb_c(&l, '\n');
 	lb_flush(&l);
 	if (info->dec != IKC_DEC_OK && info->dec != IKC_DEC_NOT_ENCRYPTED && info->dec_detail[0] && e->o.verbose)
@@ -379,6 +381,8 @@ static void write_msg_fields(struct ikc_emitter *e, const struct ikc_msg *msg, c
 	ikc_rw_cstr(&e->rw, "ikecap.msg", "Message", info->label);
 	ikc_rw_cstr(&e->rw, "ikecap.dir", "Direction", ikc_dir_name(info->dir));
 	ikc_rw_bool(&e->rw, "ikecap.retransmit", "Retransmission", info->retransmit);
+	if (info->late)
+		ikc_rw_bool(&e->rw, "ikecap.late", "Decrypted after a key reload (shown a second time)", true);
 	if (info->retransmit)
 		ikc_rw_uint(&e->rw, "ikecap.original_frame", "Original frame", info->original_frame, IKC_RW_DEC,
 			    NULL);

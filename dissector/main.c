@@ -64,8 +64,8 @@ struct run {
 	struct ikc_keys *keys;         /* the key store in use (replaced on reload) */
 	const char *const *keyfiles;   /* -k arguments, for reloads */
 	size_t nkeyfiles;
-	time_t keys_mtime;             /* newest modification time among them */
-	time_t last_key_check;
+	uint64_t keys_stamp;           /* keyfiles_stamp() when last loaded */
+	int64_t last_key_check_ms;     /* monotonic */
 	struct ikc_emitter em;
 	struct ikc_capture *cap;
 	struct limits lim;
@@ -194,15 +194,24 @@ static void show_progress(struct run *r, bool final)
 }
 
 /* Newest mtime of the -k files (a directory's own mtime covers new files). */
-static time_t keyfiles_mtime(const struct run *r)
+/* A fingerprint of the -k files' modification times and sizes, to the
+ * nanosecond: a daemon may rewrite a file twice within one second. */
+static uint64_t keyfiles_stamp(const struct run *r)
 {
-	time_t newest = 0;
+	uint64_t h = 1469598103934665603ull;
 	struct stat st;
 
-	for (size_t i = 0; i < r->nkeyfiles; i++)
-		if (stat(r->keyfiles[i], &st) == 0 && st.st_mtime > newest)
-			newest = st.st_mtime;
-	return newest;
+	for (size_t i = 0; i < r->nkeyfiles; i++) {
+		uint64_t v[3] = { 0, 0, 0 };
+		if (stat(r->keyfiles[i], &st) == 0) {
+			v[0] = (uint64_t)st.st_mtim.tv_sec;
+			v[1] = (uint64_t)st.st_mtim.tv_nsec;
+			v[2] = (uint64_t)st.st_size;
+		}
+		for (int k = 0; k < 3; k++)
+			h = (h ^ v[k]) * 1099511628211ull;
+	}
+	return h;
 }
 
 /* Load every -k file into a new store; swap it in only when all load, so a
@@ -222,30 +231,37 @@ static void reload_keys(struct run *r, const char *why)
 			return;
 		}
 	}
-	ikc_session_set_keys(r->p.sess, fresh);
-	ikc_esp_table_set_keys(r->p.esp, fresh);
+	ikc_pipeline_set_keys(&r->p, fresh);
 	ikc_keys_free(r->keys);
 	r->keys = fresh;
 	fprintf(stderr, "ikecap: keys reloaded (%s)\n", why);
 }
 
-/* Live: SIGHUP, or a -k file that changed (checked once a second), reloads
- * the keys, so keys a daemon writes as SAs come up decrypt what follows. */
+/* Live: SIGHUP, or a -k file that changed (checked five times a second),
+ * reloads the keys, so keys a daemon writes as SAs come up decrypt what
+ * follows, and what went by while the SA had no key (pipeline.h). */
 static void maybe_reload(struct run *r)
 {
-	time_t now;
+	struct timespec ts;
+	int64_t now_ms;
 
 	if (g_reload) {
 		g_reload = 0;
-		r->keys_mtime = keyfiles_mtime(r);
+		r->keys_stamp = keyfiles_stamp(r);
 		reload_keys(r, "SIGHUP");
 		return;
 	}
-	if (!r->live || !r->nkeyfiles || (now = time(NULL)) == r->last_key_check)
+	if (!r->live || !r->nkeyfiles)
 		return;
-	r->last_key_check = now;
-	if (keyfiles_mtime(r) != r->keys_mtime) {
-		r->keys_mtime = keyfiles_mtime(r);
+	/* Five stats a second: keys a daemon logs just before its next message
+	 * should be in use before the traffic they protect goes by. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now_ms - r->last_key_check_ms < 200)
+		return;
+	r->last_key_check_ms = now_ms;
+	if (keyfiles_stamp(r) != r->keys_stamp) {
+		r->keys_stamp = keyfiles_stamp(r);
 		reload_keys(r, "a key file changed");
 	}
 }
@@ -303,6 +319,7 @@ static void on_tick(void *ctx)
 {
 	struct run *r = ctx;
 
+	maybe_reload(r);
 	periodic_stats(ctx);
 	live_diagnosis(ctx);
 	if (r->live)
@@ -923,7 +940,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	r.keys_mtime = keyfiles_mtime(&r);
+	r.keys_stamp = keyfiles_stamp(&r);
 	r.last_stats = time(NULL);
 	if (rfile)
 		err = ikc_capture_open_offline(&r.cap, rfile, errbuf, sizeof errbuf);
@@ -975,6 +992,7 @@ int main(int argc, char **argv)
 						.rw = &r.em.rw, .out = stdout };
 		r.ended = ikc_ended_new(&eopts);
 	}
+	scfg.keep_for_reload = iface != NULL && nkeyfiles > 0;  /* keys reloaded live open what went by */
 	scfg.on_retire = ikc_ended_retire;
 	scfg.retire_ctx = r.ended;
 	if (audit_file)

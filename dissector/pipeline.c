@@ -72,6 +72,40 @@ static bool is_ike_fragment(const struct ikc_msg *msg)
 		 (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED) | IKC_NOTE(MALFORMED)));
 }
 
+void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys)
+{
+	struct ikc_waiting *w;
+	size_t n;
+
+	ikc_session_set_keys(p->sess, keys);
+	ikc_esp_table_set_keys(p->esp, keys);
+	n = ikc_session_take_waiting(p->sess, &w);
+	ikc_session_replay(p->sess, true);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < w[i].n; j++) {
+			const struct ikc_pkt *pkt = &w[i].v[j].pkt;
+			struct ikc_decode_ctx dctx = { .doi = pkt->transport == IKC_T_UDP848 ? IKC_DOI_GDOI
+											: IKC_DOI_IPSEC };
+			struct ikc_msg msg;
+			struct ikc_msg_info info;
+
+			ikc_arena_reset(&p->arena);
+			if (ikc_isakmp_decode(&p->arena, pkt->data, pkt->len, &dctx, &msg) != IKC_OK)
+				continue;
+			ikc_session_process(p->sess, &p->arena, pkt, &msg, &info);
+			ikc_sa_crypto_install_esp(info.sa, p->esp);
+			ikc_gdoi_install_esp(ikc_session_gdoi(p->sess), p->esp);
+			/* Shown again only where there is something new to see. */
+			if ((msg.hdr.flags & IKC_FLAG_E) && info.dec == IKC_DEC_OK && w[i].v[j].dec != IKC_DEC_OK) {
+				info.late = true;
+				emit_isakmp(p, pkt, &msg, &info);
+			}
+		}
+	}
+	ikc_session_replay(p->sess, false);
+	ikc_waiting_free(w, n);
+}
+
 void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt)
 {
 	struct ikc_pipeline *p = ctx;

@@ -43,6 +43,12 @@ struct ikc_pipeline {
 	struct ikc_pipeline_counts n;
 };
 
+/* New keys (a reload): the session and the ESP table take them, and the
+ * messages of SAs that waited for a key (session.h, keep_for_reload) go
+ * through the session again; those that decrypt now are emitted once more,
+ * marked late.  Call between frames. */
+void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys);
+
 /* One captured frame (an ikc_frame_cb for ikc_capture_loop; ctx is the
  * pipeline). */
 void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec,

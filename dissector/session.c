@@ -70,6 +70,8 @@ struct ikc_session {
 	int64_t next_retire_scan;        /* capture time of the next ikc_session_tick scan */
 	struct ikc_p1_memo *memo;        /* sorted by peers; grown on demand up to IKC_P1_MEMO_MAX */
 	size_t nmemo, memo_cap;
+	size_t stored_total;             /* bytes kept for a key reload, all SAs */
+	bool replaying;                  /* ikc_session_replay: do not count twice */
 };
 
 static uint32_t cookie_hash(const struct ikc_session *s, const uint8_t icky[8])
@@ -148,6 +150,16 @@ static void lru_append(struct ikc_session *s, struct ikc_ike_sa *sa)
 	s->lru_tail = sa;
 }
 
+static void stored_free(struct ikc_session *s, struct ikc_ike_sa *sa)
+{
+	for (size_t i = 0; i < sa->nstored; i++)
+		free(sa->stored[i].bytes);
+	free(sa->stored);
+	s->stored_total -= sa->stored_bytes;
+	sa->stored = NULL;
+	sa->nstored = sa->stored_cap = sa->stored_bytes = 0;
+}
+
 static void sa_destroy(struct ikc_ike_sa *sa)
 {
 	for (size_t i = 0; i < sa->nqm; i++)
@@ -174,6 +186,7 @@ static void sa_remove(struct ikc_session *s, struct ikc_ike_sa *sa)
 		*pp = sa->hash_next;
 	lru_unlink(s, sa);
 	s->nsas--;
+	stored_free(s, sa);
 	sa_destroy(sa);
 }
 
@@ -243,7 +256,8 @@ static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt 
 	s->buckets[h] = sa;
 	lru_append(s, sa);
 	s->nsas++;
-	s->st.sas++;
+	if (!s->replaying)
+		s->st.sas++;
 	/* The initiator is the sender of a message with CKY-R = 0. */
 	if (!sa->have_rcky) {
 		sa->roles_known = true;
@@ -807,6 +821,115 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 		e->detail = strdup(detail);
 }
 
+static void count_dec(struct ikc_session *s, enum ikc_decrypt_status dec, int by)
+{
+	if (dec == IKC_DEC_OK)
+		s->st.decrypted += (uint64_t)(int64_t)by;
+	else if (dec == IKC_DEC_NO_KEY)
+		s->st.no_key += (uint64_t)(int64_t)by;
+	else if (dec == IKC_DEC_WRONG_KEY)
+		s->st.wrong_key += (uint64_t)(int64_t)by;
+}
+
+/* Live: keep the SA's messages until one decrypts, so that keys a daemon
+ * writes after MM5 went by (it logs g^xy just before) still open the
+ * exchange once reloaded.  A replayed message that decrypts now had been
+ * counted as not decrypted: move it. */
+static void keep_for_reload(struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
+			    const struct ikc_msg *msg, const struct ikc_msg_info *info)
+{
+	struct ikc_stored_msg *m;
+
+	if (!s->cfg.keep_for_reload || sa->store_off || sa->ikev2 || sa->kek)
+		return;
+	if (info->dec == IKC_DEC_OK) {
+		stored_free(s, sa);
+		sa->store_off = true;
+		return;
+	}
+	if (sa->nstored == IKC_WAIT_MSGS || sa->stored_bytes + msg->raw_len > IKC_WAIT_BYTES ||
+	    s->stored_total + msg->raw_len > IKC_WAIT_TOTAL) {
+		stored_free(s, sa);   /* a partial history would not replay right */
+		sa->store_off = true;
+		return;
+	}
+	if (sa->nstored == sa->stored_cap) {
+		size_t cap = sa->stored_cap ? sa->stored_cap * 2 : 8;
+		struct ikc_stored_msg *v = realloc(sa->stored, cap * sizeof *v);
+		if (!v) {
+			stored_free(s, sa);
+			sa->store_off = true;
+			return;
+		}
+		sa->stored = v;
+		sa->stored_cap = cap;
+	}
+	m = &sa->stored[sa->nstored];
+	if (!(m->bytes = malloc(msg->raw_len ? msg->raw_len : 1))) {
+		stored_free(s, sa);
+		sa->store_off = true;
+		return;
+	}
+	memcpy(m->bytes, msg->raw, msg->raw_len);
+	m->pkt = *pkt;
+	m->pkt.data = m->bytes;
+	m->pkt.len = m->pkt.wire_len = msg->raw_len;
+	m->dec = (uint8_t)info->dec;
+	sa->nstored++;
+	sa->stored_bytes += msg->raw_len;
+	s->stored_total += msg->raw_len;
+	if ((msg->hdr.flags & IKC_FLAG_E) && info->dec == IKC_DEC_NO_KEY)
+		sa->stored_nokey = true;
+}
+
+size_t ikc_session_take_waiting(struct ikc_session *s, struct ikc_waiting **out)
+{
+	struct ikc_waiting *v = NULL;
+	struct ikc_ike_sa *sa, *next;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (sa = s->lru_head; sa; sa = next) {
+		next = sa->lru_next;
+		if (!sa->stored_nokey || !sa->nstored)
+			continue;
+		if (n == cap) {
+			size_t c2 = cap ? cap * 2 : 4;
+			struct ikc_waiting *v2 = realloc(v, c2 * sizeof *v2);
+			if (!v2)
+				break;
+			v = v2;
+			cap = c2;
+		}
+		/* The counts of its messages go: the replay counts them again. */
+		for (size_t i = 0; i < sa->nstored; i++)
+			count_dec(s, (enum ikc_decrypt_status)sa->stored[i].dec, -1);
+		v[n].v = sa->stored;
+		v[n++].n = sa->nstored;
+		s->stored_total -= sa->stored_bytes;
+		sa->stored = NULL;
+		sa->nstored = sa->stored_cap = sa->stored_bytes = 0;
+		sa_remove(s, sa);
+	}
+	*out = v;
+	return n;
+}
+
+void ikc_waiting_free(struct ikc_waiting *w, size_t n)
+{
+	for (size_t i = 0; w && i < n; i++) {
+		for (size_t j = 0; j < w[i].n; j++)
+			free(w[i].v[j].bytes);
+		free(w[i].v);
+	}
+	free(w);
+}
+
+void ikc_session_replay(struct ikc_session *s, bool on)
+{
+	s->replaying = on;
+}
+
 void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struct ikc_pkt *pkt,
 			 const struct ikc_msg *msg, struct ikc_msg_info *info)
 {
@@ -818,7 +941,8 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 
 	memset(info, 0, sizeof *info);
 	info->doi = pkt->transport == IKC_T_UDP848 ? IKC_DOI_GDOI : IKC_DOI_IPSEC;
-	s->st.messages++;
+	if (!s->replaying)
+		s->st.messages++;
 
 	sa = sa_find(s, msg->hdr.icookie, msg->hdr.rcookie);
 	if (!sa) {
@@ -858,7 +982,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 	if (!is_new && !ikc_gdoi_is_push(info->doi, msg)) {
 		seen->retransmits++;
 		sa->retrans++;
-		s->st.retransmits++;
+		s->st.retransmits += !s->replaying;
 		info->retransmit = true;
 		info->retransmit_count = seen->retransmits;
 		info->original_frame = seen->frame;
@@ -866,6 +990,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
 		ikc_gdoi_learn(s->gdoi, sa, pkt, msg, info);
 		facts_record(sa, pkt, msg, info, 0);
+		keep_for_reload(s, sa, pkt, msg, info);
 		return;
 	}
 
@@ -914,15 +1039,11 @@ classified:
 		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
 		ikc_gdoi_learn(s->gdoi, sa, pkt, msg, info);
 	}
-	if (info->dec == IKC_DEC_OK) {
+	if (info->dec == IKC_DEC_OK)
 		record_notifies(sa, info->payloads, info->npayloads, pkt->frame, info->dir);
-		s->st.decrypted++;
-	} else if (info->dec == IKC_DEC_NO_KEY) {
-		s->st.no_key++;
-	} else if (info->dec == IKC_DEC_WRONG_KEY) {
-		s->st.wrong_key++;
-	}
+	count_dec(s, info->dec, 1);   /* a replay's first counts were taken back (take_waiting) */
 	facts_record(sa, pkt, msg, info, num);
+	keep_for_reload(s, sa, pkt, msg, info);
 }
 
 const char *ikc_sa_state(const struct ikc_ike_sa *sa)

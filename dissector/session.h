@@ -54,6 +54,7 @@ const char *ikc_hash_verdict_name(enum ikc_hash_verdict v);
  * call of ikc_session_process (decrypted payloads live in the caller's arena). */
 struct ikc_msg_info {
 	struct ikc_ike_sa *sa;
+	bool late;                   /* decrypted after a key reload (ikc_session_take_waiting) */
 	char label[24];              /* "MM5", "QM2", "INFO", "AM1" ... */
 	enum ikc_dir dir;
 	bool retransmit;
@@ -96,6 +97,28 @@ struct ikc_session_config {
 	uint32_t retire_idle_s;
 	ikc_retire_cb on_retire;
 	void *retire_ctx;
+	/* Live: keep every message of an SA that has not decrypted anything for
+	 * lack of a key (at most IKC_WAIT_MSGS / IKC_WAIT_BYTES per SA,
+	 * IKC_WAIT_TOTAL in all), so that keys loaded later still open it. */
+	bool keep_for_reload;
+};
+
+#define IKC_WAIT_MSGS 32
+#define IKC_WAIT_BYTES (64u << 10)
+#define IKC_WAIT_TOTAL (8u << 20)
+
+/* One kept message: its packet (data points at bytes, the ISAKMP message)
+ * and how it fared the first time. */
+struct ikc_stored_msg {
+	struct ikc_pkt pkt;
+	uint8_t *bytes;
+	uint8_t dec;                 /* enum ikc_decrypt_status then */
+};
+
+/* The kept messages of one SA, oldest first. */
+struct ikc_waiting {
+	struct ikc_stored_msg *v;
+	size_t n;
 };
 void ikc_session_config_default(struct ikc_session_config *cfg);
 
@@ -154,6 +177,16 @@ struct ikc_session_stats {
 	uint64_t decrypted, no_key, wrong_key;
 };
 void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats *st);
+
+/* After new keys (ikc_session_set_keys): the SAs that kept messages and
+ * could not decrypt some for lack of a key are taken out of the session with
+ * their messages, for the caller to run through ikc_session_process again
+ * (between ikc_session_replay(s, true) and (s, false), which keeps the
+ * counters from counting them twice).  Returns how many; free with
+ * ikc_waiting_free. */
+size_t ikc_session_take_waiting(struct ikc_session *s, struct ikc_waiting **out);
+void ikc_waiting_free(struct ikc_waiting *w, size_t n);
+void ikc_session_replay(struct ikc_session *s, bool on);
 
 /* Retire the SAs that have ended by capture time `now` (see the config);
  * cheap to call per packet: it scans at most every few seconds. */

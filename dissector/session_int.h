@@ -166,6 +166,11 @@ struct ikc_ike_sa {
 	uint32_t msgs, retrans;
 	bool natt_float, deleted, qm_done;
 	bool kek;                   /* the cookie pair of a GDOI KEK: rekeys, no phase 1 */
+	/* Live: its messages while none has decrypted (session.h, keep_for_reload) */
+	struct ikc_stored_msg *stored;
+	size_t nstored, stored_cap, stored_bytes;
+	bool store_off;             /* decrypted, or past the limits: nothing kept */
+	bool stored_nokey;          /* a kept message was not decrypted for lack of a key */
 	uint16_t last_error_notify;
 	uint64_t last_error_frame;
 	enum ikc_dir last_error_dir;
