@@ -175,10 +175,19 @@ LIVE_UP = {'mm-psk-aes256-sha256-g14', 'mm-psk-3des-md5-g2', 'am-psk', 'natt', '
 LIVE_TEXT = {
     'mm-psk-aes256-sha256-g14': [('MM1-MM6 and QM1-QM3 labelled as they arrive',
                                   [' MM1 ', ' MM2 ', ' MM3 ', ' MM4 ', ' MM5 ', ' MM6 ', ' QM1 ', ' QM2 ', ' QM3 ']),
-                                 ('the SA ends in QM_IDLE and its ESP SAs are listed', ['Main QM_IDLE', ' ESP '])],
+                                 ('the SA ends DELETED (the teardown DELETE decrypted) and its 2 ESP SAs are listed',
+                                  ['Main DELETED', 'ESP SAs (2)'])],
     'fail-psk-mismatch': [('MM5 retransmitted, the SA stuck in MM_WAIT_MSG6', [' MM5 R1 ', 'MM_WAIT_MSG6']),
-                          ('diagnosed as a PSK mismatch', ['psk-mismatch'])],
+                          ('proven a PSK mismatch with the PSKs and g^xy harvested during the run',
+                           ['[failure, proven] psk-mismatch', 'keys reloaded'])],
 }
+
+
+def live_decrypted(text, label):
+    """A line of ikecap -i's text output for message `label` with its
+    decrypted payloads ({ ... }), shown as it arrived or after a reload."""
+    return any(f' {label} ' in ln and '{' in ln for ln in text.splitlines())
+
 
 
 def committed():
@@ -252,6 +261,14 @@ def live(scenarios):
               f'live {scen}: ikecap -i stopped by SIGINT with capture statistics and its summary')
         for what, needles in LIVE_TEXT.get(scen, ()):
             check(all(n in text for n in needles), f'live {scen}: ikecap -i output: {what}')
+        if scen in LIVE_UP:
+            # ikecap -i read live.keys, rewritten from charon's logs during the
+            # run (netns-lab.sh): the exchange and the ESP after it decrypt live.
+            for label in ('MM5', 'MM6', 'QM1', 'QM2', 'QM3'):
+                check(live_decrypted(text, label), f'live {scen}: ikecap -i decrypted {label} with the keys '
+                                                   f'harvested during the run')
+            nesp = sum(1 for ln in text.splitlines() if ' ESP spi ' in ln and '{' in ln)
+            check(nesp >= 1, f'live {scen}: ikecap -i decrypted ESP live ({nesp} packets)')
         shutil.rmtree(out, ignore_errors=True)
 
 

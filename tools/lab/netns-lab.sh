@@ -273,10 +273,18 @@ run_scenario() {
 	ip netns exec $NS_A tcpdump -i ikc-a0 -s 0 -U -n -Z root -w "$out/capture.pcap" 'not arp' 2>"$out/tcpdump.txt" &
 	pids+=("$!:TERM")
 	if [ -n "$ikecap" ]; then
-		# SIGINT: ikecap prints its summary and exits 0 (as tcpdump does).
-		# stdbuf: line-buffered even into a file, so a KILL loses no line.
-		ip netns exec $NS_A stdbuf -oL "$ikecap" -i ikc-a0 --no-progress --color=never >"$out/ikecap-live.txt" 2>&1 &
+		# ikecap -i reads live.keys, which a harvester below rewrites (by
+		# rename) from charon's logs while the peers negotiate: what an
+		# operator does with a daemon's key log.  SIGINT: ikecap prints its
+		# summary and exits 0 (as tcpdump does).  stdbuf: line-buffered even
+		# into a file, so a KILL loses no line.
+		: >"$out/live.keys"
+		chmod 600 "$out/live.keys"
+		ip netns exec $NS_A stdbuf -oL "$ikecap" -i ikc-a0 -k "$out/live.keys" --no-progress --color=never \
+			>"$out/ikecap-live.txt" 2>&1 &
 		pids+=("$!:INT")
+		harvest_loop &
+		pids+=("$!:TERM")
 	fi
 	for i in $(seq 50); do grep -q "listening on" "$out/tcpdump.txt" 2>/dev/null && break; sleep 0.1; done
 	sleep 0.3
@@ -312,6 +320,25 @@ run_scenario() {
 		--keys "$out/$NAME.keys" --secrets "$out/log-secrets.txt" || rc=1
 	log "$NAME: done in $(($(date +%s) - t0)) s, $(stat -c %s "$out/capture.pcap") bytes captured -> $out"
 	return $rc
+}
+
+# While a scenario runs: harvest the keys charon has logged so far into
+# $out/live.keys every 0.2 s, replacing the file only when it changed.
+harvest_loop() {
+	local logs
+	while :; do
+		logs=()
+		[ -s "$a/charon.log" ] && logs+=(--log "$a/charon.log")
+		[ -s "$b/charon.log" ] && logs+=(--log "$b/charon.log")
+		if [ ${#logs[@]} -gt 0 ]; then
+			python3 "$here/harvest-keys.py" --name "$NAME" "${logs[@]}" --conf "$a/swanctl.conf" \
+				--conf "$b/swanctl.conf" --keys "$out/live.keys.new" >/dev/null 2>&1 || true
+			if [ -s "$out/live.keys.new" ] && ! cmp -s "$out/live.keys.new" "$out/live.keys"; then
+				mv -f "$out/live.keys.new" "$out/live.keys"
+			fi
+		fi
+		sleep 0.2
+	done
 }
 
 ensure_packages
