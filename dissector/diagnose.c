@@ -1041,7 +1041,10 @@ static void rule_dpd(struct ctx *c)
 	frame_add(f, p->dpd_last_frame);
 	frame_add(f, p->dpd_ack_last_frame);
 	ikc_finding_say(f, "%u DPD R-U-THERE sent, %u R-U-THERE-ACK seen, and the last probe (frame %llu) was not answered: "
-	       "the peer is gone or the path is broken; the SA will be torn down.",
+	       "the peer is gone, the path is broken, or the peer restarted and no longer knows this SA (a "
+	       "stale SA: strongSwan drops messages for an IKE SA it does not know without a word, others "
+	       "answer INVALID-COOKIE); the SA will be torn down, and a new phase 1 brings the tunnel back if "
+	       "the peer is up.",
 	    p->dpd_sent, p->dpd_acked, (unsigned long long)p->dpd_last_frame);
 }
 

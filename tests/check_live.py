@@ -112,6 +112,9 @@ def check_capture(name, pcap, keys, truth, scenario=None):
         match = any(all(side.get(f) == logged[k] for k, f in names) for side in sides)
         check(match, f'{name}: SA {s["icookie"]}: ikecap SKEYID/_d/_a/_e == {os.path.basename(s["log"])} '
                      f'SA {s["sa"]} (ikecap sides: {len(sides)})')
+    codes = {r.get('code') for r in recs if r['type'] == 'diagnosis'}
+    for code in DIAG_EXPECT.get(scenario or name, ()):
+        check(code in codes, f'{name}: diagnosed {code} (findings: {sorted(c for c in codes if c)})')
     expect = EXPECT.get(scenario or name)
     if expect:
         for what, fn in expect:
@@ -161,6 +164,9 @@ EXPECT = {
     'fail-ts-mismatch': [('Quick Mode refused: encrypted INVALID-ID-INFORMATION, no ESP SA',
                           lambda p, s, e: any_notify(p, INVALID_ID_INFORMATION) and not e
                           and first_sa(s)['isakmp.notify.msgtype'] == INVALID_ID_INFORMATION)],
+    'stale-sa': [('after the responder crashed: R-U-THERE decrypted, never acknowledged, the SA still QM_IDLE',
+                  lambda p, s, e: any_notify(p, R_U_THERE) and not any_notify(p, R_U_THERE_ACK)
+                  and first_sa(s)['ikecap.state'] == 'QM_IDLE')],
     'fail-unreachable': [('MM1 unanswered: MM_WAIT_MSG2, retransmitted, no responder cookie',
                           lambda p, s, e: first_sa(s)['ikecap.state'] == 'MM_WAIT_MSG2'
                           and first_sa(s)['ikecap.retransmits'] >= 2
@@ -188,6 +194,15 @@ def live_decrypted(text, label):
     decrypted payloads ({ ... }), shown as it arrived or after a reload."""
     return any(f' {label} ' in ln and '{' in ln for ln in text.splitlines())
 
+
+
+# Findings each scenario must produce (codes of docs/ikecap.1, DIAGNOSIS).
+DIAG_EXPECT = {
+    'stale-sa': ['dead-peer'],
+    'fail-psk-mismatch': ['psk-mismatch'],
+    'fail-no-proposal': ['no-proposal-chosen'],
+    'fail-unreachable': ['no-response'],
+}
 
 
 def committed():

@@ -233,6 +233,7 @@ start_charon() {
 		sh -c 'mount --bind "$1/run" /run && STRONGSWAN_CONF="$1/strongswan.conf" exec "$2" --use-syslog no' \
 		sh "$dir" "$CHARON" >"$dir/charon.stdout" 2>&1 &
 	pids+=("$!:TERM")
+	charon_pid=$!
 	for i in $(seq 100); do [ -S "$dir/charon.vici" ] && return 0; sleep 0.1; done
 	log "charon in $ns did not open its VICI socket in 10 s"
 	return 1
@@ -245,7 +246,7 @@ run_scenario() {
 	local sdir=$1 out a b i rc=0 t0
 	NAME=$(basename "$sdir")
 	# Defaults; scenario.env overrides.
-	TOPO=direct RUN_B=yes PINGS=3 HOLD=0 EXPECT=up RETRANSMIT_TRIES=3
+	TOPO=direct RUN_B=yes PINGS=3 HOLD=0 EXPECT=up RETRANSMIT_TRIES=3 RESTART_B=no
 	IKE_A=aes128-sha1-modp1024 IKE_B="" ESP_A=aes128-sha1 ESP_B=""
 	PSK_A='P@ssword123' PSK_B="" AGGRESSIVE=no ID_A="" ID_B=""
 	DPD_DELAY=0s IKE_REKEY=4h IKE_REAUTH=0 IKE_OVER=10m CHILD_REKEY=1h CHILD_LIFE=2h
@@ -289,7 +290,7 @@ run_scenario() {
 	for i in $(seq 50); do grep -q "listening on" "$out/tcpdump.txt" 2>/dev/null && break; sleep 0.1; done
 	sleep 0.3
 
-	[ "$RUN_B" = yes ] && start_charon $NS_B "$b"
+	[ "$RUN_B" = yes ] && start_charon $NS_B "$b" && charon_b=$charon_pid
 	start_charon $NS_A "$a"
 	[ "$RUN_B" = yes ] && sw "$b" --load-all --file "$b/swanctl.conf" >"$out/swanctl-b.txt" 2>&1
 	sw "$a" --load-all --file "$a/swanctl.conf" >"$out/swanctl-a.txt" 2>&1
@@ -299,6 +300,16 @@ run_scenario() {
 		if [ "$PINGS" -gt 0 ]; then
 			nsx $NS_A timeout 20 ping -n -c "$PINGS" -i 0.5 -W 2 -I 192.0.2.1 192.0.2.65 >"$out/ping.txt" 2>&1 || rc=$?
 			log "$NAME: ping exit $rc ($(grep -o '[0-9]* received' "$out/ping.txt" || true))"
+		fi
+		if [ "$RESTART_B" = yes ]; then
+			# The responder restarts and forgets its SAs; the initiator keeps
+			# using its (now stale) IKE SA: DPD, and the responder's answer to
+			# messages for an SA it does not know.
+			log "$NAME: restarting the responder's charon"
+			stop_pid "$charon_b" KILL   # a crash: no DELETE goes out
+			rm -f "$b/charon.vici"
+			start_charon $NS_B "$b" && charon_b=$charon_pid
+			sw "$b" --load-all --file "$b/swanctl.conf" >>"$out/swanctl-b.txt" 2>&1
 		fi
 		[ "$EXPECT" = up ] || log "$NAME: WARNING: expected a failure, the tunnel came up"
 	else
