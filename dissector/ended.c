@@ -145,12 +145,13 @@ void ikc_ended_retire(void *ctx, const struct ikc_session *s, const struct ikc_i
 
 		ikc_diag_list_init(&one);
 		findings_of(&l, sa, &one);
+		for (size_t k = 0; k < e->o.nrw; k++) {
+			ikc_session_write_sa(s, sa, e->o.rw[k]);
+			ikc_diag_write_all(&one, e->o.rw[k]);
+		}
 		if (e->o.ladder) {
 			ikc_ladder_write_sa(sa, &one, e->o.out, e->o.color);
-		} else if (e->o.format != IKC_FMT_TEXT) {
-			ikc_session_write_sa(s, sa, e->o.rw);
-			ikc_diag_write_all(&one, e->o.rw);
-		} else {
+		} else if (e->o.format == IKC_FMT_TEXT) {
 			keep_text(e, s, sa);
 			keep_findings(e, &one);
 		}

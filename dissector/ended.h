@@ -4,8 +4,8 @@
  * session.h), so that memory follows the SAs still alive, not the length of
  * the capture.  At that moment (ikc_ended_retire, the session's
  * ikc_retire_cb) the SA is diagnosed with the live SAs as evidence, and:
- * - JSON / CBOR: its "sa" record and its findings are written into the
- *   stream right away; nothing is kept;
+ * - JSON / CBOR (-T, --export-cbor): its "sa" record and its findings are
+ *   written into each stream right away;
  * - ladder: its ladder and findings are written right away;
  * - text: its summary lines and findings are kept for the summary at the
  *   end (at most IKC_ENDED_MAX SAs; past that they are counted, and the
@@ -31,7 +31,8 @@ struct ikc_ended_opts {
 	enum ikc_format format;
 	bool ladder, verbose, color;
 	bool keep_keys;              /* --export-keys: keep the ikev1 key lines */
-	struct ikc_rw *rw;           /* JSON / CBOR record writer */
+	struct ikc_rw *rw[2];        /* JSON / CBOR record writers (-T, --export-cbor) */
+	size_t nrw;
 	FILE *out;                   /* ladder output */
 };
 

@@ -67,6 +67,8 @@ struct run {
 	uint64_t keys_stamp;           /* keyfiles_stamp() when last loaded */
 	int64_t last_key_check_ms;     /* monotonic */
 	struct ikc_emitter em;
+	struct ikc_emitter cbor;       /* --export-cbor: the records, whatever -T says */
+	FILE *cbor_file;
 	struct ikc_capture *cap;
 	struct limits lim;
 	bool progress;
@@ -123,6 +125,8 @@ static void usage(FILE *f)
 	      "  -q               no per-packet output, only the summary\n"
 	      "  --write-decrypted FILE  write the decrypted ESP traffic (inner packets)\n"
 	      "                   to FILE\n"
+	      "  --export-cbor FILE  also write the records of -T cbor to FILE, whatever\n"
+	      "                   -T says (e.g. text on the terminal, CBOR for a pipeline)\n"
 	      "                   as a pcap (LINKTYPE_RAW)\n"
 	      "  -n               do not resolve addresses (ikecap never does; accepted)\n"
 	      "  --color=WHEN     auto (default: only on a terminal), always, never;\n"
@@ -338,6 +342,20 @@ static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_
 	live_diagnosis(r);
 	if (r->progress && (frame & 0x3fff) == 0)
 		show_progress(r, false);
+}
+
+static void json_stats(struct run *r, struct ikc_rw *w);
+
+/* The records that close a JSON or CBOR stream: the SAs still alive (those
+ * that ended were written then), GDOI groups, findings, ESP SAs, stats. */
+static void machine_summary(struct run *r, struct ikc_emitter *em, const struct ikc_diag_list *diags,
+			    bool print_keys)
+{
+	ikc_session_write_summary(r->p.sess, &em->rw);
+	ikc_gdoi_write_summary(ikc_session_gdoi(r->p.sess), &em->rw, print_keys);
+	ikc_diag_write_all(diags, &em->rw);
+	ikc_emit_esp_sas(em, r->p.esp, print_keys);
+	json_stats(r, &em->rw);
 }
 
 static void text_summary(struct run *r, FILE *out)
@@ -695,7 +713,7 @@ static int psk_audit(struct run *r, const char *path)
 enum {
 	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_WRITE_DECRYPTED, OPT_STATS, OPT_STALL,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
-	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES, OPT_RETIRE_IDLE,
+	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES, OPT_RETIRE_IDLE, OPT_EXPORT_CBOR,
 };
 
 int main(int argc, char **argv)
@@ -723,6 +741,7 @@ int main(int argc, char **argv)
 		{ "max-frag-bytes", required_argument, NULL, OPT_MAX_FRAG_BYTES },
 		{ "max-quick-modes", required_argument, NULL, OPT_MAX_QUICK_MODES },
 		{ "retire-idle", required_argument, NULL, OPT_RETIRE_IDLE },
+		{ "export-cbor", required_argument, NULL, OPT_EXPORT_CBOR },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ikc_emit_opts eo = { 0 };
@@ -731,6 +750,7 @@ int main(int argc, char **argv)
 	struct run r;
 	const char *rfile = NULL, *iface = NULL, *color = "auto";
 	const char *export_dir = NULL, *audit_file = NULL, *wfile = NULL, *rawfile = NULL, *drop_user = NULL;
+	const char *cbor_path = NULL;
 	struct ikc_live_opts lopts;
 	const char *keyfiles[64];
 	size_t nkeyfiles = 0;
@@ -789,6 +809,7 @@ int main(int argc, char **argv)
 		case 'Z': drop_user = optarg; break;
 		case OPT_WRITE_RAW: rawfile = optarg; break;
 		case OPT_WRITE_DECRYPTED: wfile = optarg; break;
+		case OPT_EXPORT_CBOR: cbor_path = optarg; break;
 		case OPT_STALL: {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -890,7 +911,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* Standard output carries the decode; a pcap there would be mixed in. */
-	if ((rawfile && strcmp(rawfile, "-") == 0) || (wfile && strcmp(wfile, "-") == 0)) {
+	if ((rawfile && strcmp(rawfile, "-") == 0) || (wfile && strcmp(wfile, "-") == 0) ||
+	    (cbor_path && strcmp(cbor_path, "-") == 0)) {
 		fputs("ikecap: cannot write a pcap to standard output (it carries the decode): give a file name\n",
 		      stderr);
 		return EXIT_USAGE;
@@ -988,8 +1010,11 @@ int main(int argc, char **argv)
 	r.p.net = ikc_net_new(&ncfg);
 	{
 		struct ikc_ended_opts eopts = { .format = eo.format, .ladder = ladder, .verbose = eo.verbose,
-						.color = eo.color, .keep_keys = export_dir != NULL,
-						.rw = &r.em.rw, .out = stdout };
+						.color = eo.color, .keep_keys = export_dir != NULL, .out = stdout };
+		if (eo.format != IKC_FMT_TEXT && !ladder)
+			eopts.rw[eopts.nrw++] = &r.em.rw;
+		if (cbor_path)
+			eopts.rw[eopts.nrw++] = &r.cbor.rw;
 		r.ended = ikc_ended_new(&eopts);
 	}
 	scfg.keep_for_reload = iface != NULL && nkeyfiles > 0;  /* keys reloaded live open what went by */
@@ -1023,6 +1048,24 @@ int main(int argc, char **argv)
 	ikc_emit_meta(&r.em, IKECAP_VERSION);
 	r.p.em[0] = &r.em;
 	r.p.nem = 1;
+	if (cbor_path) {
+		struct ikc_emit_opts co = eo;
+		co.format = IKC_FMT_CBOR;
+		co.quiet = false;
+		co.color = false;
+		if (!(r.cbor_file = fopen(cbor_path, "wb"))) {
+			fprintf(stderr, "ikecap: --export-cbor %s: %s\n", cbor_path, strerror(errno));
+			rc = EXIT_IO;
+			goto out;
+		}
+		if (ikc_emit_init(&r.cbor, r.cbor_file, &co) != 0) {
+			fputs("ikecap: out of memory\n", stderr);
+			rc = EXIT_IO;
+			goto out;
+		}
+		ikc_emit_meta(&r.cbor, IKECAP_VERSION);
+		r.p.em[r.p.nem++] = &r.cbor;
+	}
 	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO);
 	{
 		/* No SA_RESTART: a signal must get the read loop back to g_stop. */
@@ -1049,17 +1092,15 @@ int main(int argc, char **argv)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
 	if (ikc_gdoi_diagnose(ikc_session_gdoi(r.p.sess), r.p.esp, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the GDOI diagnosis\n", stderr);
+	if (cbor_path)
+		machine_summary(&r, &r.cbor, &diags, scfg.print_keys);
 	if (ladder) {
 		/* SAs that ended were drawn as they ended. */
 		if (!ikc_ended_count(r.ended) || ikc_session_live(r.p.sess))
 			ikc_ladder_write(r.p.sess, &diags, stdout, eo.color);
 		evictions_text(&r, stdout);
 	} else if (eo.format != IKC_FMT_TEXT) {
-		ikc_session_write_summary(r.p.sess, &r.em.rw);
-		ikc_gdoi_write_summary(ikc_session_gdoi(r.p.sess), &r.em.rw, scfg.print_keys);
-		ikc_diag_write_all(&diags, &r.em.rw);
-		ikc_emit_esp_sas(&r.em, r.p.esp, scfg.print_keys);
-		json_stats(&r, &r.em.rw);
+		machine_summary(&r, &r.em, &diags, scfg.print_keys);
 	} else {
 		text_summary(&r, stdout);
 		evictions_text(&r, stdout);
@@ -1104,6 +1145,13 @@ out:
 	if (r.p.pw && ikc_pcap_out_close(r.p.pw) != IKC_OK)
 		rc = EXIT_IO;
 	ikc_emit_close(&r.em);
+	if (r.cbor_file) {
+		ikc_emit_close(&r.cbor);
+		if (fclose(r.cbor_file) != 0) {
+			fprintf(stderr, "ikecap: --export-cbor %s: %s\n", cbor_path, strerror(errno));
+			rc = EXIT_IO;
+		}
+	}
 	ikc_esp_table_free(r.p.esp);
 	ikc_capture_close(r.cap);
 	ikc_net_free(r.p.net);

@@ -49,6 +49,7 @@ const char *ikc_hash_verdict_name(enum ikc_hash_verdict v)
 
 void ikc_session_config_default(struct ikc_session_config *cfg)
 {
+	memset(cfg, 0, sizeof *cfg);
 	cfg->max_sas = IKC_SESSION_DEFAULT_MAX_SAS;
 	cfg->max_qm = IKC_MAX_QM;
 	cfg->print_keys = false;

@@ -82,6 +82,9 @@ def check_write_raw(d):
         got, want = raw_records(ours), raw_records(ref)
         check(len(want) > 0 and got == want, f"-w {args}: {len(got)} packets, tcpdump wrote {len(want)}")
     expect(["-w", "-", "-r", GOOD], 2, "standard output", "-w - refused")
+    expect(["--export-cbor", "-", "-r", GOOD], 2, "standard output", "--export-cbor - refused")
+    expect(["--export-cbor", os.path.join(d, "no", "such", "dir", "x.cbor"), "-r", GOOD], 1, "--export-cbor",
+           "--export-cbor into a missing directory")
     expect(["-w", os.path.join(d, "x"), "--write-decrypted", os.path.join(d, "x"), "-r", GOOD], 2,
            "same file", "-w and --write-decrypted on one file")
 

@@ -137,6 +137,14 @@ def check_capture(d):
     for cky in (a, c, b):
         check(sum(1 for ln in text.splitlines() if ln.startswith("  " + cky + "/")) == 1,
               f"text summary lists {cky} once")
+    # --export-cbor beside the text view: the CBOR stream (read by
+    # tools/cbor2json, libcbor's decoder) carries exactly the -T json records,
+    # ended SAs included, in the same order.
+    cb = os.path.join(d, "x.cbor")
+    run(keys + ["--export-cbor", cb, "-r", cap])
+    c2j = subprocess.run([os.path.join(ROOT, "tools", "cbor2json"), cb], capture_output=True, text=True)
+    check(c2j.returncode == 0 and records(c2j.stdout) == recs,
+          "--export-cbor with the text view: the same records as -T json, in order")
     ladder = run(["-T", "ladder"] + keys + ["-r", cap])
     for cky in (a, c, b):
         check(ladder.count("IKE SA " + cky) == 1, f"ladder draws {cky} once")
