@@ -9,6 +9,9 @@
  * §5.6.2 (KEK download: KEK_ALGORITHM_KEY 1, SIG_ALGORITHM_KEY 2), §5.7 (SEQ);
  * RFC 2407 §4.5 (SA Life Type / Duration of a TEK), RFC 6407 §5.3.3
  * (KEK_KEY_LIFETIME 4); RFC 8263 §2 (GROUPKEY-PUSH ACK: HDR, HASH, SEQ, ID).
+ * RFC 6407 §3.2 options of PULL3/PULL4: KE (PFS: the KD's key material is
+ * protected with the new DH secret, after RFC 2412's IEXTKEY), CERT and POP
+ * (a SIG payload: the sender's signature over Ni_b | Nr_b).
  *
  *  GM                                   KS
  *  HDR*(P1 cookies), HASH(1), Ni, ID   -->            PULL1
@@ -21,7 +24,17 @@
  * chose as the GDOI reference code does: KEK_ALGORITHM_KEY = IV | key, that
  * IV for every rekey; the SIG over "rekey" | HDR | SEQ | SA | KD, HDR as sent
  * but with Length = 28 + the unpadded payloads including the SIG payload;
- * SIG_ALGORITHM_KEY a DER SubjectPublicKeyInfo.
+ * SIG_ALGORITHM_KEY a DER SubjectPublicKeyInfo.  PFS: every secret key value
+ * of the KD (TEK_ALGORITHM_KEY, TEK_INTEGRITY_KEY, KEK_ALGORITHM_KEY; not the
+ * public SIG_ALGORITHM_KEY) XORed with g^xy of the PULL's KE pair, one running
+ * offset through the KD in wire order (the KD stays parseable); that g^xy from
+ * a `dh ICKY:MSGID` key line (MSGID the PULL's) or a `dhpriv` of either side
+ * in the phase-1 DH group.  POP signed with the phase-1 hash (RSA PKCS#1 v1.5),
+ * verified with the CERT (X.509) of the same message.
+ *
+ *   PULL3  HDR*, HASH(3) [, KE_I] [, CERT, POP_I = SIG(Ni_b | Nr_b)]
+ *   PULL4  HDR*, HASH(4) [, KE_R], SEQ, KD [, CERT, POP_R = SIG(Ni_b | Nr_b)]
+ *   KD key packet attribute:  | type | length | value XOR g^xy[off .. off+length) |
  */
 #include "gdoi.h"
 
@@ -35,13 +48,17 @@
 #include "../decoders/esp_crypto.h"
 #include "diagnose.h"
 #include "esp_sa.h"
+#include "keys.h"
 #include "session.h"
+#include "session_int.h"
 #include "util.h"
 
 #define HDR_LEN 28u
 #define KEK_SPI_LEN 16u
 #define MAX_KEK_KEY 32u
 #define MAX_SPKI 2048u
+#define MAX_NONCE 256u
+#define MAX_CERT 8192u
 
 /* RFC 6407 §5.3.3 KEK attributes, §5.6 key packet types and attributes. */
 enum {
@@ -97,6 +114,25 @@ struct rekey {
 	bool accepted, replay, gap;
 	uint64_t ack_frame;           /* first GROUPKEY-PUSH ACK with this SEQ */
 	uint32_t acks;
+	bool ack_requested;           /* accepted with KEK_ACK_REQUESTED in force */
+	int64_t ns;                   /* capture time */
+};
+
+/* What PULL3/PULL4 carried beyond HASH, SEQ, KD (RFC 6407 §3.2), allocated
+ * with the group's first nonce. */
+enum pfs_key { PFS_NONE, PFS_DH_LINE, PFS_DHPRIV, PFS_MISSING };
+
+struct pullx {
+	uint8_t ni[MAX_NONCE], nr[MAX_NONCE];
+	size_t ni_len, nr_len;
+	uint16_t p1_hash, p1_group;   /* phase-1 hash (POP) and DH group (PFS) */
+	uint8_t ke_i[IKC_MAX_DH], ke_r[IKC_MAX_DH];
+	size_t ke_i_len, ke_r_len;
+	enum pfs_key pfs;             /* KE_R in PULL4: the KD is masked */
+	uint8_t gxy[IKC_MAX_DH];
+	size_t gxy_len;
+	int pop[2];                   /* [0] POP_I, [1] POP_R: 1 verified, 0 failed, -1 unchecked, -2 none */
+	uint64_t pop_frame[2];
 };
 
 struct group {
@@ -134,9 +170,11 @@ struct group {
 	size_t nrk, rk_dropped;
 	uint32_t push_no_key;
 	uint64_t push_no_key_frame;
+	struct pullx *px;
 };
 
 struct ikc_gdoi {
+	const struct ikc_keys *keys;  /* PFS secrets of PULLs (not owned) */
 	struct group *g;
 	size_t n, cap, dropped;
 	/* capture clock (ikc_gdoi_note_packet) */
@@ -160,11 +198,20 @@ void ikc_gdoi_free(struct ikc_gdoi *g)
 		if (g->g[i].spki)
 			OPENSSL_cleanse(g->g[i].spki, g->g[i].spki_len);
 		free(g->g[i].spki);
+		if (g->g[i].px)
+			OPENSSL_cleanse(g->g[i].px, sizeof *g->g[i].px);
+		free(g->g[i].px);
 	}
 	if (g->g)
 		OPENSSL_cleanse(g->g, g->cap * sizeof *g->g);
 	free(g->g);
 	free(g);
+}
+
+void ikc_gdoi_set_keys(struct ikc_gdoi *g, const struct ikc_keys *keys)
+{
+	if (g)
+		g->keys = keys;
 }
 
 size_t ikc_gdoi_count(const struct ikc_gdoi *g)
@@ -366,8 +413,52 @@ static size_t kek_block(uint16_t alg)
 	return alg == KEK_ALG_AES ? 16 : 8;
 }
 
+/* A key value PFS masks (see the top): TEK algorithm / integrity keys and
+ * the KEK algorithm key; the public SIG_ALGORITHM_KEY is sent as is. */
+static bool kd_secret(uint8_t kd_type, const struct ikc_attr *a)
+{
+	return !a->tv && a->data && ((kd_type == KD_TEK && (a->type == KD_TEK_ALGORITHM_KEY ||
+							    a->type == KD_TEK_INTEGRITY_KEY)) ||
+				     (kd_type == KD_KEK && a->type == KD_KEK_ALGORITHM_KEY));
+}
+
+/* Where in the mask the value of `want` starts: the lengths of the secret
+ * values before it in the KD, in wire order. */
+static size_t mask_off(const struct ikc_kd *kd, const struct ikc_attr *want)
+{
+	size_t off = 0;
+
+	for (size_t i = 0; i < kd->nkp; i++)
+		for (size_t j = 0; j < kd->packets[i].nattrs; j++) {
+			const struct ikc_attr *a = &kd->packets[i].attrs[j];
+			if (a == want)
+				return off;
+			if (kd_secret(kd->packets[i].kd_type, a))
+				off += a->len;
+		}
+	return off;
+}
+
+/* Copy a KD key value, XORing the PFS mask out when there is one; false when
+ * the mask is too short for it. */
+static bool kd_value(const struct ikc_kd *kd, const struct ikc_attr *a, const uint8_t *mask, size_t mask_len,
+		     uint8_t *out)
+{
+	size_t off;
+
+	memcpy(out, a->data, a->len);
+	if (!mask)
+		return true;
+	off = mask_off(kd, a);
+	if (off > mask_len || a->len > mask_len - off)
+		return false;
+	for (size_t i = 0; i < a->len; i++)
+		out[i] ^= mask[off + i];
+	return true;
+}
+
 static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc_pkt *pkt, bool accept,
-		     bool from_push)
+		     bool from_push, const uint8_t *mask, size_t mask_len)
 {
 	uint64_t frame = pkt->frame;
 
@@ -383,12 +474,12 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc
 				continue;
 			if (ik && (ik->tv || !ik->data || ik->len > sizeof t->auth_key))
 				continue;
-			memcpy(t->enc_key, ek->data, ek->len);
+			if (!kd_value(kd, ek, mask, mask_len, t->enc_key) ||
+			    (ik && !kd_value(kd, ik, mask, mask_len, t->auth_key)))
+				continue;
 			t->enc_len = ek->len;
-			if (ik) {
-				memcpy(t->auth_key, ik->data, ik->len);
+			if (ik)
 				t->auth_len = ik->len;
-			}
 			t->have_keys = true;
 			t->accepted = accept;
 			t->frame = frame;
@@ -402,16 +493,20 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc
 
 			memcpy(gr->kek_spi, kp->spi, KEK_SPI_LEN);
 			gr->have_kek_spi = true;
-			if (ak && !ak->tv && ak->data && ak->len > blk && ak->len - blk <= MAX_KEK_KEY) {
-				memcpy(gr->kek_iv, ak->data, blk);
+			uint8_t ab[IKC_MAX_BLOCK + MAX_KEK_KEY];
+
+			if (ak && !ak->tv && ak->data && ak->len > blk && ak->len - blk <= MAX_KEK_KEY &&
+			    kd_value(kd, ak, mask, mask_len, ab)) {
+				memcpy(gr->kek_iv, ab, blk);
 				gr->kek_iv_len = blk;
-				memcpy(gr->kek_key, ak->data + blk, ak->len - blk);
+				memcpy(gr->kek_key, ab + blk, ak->len - blk);
 				gr->kek_key_len = ak->len - blk;
 				gr->have_kek_key = true;
 				gr->kek_frame = frame;
 				gr->kek_keyed_ns = pkt_ns(pkt);
 				gr->kek_past_frame = 0;
 			}
+			OPENSSL_cleanse(ab, sizeof ab);
 			if (sk && !sk->tv && sk->data && sk->len && sk->len <= MAX_SPKI) {
 				uint8_t *p = malloc(sk->len);
 				if (p) {
@@ -424,6 +519,102 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc
 				}
 			}
 		}
+	}
+}
+
+static struct pullx *pullx_of(struct group *gr)
+{
+	if (!gr->px && (gr->px = calloc(1, sizeof *gr->px)) != NULL)
+		gr->px->pop[0] = gr->px->pop[1] = -2;
+	return gr->px;
+}
+
+/* POP (RFC 6407 §3.2): the signature in the SIG payload over Ni_b | Nr_b,
+ * with the public key of the X.509 CERT of the same message, hashed with the
+ * phase-1 hash.  1 verified, 0 does not, -1 not checkable. */
+static int pop_verify(const struct pullx *x, const struct ikc_payload *cert, const struct ikc_payload *sig)
+{
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(x->p1_hash);
+	const unsigned char *p;
+	X509 *crt = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	EVP_PKEY *pk;
+	int r = -1;
+
+	if (!h || !h->evp_name || !x->ni_len || !x->nr_len || cert->u.cert.encoding != 4 || !cert->u.cert.data ||
+	    !cert->u.cert.len || cert->u.cert.len > MAX_CERT || !sig->body_len)
+		return -1;
+	p = cert->u.cert.data;
+	if (!(crt = d2i_X509(NULL, &p, (long)cert->u.cert.len)) || !(pk = X509_get0_pubkey(crt)) ||
+	    !(ctx = EVP_MD_CTX_new()))
+		goto out;
+	if (EVP_DigestVerifyInit_ex(ctx, NULL, h->evp_name, NULL, NULL, pk, NULL) != 1 ||
+	    EVP_DigestVerifyUpdate(ctx, x->ni, x->ni_len) != 1 || EVP_DigestVerifyUpdate(ctx, x->nr, x->nr_len) != 1)
+		goto out;
+	r = EVP_DigestVerifyFinal(ctx, sig->body, sig->body_len) == 1 ? 1 : 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	X509_free(crt);
+	return r;
+}
+
+/* The PULL's PFS g^xy: a `dh ICKY:MSGID` line, else a dhpriv of either side
+ * whose public value is KE_I or KE_R (phase-1 group). */
+static enum pfs_key pfs_secret(const struct ikc_gdoi *g, const struct group *gr, struct pullx *x, uint32_t msgid)
+{
+	const uint8_t *p;
+	size_t len;
+
+	if ((p = ikc_keys_dh(g->keys, gr->p1_icky, true, msgid, 0, &len)) != NULL && len <= sizeof x->gxy) {
+		memcpy(x->gxy, p, len);
+		x->gxy_len = len;
+		return PFS_DH_LINE;
+	}
+	for (size_t i = 0; x->ke_i_len && x->ke_r_len && (p = ikc_keys_dhpriv(g->keys, gr->p1_icky, i, &len)); i++) {
+		uint8_t pub[IKC_MAX_DH_PUB];
+		size_t publen = 0;
+		const uint8_t *peer = NULL;
+		size_t peer_len = 0;
+		bool ok;
+
+		if (ikc_dh_public(x->p1_group, p, len, pub, &publen) != IKC_OK)
+			continue;
+		if (publen == x->ke_i_len && CRYPTO_memcmp(pub, x->ke_i, publen) == 0)
+			peer = x->ke_r, peer_len = x->ke_r_len;
+		else if (publen == x->ke_r_len && CRYPTO_memcmp(pub, x->ke_r, publen) == 0)
+			peer = x->ke_i, peer_len = x->ke_i_len;
+		ok = peer && ikc_dh_compute(x->p1_group, p, len, peer, peer_len, x->gxy, &x->gxy_len) == IKC_OK;
+		OPENSSL_cleanse(pub, sizeof pub);
+		if (ok)
+			return PFS_DHPRIV;
+	}
+	x->gxy_len = 0;
+	return PFS_MISSING;
+}
+
+/* PULL3/PULL4 beyond HASH: KE (kept for PFS), CERT + POP (verified). */
+static void learn_pull_opts(struct group *gr, const struct ikc_ike_sa *sa, int num, const struct ikc_payload *pl,
+			    size_t n, uint64_t frame)
+{
+	struct pullx *x = pullx_of(gr);
+	const struct ikc_payload *ke = ikc_find_payload(pl, n, IKC_PT_KE);
+	const struct ikc_payload *cert = ikc_find_payload(pl, n, IKC_PT_CERT);
+	const struct ikc_payload *sig = ikc_find_payload(pl, n, IKC_PT_SIG);
+	int side = num == 3 ? 0 : 1;
+
+	if (!x)
+		return;
+	if (sa && sa->crypto) {
+		x->p1_hash = sa->crypto->hash;
+		x->p1_group = sa->crypto->group;
+	}
+	if (ke && payload_ok(ke) && ke->body_len && ke->body_len <= IKC_MAX_DH) {
+		memcpy(side ? x->ke_r : x->ke_i, ke->body, ke->body_len);
+		*(side ? &x->ke_r_len : &x->ke_i_len) = ke->body_len;
+	}
+	if (sig && payload_ok(sig)) {
+		x->pop[side] = cert && payload_ok(cert) ? pop_verify(x, cert, sig) : -1;
+		x->pop_frame[side] = frame;
 	}
 }
 
@@ -440,7 +631,6 @@ void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struc
 	struct group *gr;
 	int num;
 
-	(void)sa;
 	if (!g || info->doi != IKC_DOI_GDOI || msg->hdr.exchange != IKC_EX_QUICK || !msg->hdr.msgid ||
 	    strncmp(info->label, "PULL", 4) != 0)
 		return;
@@ -473,15 +663,35 @@ void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struc
 		if (num == 1 && p->type == IKC_PT_ID && p->u.id.len == 4) {
 			gr->group_id = be32(p->u.id.data);
 			gr->have_group_id = true;
+		} else if ((num == 1 || num == 2) && p->type == IKC_PT_NONCE && p->body_len <= MAX_NONCE &&
+			   pullx_of(gr)) {
+			memcpy(num == 1 ? gr->px->ni : gr->px->nr, p->body, p->body_len);
+			*(num == 1 ? &gr->px->ni_len : &gr->px->nr_len) = p->body_len;
 		} else if (num == 2 && p->type == IKC_PT_SA && p->u.sa.doi == IKC_DOI_GDOI) {
 			learn_sa(gr, &p->u.sa, true);
 		} else if (num == 4 && p->type == IKC_PT_SEQ) {
 			gr->last_seq = p->u.seq.seq;
 			gr->have_seq = true;
-		} else if (num == 4 && p->type == IKC_PT_KD) {
-			learn_kd(gr, &p->u.kd, pkt, true, false);
-			g->expiry_dirty = true;
 		}
+	}
+	if (num == 3 || num == 4)
+		learn_pull_opts(gr, sa, num, info->payloads, info->npayloads, pkt->frame);
+	if (num == 4) {
+		const struct ikc_payload *kd = ikc_find_payload(info->payloads, info->npayloads, IKC_PT_KD);
+		struct pullx *x = gr->px;
+
+		if (!kd || !payload_ok(kd))
+			return;
+		if (x && x->ke_r_len) {
+			/* KE_R: the KD's key material is masked with the new DH secret */
+			x->pfs = pfs_secret(g, gr, x, msg->hdr.msgid);
+			if (x->pfs == PFS_MISSING)
+				return;   /* policy known (PULL2), keys not: no TEK, no KEK */
+			learn_kd(gr, &kd->u.kd, pkt, true, false, x->gxy, x->gxy_len);
+		} else {
+			learn_kd(gr, &kd->u.kd, pkt, true, false, NULL, 0);
+		}
+		g->expiry_dirty = true;
 	}
 }
 
@@ -715,10 +925,18 @@ bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt
 	gr = by_kek(g, spi);
 	if (!gr || !gr->have_kek_key) {
 		info->dec = IKC_DEC_NO_KEY;
-		snprintf(info->dec_detail, sizeof info->dec_detail,
-			 "GROUPKEY-PUSH under KEK %s: no decrypted registration (GROUPKEY-PULL message 4) or "
-			 "accepted rekey in the capture gave this KEK's key",
-			 sh);
+		if (gr && gr->px && gr->px->pfs == PFS_MISSING)
+			snprintf(info->dec_detail, sizeof info->dec_detail,
+				 "GROUPKEY-PUSH under KEK %s: the registration used PFS (KE in GROUPKEY-PULL "
+				 "messages 3 and 4), so its KD is masked with that DH secret: give it as "
+				 "`dh %02x%02x%02x%02x%02x%02x%02x%02x:%08x G^XY` or a dhpriv line",
+				 sh, gr->p1_icky[0], gr->p1_icky[1], gr->p1_icky[2], gr->p1_icky[3], gr->p1_icky[4],
+				 gr->p1_icky[5], gr->p1_icky[6], gr->p1_icky[7], gr->pull_msgid);
+		else
+			snprintf(info->dec_detail, sizeof info->dec_detail,
+				 "GROUPKEY-PUSH under KEK %s: no decrypted registration (GROUPKEY-PULL message 4) or "
+				 "accepted rekey in the capture gave this KEK's key",
+				 sh);
 		if (gr && !gr->push_no_key++)
 			gr->push_no_key_frame = pkt->frame;
 		return true;
@@ -810,7 +1028,13 @@ bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt
 	if (sap && payload_ok(sap) && sap->u.sa.doi == IKC_DOI_GDOI)
 		learn_sa(gr, &sap->u.sa, accepted);
 	if (kdp && payload_ok(kdp) && accepted)
-		learn_kd(gr, &kdp->u.kd, pkt, true, true);
+		learn_kd(gr, &kdp->u.kd, pkt, true, true, NULL, 0);
+	if (rk) {
+		/* RFC 8263: members acknowledge a rekey they accept while the
+		 * SA KEK (this rekey's, or the last one's) asks for it. */
+		rk->ack_requested = accepted && gr->ack_requested;
+		rk->ns = pkt_ns(pkt);
+	}
 	g->expiry_dirty = true;
 	return true;
 }
@@ -1119,6 +1343,21 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 					 "resending an old rekey, or someone replaying it.",
 					 (unsigned long long)rk->frame, rk->seq, rk->prev_seq);
 			}
+			if (rk->ack_requested && !rk->acks) {
+				int64_t after = g->last_ns > rk->ns ? g->last_ns - rk->ns : 0;
+				/* under a second of capture after it: the ACK may just not be in it */
+				enum ikc_diag_certainty c = after >= NS_PER_S ? IKC_DIAG_PROVEN : IKC_DIAG_LIKELY;
+
+				if (!(f = finding(out, "gdoi-rekey-unacknowledged", IKC_DIAG_WARNING, c, gr)))
+					return IKC_NOMEM;
+				frame_add(f, rk->frame);
+				ikc_finding_say(f, "The key server asked for acknowledgements (KEK_ACK_REQUESTED, RFC 8263) but no "
+					 "GROUPKEY-PUSH ACK answered the rekey with SEQ %u (frame %llu) in the %lld.%03lld s "
+					 "of capture after it: member %s did not get it, could not use it, or does not send "
+					 "ACKs; the key server counts it as not rekeyed.",
+					 rk->seq, (unsigned long long)rk->frame, (long long)(after / NS_PER_S),
+					 (long long)(after % NS_PER_S / 1000000), gm);
+			}
 			if (rk->gap) {
 				if (!(f = finding(out, "gdoi-rekey-gap", IKC_DIAG_WARNING, IKC_DIAG_PROVEN, gr)))
 					return IKC_NOMEM;
@@ -1164,6 +1403,13 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 }
 
 /* ---------------------------------------------------------------- summary */
+
+static const char *pfs_name(enum pfs_key k)
+{
+	static const char *const n[] = { [PFS_NONE] = "none", [PFS_DH_LINE] = "dh-line", [PFS_DHPRIV] = "dhpriv",
+					 [PFS_MISSING] = "missing" };
+	return n[k];
+}
 
 static const char *rk_name(enum rekey_kind k)
 {
@@ -1216,6 +1462,19 @@ void ikc_gdoi_write_summary(const struct ikc_gdoi *g, struct ikc_rw *w, bool pri
 		if (gr->spki)
 			ikc_rw_bytes(w, "ikecap.gdoi.sig_public_key", "Key server public key (DER)", gr->spki,
 				     gr->spki_len);
+		if (gr->px && gr->px->ke_r_len) {
+			ikc_rw_cstr(w, "ikecap.gdoi.pfs", "PULL PFS (KE) secret", pfs_name(gr->px->pfs));
+			if (print_keys && gr->px->gxy_len)
+				ikc_rw_bytes(w, "ikecap.gdoi.pfs_gxy", "PULL PFS g^xy", gr->px->gxy, gr->px->gxy_len);
+		}
+		for (int s = 0; gr->px && s < 2; s++) {
+			if (gr->px->pop[s] == -2)
+				continue;
+			ikc_rw_cstr(w, s ? "ikecap.gdoi.pop_r" : "ikecap.gdoi.pop_i", s ? "POP_R (PULL4)" : "POP_I (PULL3)",
+				    gr->px->pop[s] > 0 ? "verified" : gr->px->pop[s] == 0 ? "failed" : "unchecked");
+			ikc_rw_uint(w, s ? "ikecap.gdoi.pop_r_frame" : "ikecap.gdoi.pop_i_frame", "POP frame",
+				    gr->px->pop_frame[s], IKC_RW_DEC, NULL);
+		}
 		ikc_rw_begin_array(w, "ikecap.gdoi.teks", "TEKs");
 		for (size_t j = 0; j < gr->nteks; j++) {
 			const struct tek *t = &gr->teks[j];
@@ -1250,6 +1509,8 @@ void ikc_gdoi_write_summary(const struct ikc_gdoi *g, struct ikc_rw *w, bool pri
 				    rk->sig > 0 ? "verified" : rk->sig == 0 ? "failed" : "unchecked");
 			ikc_rw_cstr(w, "ikecap.gdoi.verdict", "Verdict", rk_name(rk->kind));
 			ikc_rw_bool(w, "ikecap.gdoi.accepted", "Accepted", rk->accepted);
+			if (rk->ack_requested)
+				ikc_rw_bool(w, "ikecap.gdoi.ack_requested", "ACK requested (RFC 8263)", true);
 			if (rk->acks) {
 				ikc_rw_uint(w, "ikecap.gdoi.ack_frame", "GROUPKEY-PUSH ACK frame", rk->ack_frame,
 					    IKC_RW_DEC, NULL);
@@ -1297,6 +1558,12 @@ void ikc_gdoi_write_text(const struct ikc_gdoi *g, FILE *out)
 			fprintf(out, " (%zu with a bad signature)", bad);
 		if (replays)
 			fprintf(out, " (%zu replayed)", replays);
+		if (gr->px && gr->px->ke_r_len)
+			fprintf(out, ", PFS (KE) %s", gr->px->pfs == PFS_MISSING ? "without its DH secret" : "unmasked");
+		for (int s = 0; gr->px && s < 2; s++)
+			if (gr->px->pop[s] != -2)
+				fprintf(out, ", POP_%c %s", s ? 'R' : 'I',
+					gr->px->pop[s] > 0 ? "verified" : gr->px->pop[s] == 0 ? "FAILED" : "unchecked");
 		fputc('\n', out);
 	}
 }

@@ -40,6 +40,7 @@ struct ikc_msg_info;
 struct ikc_ike_sa;
 struct ikc_esp_table;
 struct ikc_diag_list;
+struct ikc_keys;
 
 #define IKC_GDOI_MAX_GROUPS 256
 #define IKC_GDOI_MAX_TEKS 32
@@ -62,6 +63,10 @@ bool ikc_gdoi_is_push(uint32_t doi, const struct ikc_msg *msg);
  * pair, not a phase-1 SA of its own. */
 bool ikc_gdoi_is_rekey_traffic(uint32_t doi, const struct ikc_msg *msg);
 
+/* The key store PFS secrets of GROUPKEY-PULLs come from (`dh ICKY:MSGID`,
+ * `dhpriv`); not owned, may be NULL.  The session sets it with its keys. */
+void ikc_gdoi_set_keys(struct ikc_gdoi *g, const struct ikc_keys *keys);
+
 /* GROUPKEY-PUSH: decrypt with the group's KEK, verify SIG, check SEQ, learn
  * the new KEK/TEKs when accepted; fills info (dec, payloads, hash = the
  * signature verdict, dec_detail; label "PUSH", "PUSH-REPLAY" for a SEQ
@@ -72,7 +77,10 @@ bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt
 		   struct ikc_msg_info *info);
 
 /* Any other message of a GDOI-port SA: PULL1..PULL4 (first copies and
- * retransmissions) update the registration of the phase-1 SA's group. */
+ * retransmissions) update the registration of the phase-1 SA's group.
+ * PULL3/PULL4 KE, CERT and POP (RFC 6407 §3.2) are kept: with KE the KD's
+ * key values are unmasked with the PFS g^xy (ikc_gdoi_set_keys), or not
+ * learned at all when that secret is missing; POPs are verified. */
 void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
 		    const struct ikc_msg *msg, const struct ikc_msg_info *info);
 
@@ -81,7 +89,7 @@ void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struc
  *   HASH(1) = prf(SKEYID_a, M-ID | Ni | ID)                        num 1
  *   HASH(2) = prf(SKEYID_a, M-ID | Ni_b | Nr | SA)                 num 2
  *   HASH(3) = prf(SKEYID_a, M-ID | Ni_b | Nr_b [| KE_I] [| CERT] [| POP_I])
- *   HASH(4) = prf(SKEYID_a, M-ID | Ni_b | Nr_b [| KE_R] | SEQ | KD)
+ *   HASH(4) = prf(SKEYID_a, M-ID | Ni_b | Nr_b [| KE_R] | SEQ | KD [| CERT] [| POP_R])
  * No leading zero octet in HASH(3), unlike Quick Mode's. */
 IKC_MUST_CHECK enum ikc_err ikc_gdoi_pull_hash(const struct ikc_hash_desc *h, const uint8_t *skeyid_a,
 					       size_t alen, uint32_t msgid, int num, const uint8_t *ni_b,
@@ -109,6 +117,9 @@ size_t ikc_gdoi_install_esp(struct ikc_gdoi *g, struct ikc_esp_table *t);
  *   gdoi-rekey-bad-signature [failure]      a rekey SIG does not verify: rejected
  *   gdoi-rekey-replay [warning]             a rekey SEQ not above the last accepted
  *   gdoi-rekey-gap [warning]                SEQ skipped: rekeys were missed
+ *   gdoi-rekey-unacknowledged [warning; proven with >= 1 s of capture after it, else likely]
+ *                                           an accepted rekey under KEK_ACK_REQUESTED
+ *                                           no GROUPKEY-PUSH ACK (RFC 8263) answered
  *   gdoi-tek-expired [failure; proven with ESP on it after, else likely]
  *                                           a TEK's SA Life Duration (seconds, from the
  *                                           KD's capture time) ran out, the capture went

@@ -124,6 +124,7 @@ struct ikc_session *ikc_session_new(const struct ikc_session_config *cfg, const 
 		return NULL;
 	}
 	s->keys = keys;
+	ikc_gdoi_set_keys(s->gdoi, keys);  /* a GROUPKEY-PULL with KE needs its g^xy */
 	return s;
 }
 
@@ -1490,6 +1491,7 @@ struct ikc_gdoi *ikc_session_gdoi(const struct ikc_session *s)
 void ikc_session_set_keys(struct ikc_session *s, const struct ikc_keys *keys)
 {
 	s->keys = keys;
+	ikc_gdoi_set_keys(s->gdoi, keys);  /* a GROUPKEY-PULL with KE needs its g^xy */
 	/* SAs that found no key may find one now; keyed SAs keep theirs (copied). */
 	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
 		if (sa->crypto && sa->crypto->ncand == 0)

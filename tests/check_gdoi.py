@@ -27,6 +27,9 @@ EXPECT = {
     "gdoi-tek-expired": {"gdoi-tek-expired"},
     "gdoi-tek-unannounced": {"gdoi-tek-unannounced"},
     "gdoi-rekey-ack": set(),
+    "gdoi-pull-pfs": set(),
+    "gdoi-pull-pop": set(),
+    "gdoi-rekey-noack": {"gdoi-rekey-unacknowledged"},
 }
 
 failures = 0
@@ -101,6 +104,49 @@ def check_unannounced(name, truth, pkts, diag):
         for fr in frames:
             check(pkts.get(fr, {}).get("ikecap.esp_status") != "decrypted", "%s: rogue ESP frame %d decrypted" %
                   (name, fr))
+
+
+def check_pull_options(name, truth, recs):
+    """RFC 6407 §3.2 PULL3/PULL4 options against the generator: with KE (pull_pfs) ikecap reports the PFS
+    secret found and, with --print-keys, the same g^xy both peers derived; CERT + POP: each POP verdict is
+    the receiver's (the KS checked POP_I, the GM POP_R) at the frame the sender's log puts it."""
+    g = [r for r in recs if r.get("type") == "gdoi_group"]
+    g = g[0] if g else {}
+    pfs = truth.get("pull_pfs")
+    if pfs:
+        check(pfs["gm_equals_ks"], "%s: truth: GM and KS PFS secrets differ" % name)
+        check(g.get("ikecap.gdoi.pfs") == "dh-line", "%s: PFS secret %s" % (name, g.get("ikecap.gdoi.pfs")))
+        check(g.get("ikecap.gdoi.pfs_gxy") == pfs["gxy"], "%s: PFS g^xy != truth" % name)
+    else:
+        check("ikecap.gdoi.pfs" not in g, "%s: PFS reported without KE" % name)
+    for side, key, num in ((0, "pop_i", 3), (1, "pop_r", 4)):
+        m = [x for x in truth["messages"] if x.get("hash_name") == "HASH(%d)" % num and "SIG" in x.get("payloads", [])]
+        if not m:
+            check("ikecap.gdoi." + key not in g, "%s: %s reported, none sent" % (name, key))
+            continue
+        want = "verified" if m[0].get("receiver_pop_ok") else "failed"
+        check(g.get("ikecap.gdoi." + key) == want, "%s: %s %s, truth %s" % (name, key, g.get("ikecap.gdoi." + key),
+                                                                         want))
+        check(g.get("ikecap.gdoi.%s_frame" % key) == m[0]["frame"], "%s: %s frame %s, truth %d" %
+              (name, key, g.get("ikecap.gdoi.%s_frame" % key), m[0]["frame"]))
+
+
+def check_unacked(name, truth, recs, diag):
+    """gdoi-rekey-unacknowledged: one finding per rekey the GM withheld its ACK for (its ack_withheld
+    events), naming that rekey's frame; the rekeys it did acknowledge give none."""
+    want = truth.get("unacknowledged_rekeys", [])
+    fs = finding(diag, "gdoi-rekey-unacknowledged")
+    check(len(fs) == len(want), "%s: %d unacknowledged findings, truth %d" % (name, len(fs), len(want)))
+    for w, f in zip(want, fs):
+        check(f.get("frames") == [w["frame"]], "%s: unacknowledged frames %s, truth %d" % (name, f.get("frames"),
+                                                                                          w["frame"]))
+        check("SEQ %d " % w["seq"] in f.get("text", ""), "%s: unacknowledged text: %s" % (name, f.get("text")))
+        check(f.get("severity") == "warning", "%s: unacknowledged severity %s" % (name, f.get("severity")))
+    g = [r for r in recs if r.get("type") == "gdoi_group"]
+    for rk in (g[0].get("ikecap.gdoi.rekeys", []) if g else []):
+        if truth["group"].get("ack_requested") and rk.get("ikecap.gdoi.accepted"):
+            check(rk.get("ikecap.gdoi.ack_requested") is True, "%s: rekey SEQ %s ACK requested not said" %
+                  (name, rk.get("isakmp.seq.seq")))
 
 
 def check_text(name, truth, base):
@@ -258,6 +304,8 @@ def run(name):
     check("missing-keys" not in codes, "%s: missing-keys finding" % name)
     check_expiry(name, truth, recs, diag)
     check_unannounced(name, truth, pkts, diag)
+    check_pull_options(name, truth, recs)
+    check_unacked(name, truth, recs, diag)
     check_text(name, truth, base)
 
 

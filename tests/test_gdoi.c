@@ -281,3 +281,73 @@ Test(gdoi, note_packet_hostile_times)
 	ikc_diag_list_free(&out);
 	ikc_gdoi_free(g);
 }
+
+/* The first non-zero number value of "key": N in a truth file. */
+static uint32_t truth_uint(const char *name, const char *key)
+{
+	char path[256], pat[64], buf[65536];
+	FILE *f;
+	size_t n;
+	const char *p;
+
+	snprintf(path, sizeof path, "captures/gdoi/%s.truth.json", name);
+	if (!(f = fopen(path, "rb")))
+		cr_skip_test("%s not found (run from the top directory)", path);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	snprintf(pat, sizeof pat, "\"%s\": ", key);
+	for (p = strstr(buf, pat); p; p = strstr(p + 1, pat)) {
+		unsigned long v = strtoul(p + strlen(pat), NULL, 10);
+		if (v)
+			return (uint32_t)v;
+	}
+	cr_assert_fail("%s: no non-zero %s", name, key);
+	return 0;
+}
+
+/* RFC 6407 §3.2 with the options: HASH(3) = prf(SKEYID_a, M-ID | Ni_b | Nr_b
+ * [| KE_I] [| CERT] [| POP_I]), HASH(4) = prf(SKEYID_a, M-ID | Ni_b | Nr_b
+ * [| KE_R] | SEQ | KD [| CERT] [| POP_R]): the payloads after the HASH, whole,
+ * against the HASHes our peers sent (and verified) in gdoi-pull-pfs (KE) and
+ * gdoi-pull-pop (CERT, SIG).  Plaintexts 2..5 of the truth are PULL1..PULL4. */
+static void pull_opts_case(const char *name, uint32_t mid)
+{
+	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(4);
+	static uint8_t p[4][2048];
+	size_t len[4], alen, olen = 0;
+	uint8_t ska[64], out[IKC_MAX_HASH];
+
+	alen = truth_hex(name, "SKEYID_a", 0, ska, sizeof ska);
+	for (int i = 0; i < 4; i++)
+		len[i] = truth_hex(name, "plaintext", 2 + i, p[i], sizeof p[i]);
+	for (int m = 2; m < 4; m++) {
+		/* the ISAKMP Length covers the zero padding: the payload chain ends
+		 * where the generic headers say, so walk them */
+		size_t end = 36;
+		while (end + 4 <= len[m]) {
+			size_t pl = (size_t)p[m][end + 2] << 8 | p[m][end + 3];
+			uint8_t next = p[m][end];
+			cr_assert(pl >= 4 && end + pl <= len[m]);
+			end += pl;
+			if (!next)
+				break;
+		}
+		cr_assert_eq(ikc_gdoi_pull_hash(h, ska, alen, mid, m + 1, p[0] + 40, 32, p[1] + 40, 32, p[m] + 36,
+						 end - 36, out, &olen),
+			     IKC_OK);
+		cr_assert_eq(olen, 32);
+		cr_assert_arr_eq(out, p[m] + 4, 32, "%s: HASH(%d) with the KE/CERT/POP options", name, m + 1);
+		/* without the options it would not match */
+		cr_assert_eq(ikc_gdoi_pull_hash(h, ska, alen, mid, m + 1, p[0] + 40, 32, p[1] + 40, 32, NULL, 0, out,
+						 &olen),
+			     IKC_OK);
+		cr_assert(memcmp(out, p[m] + 4, 32) != 0);
+	}
+}
+
+Test(gdoi, pull_hashes_with_ke_cert_pop)
+{
+	pull_opts_case("gdoi-pull-pfs", truth_uint("gdoi-pull-pfs", "mid"));
+	pull_opts_case("gdoi-pull-pop", truth_uint("gdoi-pull-pop", "mid"));
+}

@@ -16,6 +16,8 @@ where the RFCs leave room):
                 -> HASH(3) -> HASH(4),SEQ,KD
            §4   GROUPKEY-PUSH (exchange 33): HDR*,SEQ,SA,KD,SIG under the KEK
            §5   SA (DOI 2), SA KEK, SA TEK (ESP), KD, SEQ, GAP payloads
+           §3.2 PULL messages 3/4 with KE (PFS: the KD's key material XORed with the new
+                DH secret), CERT and POP (SIG payloads over Ni_b | Nr_b); see pull_pfs_pop()
   RFC 8263      GROUPKEY-PUSH ACK (exchange 35): HDR, HASH, SEQ, ID from the GM when the
                 SA KEK carries KEK_ACK_REQUESTED (9); see ack_hash() for what is ours
   RFC 4303      ESP (tunnel mode; RFC 6407 §5.4.1 address preservation)
@@ -46,9 +48,9 @@ GROUP_ID = 999                      # Cisco "identity number 999"
 PSK = b"gdoi-lab-psk"
 
 # Payload types (RFC 2408 §3.1, RFC 6407 §5)
-SA, KE, ID, HASH, SIG, NONCE, NOTIFY = 1, 4, 5, 8, 9, 10, 11
+SA, KE, ID, CERT, HASH, SIG, NONCE, NOTIFY = 1, 4, 5, 6, 8, 9, 10, 11
 SAK, SAT, KD, SEQ, GAP = 15, 16, 17, 18, 22
-PNAME = {1: "SA", 2: "P", 3: "T", 4: "KE", 5: "ID", 8: "HASH", 9: "SIG", 10: "NONCE",
+PNAME = {1: "SA", 2: "P", 3: "T", 4: "KE", 5: "ID", 6: "CERT", 8: "HASH", 9: "SIG", 10: "NONCE",
          11: "N", 15: "SAK", 16: "SAT", 17: "KD", 18: "SEQ", 22: "GAP"}
 EX_MAIN, EX_PULL, EX_PUSH, EX_PUSH_ACK = 2, 32, 33, 35
 DOI_GDOI = 2
@@ -90,6 +92,14 @@ SCENARIOS = {
     "gdoi-tek-unannounced": dict(suite="aes128-sha256", pushes=[], answer_pull=True, rogue_esp=2),
     # the SA KEK asks for acknowledgements (RFC 8263): the GM answers each accepted rekey with an ACK
     "gdoi-rekey-ack": dict(suite="aes256-sha256", pushes=["ok", "ok"], answer_pull=True, ack=True),
+    # RFC 6407 §3.2 PFS: KE_I in PULL3, KE_R in PULL4 (MODP 2048 as the phase 1); the KD's key
+    # material XORed with that DH secret; one rekey after
+    "gdoi-pull-pfs": dict(suite="aes256-sha256", pushes=["ok"], answer_pull=True, pfs=True),
+    # CERT + POP in PULL3 (the GM's own RSA key) and PULL4 (the KS's rekey-signing key), no KE
+    "gdoi-pull-pop": dict(suite="aes128-sha256", pushes=[], answer_pull=True, pop=True),
+    # ACKs requested; the GM answers the rekey SEQ 2, not SEQ 3 (RFC 8263: the KS sees no ACK)
+    "gdoi-rekey-noack": dict(suite="aes256-sha256", pushes=["ok", "ok"], answer_pull=True, ack=True,
+                             ack_withheld=[3], esp_after_withheld=1.3),   # ESP 1.3 s on: the capture goes on
 }
 
 
@@ -283,15 +293,17 @@ class Group:
         items.append((SAT, tek_sat(tek["spi"], self.tek_life)))
         return struct.pack("!IIHH", DOI_GDOI, 0, items[0][0], 0) + chain(items), [n for n, _ in items]
 
-    def kd_payload(self, teks, with_kek=True):
-        """KD (RFC 6407 §5.6): #packets | RESERVED2 | key packets."""
+    def kd_payload(self, teks, with_kek=True, mask=None):
+        """KD (RFC 6407 §5.6): #packets | RESERVED2 | key packets.  mask: the PULL's PFS DH secret,
+        XORed into the secret key values (see pfs_xor)."""
         kps = []
+        mk = PfsMask(mask)
         for t in teks:
-            a = attr(1, t["enc_key"]) + attr(2, t["auth_key"])  # TEK_ALGORITHM_KEY, TEK_INTEGRITY_KEY
+            a = attr(1, mk(t["enc_key"])) + attr(2, mk(t["auth_key"]))  # TEK_ALGORITHM_KEY, TEK_INTEGRITY_KEY
             kps.append(struct.pack("!BBHB", 1, 0, 5 + 4 + len(a), 4) + t["spi"] + a)
         if with_kek:
             # KEK_ALGORITHM_KEY = IV | key (GDOI reference implementation); SIG_ALGORITHM_KEY = DER SPKI
-            a = attr(1, self.kek_iv + self.kek_key) + attr(2, self.pub_der)
+            a = attr(1, mk(self.kek_iv + self.kek_key)) + attr(2, self.pub_der)
             kps.append(struct.pack("!BBHB", 2, 0, 5 + 16 + len(a), 16) + self.kek_spi + a)
         return struct.pack("!HH", len(kps), 0) + b"".join(kps)
 
@@ -301,6 +313,55 @@ class Group:
                     kek_key=hx(self.kek_key), kek_iv=hx(self.kek_iv), sig_hash="SIG_HASH_SHA256",
                     sig_alg="SIG_ALG_RSA", sig_key_bits=2048, sig_public_key_der=hx(self.pub_der),
                     teks=[tek_json(t) for t in self.teks])
+
+
+class PfsMask:
+    """PFS in GROUPKEY-PULL (RFC 6407 §3.2, after RFC 2412's IEXTKEY): the KS XORs the new DH secret
+    into the KD's key material, the GM XORs it out.  The RFC does not pin the bytes down; ours: every
+    secret key value (TEK_ALGORITHM_KEY, TEK_INTEGRITY_KEY, KEK_ALGORITHM_KEY; not the public
+    SIG_ALGORITHM_KEY) XORed with g^xy (the KE's DH secret, modulus length) taken in order through
+    the KD, one running offset: the KD stays parseable.  mask None: no PFS, values unchanged."""
+
+    def __init__(self, gxy):
+        self.gxy, self.off = gxy, 0
+
+    def __call__(self, value):
+        if not self.gxy:
+            return value
+        if self.off + len(value) > len(self.gxy):
+            raise ValueError("KD key material longer than the DH secret")
+        out = bytes(a ^ b for a, b in zip(value, self.gxy[self.off:]))
+        self.off += len(value)
+        return out
+
+
+def self_signed(key, cn):
+    """A self-signed X.509 certificate (DER) for CERT payloads (encoding 4, RFC 2408 §3.9)."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+    import datetime
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = datetime.datetime(2024, 1, 1)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(int.from_bytes(os.urandom(8), "big") >> 1).not_valid_before(now)
+            .not_valid_after(now + datetime.timedelta(days=3650)).sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def pop_sign(key, ni_b, nr_b):
+    """POP (RFC 6407 §3.2): the sender's signature over Ni_b | Nr_b; ours RSA PKCS#1 v1.5 with
+    SHA-256 (the phase-1 hash of our suites), in a SIG payload."""
+    return key.sign(ni_b + nr_b, padding.PKCS1v15(), hashes.SHA256())
+
+
+def pop_verify(cert_der, sig, ni_b, nr_b):
+    from cryptography import x509
+    try:
+        x509.load_der_x509_certificate(cert_der).public_key().verify(sig, ni_b + nr_b, padding.PKCS1v15(),
+                                                                       hashes.SHA256())
+        return True
+    except Exception:
+        return False
 
 
 def tek_json(t):
@@ -533,18 +594,36 @@ class KeyServer(Peer):
         self.send(wire)
         self.record("ks->gm", wire, "pull", msgid, ["HASH", "NONCE", "SA"] + ["SA/" + PNAME[n] for n in sa_names],
                     pt, iv, hash_name="HASH(2)", hash=hx(h2))
-        # m3: HASH(3)
+        # m3: HASH(3) [, KE_I] [, CERT, POP_I]   (RFC 6407 §3.2)
         m3 = self.recv(5)
         _, pl, pt, iv = self.pull_open(m3)
-        ok = hmac.compare_digest(pl[0][2], self.pull_hash(msgid, ni_b + nr))
-        self.record("gm->ks", m3, "pull", msgid, ["HASH"], pt, iv, hash_ok=ok, hash_name="HASH(3)")
-        # m4: HASH(4), SEQ, KD
-        rest = chain([(SEQ, struct.pack("!I", g.seq)), (KD, g.kd_payload(g.teks))])
+        ok = hmac.compare_digest(pl[0][2], self.pull_hash(msgid, ni_b + nr + b"".join(w for _, w, _ in pl[1:])))
+        got = {t: b for t, _, b in pl[1:]}
+        extra = {}
+        if CERT in got and SIG in got:
+            extra["pop_ok"] = pop_verify(got[CERT][1:], got[SIG], ni_b, nr)
+        self.record("gm->ks", m3, "pull", msgid, [PNAME[t] for t, _, _ in pl], pt, iv, hash_ok=ok,
+                    hash_name="HASH(3)", **extra)
+        # m4: HASH(4) [, KE_R], SEQ, KD [, CERT, POP_R]
+        items, mask = [], None
+        if KE in got:
+            y = int.from_bytes(os.urandom(32), "big")
+            ke_r = pow(2, y, MODP14).to_bytes(256, "big")
+            mask = pow(int.from_bytes(got[KE], "big"), y, MODP14).to_bytes(256, "big")
+            items.append((KE, ke_r))
+            self.log["pfs"] = dict(dh_group=14, ke_i=hx(got[KE]), ke_r=hx(ke_r), dh_private_ks=hx(y.to_bytes(32, "big")),
+                                   gxy=hx(mask), msgid=msgid)
+        items += [(SEQ, struct.pack("!I", g.seq)), (KD, g.kd_payload(g.teks, mask=mask))]
+        if self.scen.get("pop"):
+            cert = self_signed(g.rsa, "gdoi-lab key server")
+            items += [(CERT, b"\x04" + cert), (SIG, pop_sign(g.rsa, ni_b, nr))]
+            self.log["ks_cert"] = hx(cert)
+        rest = chain(items)
         h4 = self.pull_hash(msgid, ni_b + nr + rest)
-        wire, pt, iv = self.pull_seal(msgid, HASH, chain([(HASH, h4)], SEQ) + rest)
+        wire, pt, iv = self.pull_seal(msgid, HASH, chain([(HASH, h4)], items[0][0]) + rest)
         self.send(wire)
-        self.record("ks->gm", wire, "pull", msgid, ["HASH", "SEQ", "KD"], pt, iv, hash_name="HASH(4)",
-                    hash=hx(h4), seq=g.seq)
+        self.record("ks->gm", wire, "pull", msgid, ["HASH"] + [PNAME[t] for t, _ in items], pt, iv,
+                    hash_name="HASH(4)", hash=hx(h4), seq=g.seq, kd_masked=mask is not None)
         self.event("pull_done", msgid=msgid, seq=g.seq)
         self.pump_esp(1.0)
         last = None
@@ -561,6 +640,8 @@ class KeyServer(Peer):
                 ack = self.recv(1.0)
                 if ack:
                     self.on_ack(ack)
+                else:
+                    self.event("ack_missing", seq=g.seq)
             self.pump_esp(1.0)
         self.pump_esp(self.scen.get("ks_linger", 1.5))
         self.log["group"] = g.secrets()
@@ -651,17 +732,37 @@ class Member(Peer):
         ok = hmac.compare_digest(pl[0][2], self.pull_hash(msgid, ni + nr[1] + sa[1]))
         self.record("ks->gm", m2, "pull", msgid, ["HASH", "NONCE", "SA"], pt, iv, hash_ok=ok, hash_name="HASH(2)")
         nr_b = nr[2]
-        h3 = self.pull_hash(msgid, ni + nr_b)
-        wire, pt, iv = self.pull_seal(msgid, HASH, chain([(HASH, h3)]))
+        # m3: HASH(3) [, KE_I] [, CERT, POP_I]   (RFC 6407 §3.2)
+        items, x = [], None
+        if self.scen.get("pfs"):
+            x = int.from_bytes(os.urandom(32), "big")
+            items.append((KE, pow(2, x, MODP14).to_bytes(256, "big")))
+            self.log["pfs_gm"] = dict(dh_private_gm=hx(x.to_bytes(32, "big")), ke_i=hx(items[0][1]))
+        if self.scen.get("pop"):
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            cert = self_signed(key, "gdoi-lab group member")
+            items += [(CERT, b"\x04" + cert), (SIG, pop_sign(key, ni, nr_b))]
+            self.log["gm_cert"] = hx(cert)
+        rest = chain(items)
+        h3 = self.pull_hash(msgid, ni + nr_b + rest)
+        wire, pt, iv = self.pull_seal(msgid, HASH, chain([(HASH, h3)], items[0][0] if items else 0) + rest)
         self.send(wire)
-        self.record("gm->ks", wire, "pull", msgid, ["HASH"], pt, iv, hash_name="HASH(3)", hash=hx(h3))
+        self.record("gm->ks", wire, "pull", msgid, ["HASH"] + [PNAME[t] for t, _ in items], pt, iv,
+                    hash_name="HASH(3)", hash=hx(h3))
         m4 = self.recv(5)
         _, pl, pt, iv = self.pull_open(m4)
-        ok4 = hmac.compare_digest(pl[0][2], self.pull_hash(msgid, ni + nr_b + pl[1][1] + pl[2][1]))
-        self.seq = struct.unpack("!I", pl[1][2])[0]
-        kd = self.parse_kd(pl[2][2])
-        self.record("ks->gm", m4, "pull", msgid, ["HASH", "SEQ", "KD"], pt, iv, hash_ok=ok4, hash_name="HASH(4)",
-                    seq=self.seq)
+        ok4 = hmac.compare_digest(pl[0][2], self.pull_hash(msgid, ni + nr_b + b"".join(w for _, w, _ in pl[1:])))
+        got = {t: b for t, _, b in pl[1:]}
+        self.seq = struct.unpack("!I", got[SEQ])[0]
+        mask, extra = None, {}
+        if KE in got and x is not None:
+            mask = pow(int.from_bytes(got[KE], "big"), x, MODP14).to_bytes(256, "big")
+            self.log["pfs_gm"]["gxy"] = hx(mask)
+        if CERT in got and SIG in got:
+            extra["pop_ok"] = pop_verify(got[CERT][1:], got[SIG], ni, nr_b)
+        kd = self.parse_kd(got[KD], mask)
+        self.record("ks->gm", m4, "pull", msgid, [PNAME[t] for t, _, _ in pl], pt, iv, hash_ok=ok4,
+                    hash_name="HASH(4)", seq=self.seq, **extra)
         self.kek = kd["kek"]
         self.teks = kd["teks"]
         self.current = self.teks[0]
@@ -690,16 +791,18 @@ class Member(Peer):
                                    teks=[tek_json(t) for t in self.teks], last_seq=self.seq)
 
     @staticmethod
-    def parse_kd(body):
+    def parse_kd(body, mask=None):
         n = struct.unpack_from("!H", body)[0]
         off, out = 4, dict(teks=[], kek=None)
+        mk = PfsMask(mask)
         for _ in range(n):
             typ, _, ln, spisz = struct.unpack_from("!BBHB", body, off)
             spi = body[off + 5:off + 5 + spisz]
             a, attrs = off + 5 + spisz, {}
             while a < off + ln:
                 t, l = struct.unpack_from("!HH", body, a)
-                attrs[t] = body[a + 4:a + 4 + l]
+                v = body[a + 4:a + 4 + l]
+                attrs[t] = mk(v) if (typ == 1 and t in (1, 2)) or (typ == 2 and t == 1) else v
                 a += 4 + l
             if typ == 1:
                 out["teks"].append(dict(spi=spi, enc_key=attrs[1], auth_key=attrs[2]))
@@ -736,12 +839,17 @@ class Member(Peer):
             return
         self.seq = seq
         sak = self.kek_ack_requested(next(b for t, _, b in pl if t == SA))
-        if sak:
+        if sak and seq in self.scen.get("ack_withheld", []):
+            self.event("ack_withheld", seq=seq)     # asked for, never sent
+        elif sak:
             self.send_ack(wire, pl[0][1])
         kd = self.parse_kd(next(b for t, _, b in pl if t == KD))
         self.teks += kd["teks"]
         self.current = kd["teks"][0]
         self.send_esp(2)
+        if seq in self.scen.get("ack_withheld", []) and self.scen.get("esp_after_withheld"):
+            time.sleep(self.scen["esp_after_withheld"])
+            self.send_esp(1)
 
     @staticmethod
     def kek_ack_requested(sa_body):

@@ -31,6 +31,14 @@ DESCR = {
                             "made it up, with keys of its own).",
     "gdoi-rekey-ack": "As gdoi-rekey, but the SA KEK carries KEK_ACK_REQUESTED (RFC 8263) and the GM answers "
                       "each rekey with a GROUPKEY-PUSH ACK (exchange 35: HDR, HASH, SEQ, ID, unencrypted).",
+    "gdoi-pull-pfs": "Registration with PFS (RFC 6407 §3.2): KE_I in GROUPKEY-PULL message 3, KE_R in message 4 "
+                     "(MODP 2048, as the phase 1); the KD's secret key values are XORed with that DH secret; "
+                     "one rekey (SEQ 2) after.",
+    "gdoi-pull-pop": "Registration with CERT + POP (RFC 6407 §3.2): the GM sends its self-signed certificate and "
+                     "a signature over Ni_b | Nr_b in message 3, the KS the same with its rekey-signing key in "
+                     "message 4; no rekey.",
+    "gdoi-rekey-noack": "As gdoi-rekey-ack, but the GM acknowledges only the rekey with SEQ 2: the one with "
+                        "SEQ 3 (ACK requested) is never acknowledged.",
 }
 
 
@@ -40,7 +48,7 @@ def read_pcap(path):
     magic = struct.unpack_from("<I", data)[0]
     nano = magic == 0xa1b23c4d
     linktype = struct.unpack_from("<I", data, 20)[0]
-    off, n, out = 24, 0, []
+    off, n, out, frags = 24, 0, [], {}
     while off + 16 <= len(data):
         sec, frac, incl, _ = struct.unpack_from("<IIII", data, off)
         pkt = data[off + 16:off + 16 + incl]
@@ -53,6 +61,26 @@ def read_pcap(path):
         ihl = (l3[0] & 15) * 4
         proto, src, dst = l3[9], ".".join(map(str, l3[12:16])), ".".join(map(str, l3[16:20]))
         rec = dict(frame=n, time=sec + frac / (1e9 if nano else 1e6), src=src, dst=dst, proto=proto)
+        fo = struct.unpack_from("!H", l3, 6)[0]
+        if fo & 0x3fff:
+            # IPv4 fragment (RFC 791; a PULL with CERTs exceeds the veth MTU): the datagram is
+            # reassembled and counted at its last fragment's frame, as tshark and ikecap do
+            key = (src, dst, proto, l3[4:6])
+            parts = frags.setdefault(key, {})
+            tot = struct.unpack_from("!H", l3, 2)[0]
+            parts[(fo & 0x1fff) * 8] = l3[ihl:tot]
+            if fo & 0x2000:
+                out.append(dict(frame=n, kind="fragment"))
+                continue
+            data, want = b"", 0
+            for o in sorted(parts):
+                if o != want:
+                    break
+                data += parts[o]
+                want = len(data)
+            del frags[key]
+            l3 = l3[:ihl] + data
+            rec["fragments"] = len(parts)
         if proto == 17:
             sport, dport = struct.unpack_from("!HH", l3, ihl)
             rec.update(kind="udp", sport=sport, dport=dport, payload=l3[ihl + 8:])
@@ -104,7 +132,7 @@ def main():
         r_rec = rcv[idx] if idx < len(rcv) else None
         for k in ("payloads", "iv", "plaintext", "hash_name", "hash", "seq", "retransmission", "new_tek", "ack_hash",
                   "signed_input", "signed_hash_sha256", "signature", "signature_corrupted", "signature_good",
-                  "replay_of_seq"):
+                  "replay_of_seq", "kd_masked"):
             if s_rec.get(k) not in (None, []):
                 m[k] = s_rec[k]
         if r_rec is None:
@@ -114,6 +142,8 @@ def main():
             for k in ("payloads", "iv", "plaintext", "hash_ok", "signature_ok", "seq_ok", "accepted", "seq"):
                 if r_rec.get(k) is not None and k not in m:
                     m[k] = r_rec[k]
+            if "pop_ok" in r_rec:
+                m["receiver_pop_ok"] = r_rec["pop_ok"]
             for k in ("hash_ok", "signature_ok", "seq_ok", "accepted"):
                 if k in r_rec:
                     m["receiver_" + k] = r_rec[k]
@@ -188,6 +218,20 @@ def main():
             sig_algorithm_key="DER SubjectPublicKeyInfo (RSA)",
             padding="zero bytes to the cipher block size; ISAKMP Length includes them"),
     )
+    # PFS in the PULL (RFC 6407 §3.2): both sides' DH secret, KE values, private values
+    kp, gp = ks.get("pfs"), gm.get("pfs_gm")
+    if kp:
+        truth["pull_pfs"] = dict(kp, dh_private_gm=gp and gp.get("dh_private_gm"),
+                                 gm_equals_ks=bool(gp and gp.get("gxy") == kp["gxy"] and gp.get("ke_i") == kp["ke_i"]),
+                                 kd_masking="every secret key value of the KD (TEK_ALGORITHM_KEY, TEK_INTEGRITY_KEY, "
+                                            "KEK_ALGORITHM_KEY) XORed with g^xy, one running offset through the KD")
+    if ks.get("ks_cert") or gm.get("gm_cert"):
+        truth["pull_pop"] = dict(gm_cert=gm.get("gm_cert"), ks_cert=ks.get("ks_cert"),
+                                 signed="Ni_b | Nr_b", sig="RSA PKCS#1 v1.5 / SHA-256")
+    # RFC 8263: rekeys that asked for an ACK the GM never sent
+    withheld = {ev["seq"] for ev in gm["events"] if ev["what"] == "ack_withheld"}
+    truth["unacknowledged_rekeys"] = [dict(seq=m["seq"], frame=m["frame"]) for m in messages
+                                      if m["exchange"] == "groupkey-push" and m.get("seq") in withheld]
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, a.name + ".truth.json"), "w") as f:
         json.dump(truth, f, indent=1)
@@ -197,6 +241,8 @@ def main():
         f.write("# (phase-1 SA of the GDOI registration on UDP 848; KEK/TEKs travel in the KD payloads)\n")
         f.write('psk * "%s"\n' % p1["psk"])
         f.write("dh %s %s\n" % (p1["icookie"], p1["gxy"]))
+        if kp:   # the PULL's PFS DH secret, as a PFS Quick Mode's: <icookie>:<message id>
+            f.write("dh %s:%08x %s\n" % (p1["icookie"], kp["msgid"], kp["gxy"]))
     print("mktruth: %s: %d datagrams (%d unmatched), %d ESP, verified=%s" % (a.name, len(messages), unmatched,
                                                                             len(esp), truth["verified"]))
 

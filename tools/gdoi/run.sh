@@ -25,7 +25,7 @@ shift $((OPTIND - 1))
 [ "$(id -u)" = 0 ] || { echo "run.sh: must run as root" >&2; exit 2; }
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(gdoi-rekey gdoi-pull-unanswered gdoi-rekey-replay gdoi-rekey-badsig gdoi-rekey-p1doi1
-	gdoi-tek-expired gdoi-tek-unannounced gdoi-rekey-ack)
+	gdoi-tek-expired gdoi-tek-unannounced gdoi-rekey-ack gdoi-pull-pfs gdoi-pull-pop gdoi-rekey-noack)
 
 PY=/usr/bin/python3   # Debian's python3-cryptography
 "$PY" -c 'import cryptography' 2>/dev/null || {

@@ -251,9 +251,15 @@ run_scenario() {
 	PSK_A='P@ssword123' PSK_B="" AGGRESSIVE=no ID_A="" ID_B=""
 	DPD_DELAY=0s IKE_REKEY=4h IKE_REAUTH=0 IKE_OVER=10m CHILD_REKEY=1h CHILD_LIFE=2h
 	LTS_A=192.0.2.0/26 RTS_A=192.0.2.64/26 LTS_B=192.0.2.64/26 RTS_B=192.0.2.0/26
-	DESCRIPTION=""
+	DESCRIPTION="" PEER_B=charon
 	# shellcheck disable=SC1091
 	. "$sdir/scenario.env"
+	if [ "$PEER_B" = libreswan ]; then
+		# Responder is libreswan pluto (unpacked, never installed: it conflicts
+		# with strongswan-charon): libreswan.sh runs it, same output layout.
+		"$here/libreswan.sh" -o "$outdir" "$sdir"
+		return
+	fi
 	: "${IKE_B:=$IKE_A}" "${ESP_B:=$ESP_A}" "${PSK_B:=$PSK_A}"
 	out=$outdir/$NAME
 	rm -rf "$out"; mkdir -p "$out/a" "$out/b"
