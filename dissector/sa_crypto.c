@@ -574,6 +574,9 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 	size_t best_iv = 0;
 	bool best_sound = false;
 	enum ikc_hash_verdict best_hash = IKC_HASH_UNCHECKED;
+	struct ikc_payload *kept = NULL;   /* the verified decryption, kept as is */
+	size_t nkept = 0;
+	ikc_notes kept_notes = 0;
 	char cky[17];
 
 	ikc_sa_cookie_hex(sa, cky);
@@ -627,12 +630,19 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 				best_hash = hv;
 				best_sound = true;
 			}
-			if (hv == IKC_HASH_VERIFIED)
+			if (hv == IKC_HASH_VERIFIED) {
+				/* The usual case: keep this decryption, its payloads
+				 * are in the arena and plain holds its bytes. */
+				kept = pl;
+				nkept = n;
+				kept_notes = cn;
 				goto found;
+			}
 		}
 	}
 found:
-	a->used = mark;
+	if (!kept)
+		a->used = mark;
 	if (!best_sound) {
 		info->dec = IKC_DEC_WRONG_KEY;
 		c->failed++;
@@ -647,10 +657,15 @@ found:
 		struct ikc_decode_ctx dctx = { .doi = info->doi };
 		ikc_notes cn = 0;
 
-		if (ikc_cbc_decrypt(ci, k->ka, ivs[best_iv].iv, msg->enc, msg->enc_len, plain, NULL) != IKC_OK ||
-		    ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &info->payloads,
-					     &info->npayloads, &cn) != IKC_OK)
+		if (kept) {
+			info->payloads = kept;
+			info->npayloads = nkept;
+			cn = kept_notes;
+		} else if (ikc_cbc_decrypt(ci, k->ka, ivs[best_iv].iv, msg->enc, msg->enc_len, plain, NULL) != IKC_OK ||
+			   ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &info->payloads,
+						    &info->npayloads, &cn) != IKC_OK) {
 			return;
+		}
 		info->dec_notes = cn & ~IKC_NOTE(TRAILING_DATA); /* padding is expected */
 		info->plain = plain;
 		info->plain_len = msg->enc_len;

@@ -1358,7 +1358,9 @@ void ikc_session_tick(struct ikc_session *s, int64_t now)
 
 	if (!s->cfg.retire_idle_s || !s->cfg.on_retire || now < s->next_retire_scan)
 		return;
-	s->next_retire_scan = now + 5;
+	/* Each scan that retires something diagnoses against every live SA:
+	 * once a minute keeps that cheap when thousands are established. */
+	s->next_retire_scan = now + 60;
 	least = s->cfg.retire_idle_s < IKC_RETIRE_DELETED ? s->cfg.retire_idle_s : IKC_RETIRE_DELETED;
 	/* The LRU list is in order of last message: past the first SA quiet for
 	 * less than the shortest timeout, none has ended. */

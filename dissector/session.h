@@ -189,7 +189,7 @@ void ikc_waiting_free(struct ikc_waiting *w, size_t n);
 void ikc_session_replay(struct ikc_session *s, bool on);
 
 /* Retire the SAs that have ended by capture time `now` (see the config);
- * cheap to call per packet: it scans at most every few seconds. */
+ * cheap to call per packet: it scans at most once a minute of capture time. */
 void ikc_session_tick(struct ikc_session *s, int64_t now);
 
 /* One SA's record (as in ikc_session_write_summary), its summary lines for
