@@ -35,12 +35,16 @@ static const char hexdig[] = "0123456789abcdef";
  * threaded; putc_unlocked is POSIX). */
 static void put_mem(FILE *f, const char *s, size_t n)
 {
+#ifdef __GLIBC__
+	fwrite_unlocked(s, 1, n, f);     /* a memcpy into the stream buffer */
+#else
 	if (n > 24) {
 		fwrite(s, 1, n, f);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)   /* short: no fwrite call and lock */
 		putc_unlocked(s[i], f);
+#endif
 }
 
 static void put_cstr(FILE *f, const char *s)
