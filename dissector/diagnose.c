@@ -102,8 +102,9 @@ struct ctx {
 	size_t nsas;
 	struct done_p1 *done;         /* sorted by peers, then seq */
 	size_t ndone;
-	struct addr_entry *by_addr;   /* both addresses of each SA with known roles */
-	size_t naddr;
+	struct addr_entry *by_addr;   /* both addresses of each SA with known roles, */
+	size_t naddr;                 /* built when a rule first needs it */
+	bool indexed;
 	const struct ikc_ike_sa *sa;
 	struct ikc_diag_list *out;
 	bool nomem;
@@ -461,6 +462,32 @@ static int addr_key_cmp(const struct addr_entry *e, int af, const uint8_t addr[1
 	return e->role - role;
 }
 
+/* Sort both addresses of every SA, once per diagnosis, when the first rule
+ * that looks for another SA of a peer runs (most batches of retiring SAs
+ * never need it). */
+static void ensure_index(struct ctx *c)
+{
+	if (c->indexed)
+		return;
+	c->indexed = true;
+	if (!(c->by_addr = malloc((c->nsas ? 2 * c->nsas : 1) * sizeof *c->by_addr))) {
+		c->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < c->nsas; i++) {
+		const struct ikc_ike_sa *sa = c->sas[i];
+		if (!sa->roles_known)
+			continue;
+		c->by_addr[c->naddr++] = (struct addr_entry){ .af = sa->af, .role = 0, .pos = i, .sa = sa };
+		memcpy(c->by_addr[c->naddr - 1].addr, sa->iaddr, 16);
+		if (memcmp(sa->iaddr, sa->raddr, 16) != 0) {
+			c->by_addr[c->naddr++] = (struct addr_entry){ .af = sa->af, .role = 1, .pos = i, .sa = sa };
+			memcpy(c->by_addr[c->naddr - 1].addr, sa->raddr, 16);
+		}
+	}
+	qsort(c->by_addr, c->naddr, sizeof *c->by_addr, addr_entry_cmp);
+}
+
 /* The first index entry for (af, addr, role); c->naddr when there is none. */
 static size_t addr_first(const struct ctx *c, int af, const uint8_t addr[16], int role)
 {
@@ -488,6 +515,7 @@ static const struct ikc_ike_sa *responder_as_initiator(struct ctx *c)
 
 	if (!sa->roles_known)
 		return NULL;
+	ensure_index(c);
 	for (size_t i = addr_first(c, sa->af, sa->raddr, 0); addr_match(c, i, sa->af, sa->raddr, 0); i++) {
 		const struct ikc_ike_sa *o = c->by_addr[i].sa;
 		if (o != sa && o->f.noffered)
@@ -719,6 +747,7 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 		return;
 	qm_address(c->sa, q, true, me);
 	qm_address(c->sa, q, false, peer);
+	ensure_index(c);
 	/* Any SA with such a Quick Mode has the peer as one of its addresses;
 	 * SAs are taken in list order, as the first match is the one reported. */
 	for (size_t i = addr_first(c, c->sa->af, peer, 0), k = addr_first(c, c->sa->af, peer, 1);
@@ -1202,29 +1231,17 @@ enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n, 
 {
 	struct ctx c = { .sas = sas, .nsas = n, .out = out };
 
-	c.done = malloc((n + nmemo ? n + nmemo : 1) * sizeof *c.done);
-	c.by_addr = malloc((n ? 2 * n : 1) * sizeof *c.by_addr);
-	if (!c.done || !c.by_addr) {
-		free(c.done);
-		free(c.by_addr);
+	/* Finished phase 1s by pair of peers: the session's memo (every one, as
+	 * it finished, SAs since retired included) or, without one, these SAs. */
+	c.done = malloc((memos ? nmemo : n) ? (memos ? nmemo : n) * sizeof *c.done : sizeof *c.done);
+	if (!c.done)
 		return IKC_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; !memos && i < n; i++) {
 		const struct ikc_ike_sa *sa = sas[i];
-		if (sa->p1_exchange && sa->roles_known && p1_done(sa)) {
-			done_key(sa, &c.done[c.ndone]);
-			c.done[c.ndone++].sa = sa;
-		}
-		if (!sa->roles_known)
-			continue;
-		c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .role = 0, .pos = i, .sa = sa };
-		memcpy(c.by_addr[c.naddr - 1].addr, sa->iaddr, 16);
-		if (memcmp(sa->iaddr, sa->raddr, 16) != 0) {
-			c.by_addr[c.naddr++] = (struct addr_entry){ .af = sa->af, .role = 1, .pos = i, .sa = sa };
-			memcpy(c.by_addr[c.naddr - 1].addr, sa->raddr, 16);
-		}
+		if (sa->p1_exchange && sa->roles_known && p1_done(sa))
+			done_key(sa, &c.done[c.ndone++]);
 	}
-	for (size_t i = 0; i < nmemo; i++) {
+	for (size_t i = 0; memos && i < nmemo; i++) {
 		struct done_p1 *d = &c.done[c.ndone++];
 		d->af = memos[i].af;
 		memcpy(d->lo, memos[i].lo, 16);
@@ -1234,8 +1251,8 @@ enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n, 
 		memcpy(d->icky, memos[i].icky, 8);
 		d->sa = NULL;
 	}
-	qsort(c.done, c.ndone, sizeof *c.done, done_cmp);
-	qsort(c.by_addr, c.naddr, sizeof *c.by_addr, addr_entry_cmp);
+	if (!memos)   /* the memo is kept sorted */
+		qsort(c.done, c.ndone, sizeof *c.done, done_cmp);
 	for (size_t i = 0; i < n && !c.nomem; i++) {
 		/* only: sorted by the caller (ikc_diagnose_retiring) */
 		if (only && !bsearch(&sas[i], only, nonly, sizeof *only, ptr_cmp))

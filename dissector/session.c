@@ -823,6 +823,8 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 		e->detail = strdup(detail);
 }
 
+static void memo_note(struct ikc_session *s, const struct ikc_ike_sa *sa);
+
 static void count_dec(struct ikc_session *s, enum ikc_decrypt_status dec, int by)
 {
 	if (dec == IKC_DEC_OK)
@@ -1044,6 +1046,10 @@ classified:
 	if (info->dec == IKC_DEC_OK)
 		record_notifies(sa, info->payloads, info->npayloads, pkt->frame, info->dir);
 	count_dec(s, info->dec, 1);   /* a replay's first counts were taken back (take_waiting) */
+	if (!sa->memo_noted && sa->p1_exchange && sa->roles_known && ikc_sa_p1_done(sa)) {
+		memo_note(s, sa);
+		sa->memo_noted = true;
+	}
 	facts_record(sa, pkt, msg, info, num);
 	keep_for_reload(s, sa, pkt, msg, info);
 }
@@ -1381,7 +1387,6 @@ void ikc_session_tick(struct ikc_session *s, int64_t now)
 		return;
 	s->cfg.on_retire(s->cfg.retire_ctx, s, (const struct ikc_ike_sa *const *)v, n);
 	for (size_t i = 0; i < n; i++) {
-		memo_note(s, v[i]);
 		s->st.retired++;
 		sa_remove(s, v[i]);
 	}

@@ -171,6 +171,7 @@ struct ikc_ike_sa {
 	size_t nstored, stored_cap, stored_bytes;
 	bool store_off;             /* decrypted, or past the limits: nothing kept */
 	bool stored_nokey;          /* a kept message was not decrypted for lack of a key */
+	bool memo_noted;            /* its finished phase 1 went to the session's memo */
 	uint16_t last_error_notify;
 	uint64_t last_error_frame;
 	enum ikc_dir last_error_dir;
