@@ -472,7 +472,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
-	if (fz_run_init(&r, st.keys, st.null) != 0)
+	if (fz_run_init(&r, st.keys, st.null, false) != 0)
 		abort();
 	for (size_t i = 0; i < before[pos]; i++)
 		feed(&r, &st.m[i].pkt);

@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct fz_state {
 	FILE *null;
 	struct ikc_keys *keys;
+	struct ikc_keys *empty;       /* no keys: the reload path */
 	OSSL_PROVIDER *prov_default, *prov_legacy;
 };
 static struct fz_state st;   /* harness state, set up once */
@@ -38,6 +39,7 @@ static struct fz_state st;   /* harness state, set up once */
 static void at_exit(void)
 {
 	ikc_keys_free(st.keys);
+	ikc_keys_free(st.empty);
 	ikc_crypto_release();
 	if (st.prov_legacy)
 		OSSL_PROVIDER_unload(st.prov_legacy);
@@ -71,7 +73,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	atexit(at_exit);
 	st.null = getenv("FUZZ_PCAP_SHOW") ? stdout : fopen("/dev/null", "w");
 	st.keys = ikc_keys_new();
-	if (!st.null || !st.keys)
+	st.empty = ikc_keys_new();
+	if (!st.null || !st.keys || !st.empty)
 		abort();
 	for (size_t i = 0; i < sizeof keyfiles / sizeof keyfiles[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", root, keyfiles[i]);
@@ -92,9 +95,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (ikc_capture_open_offline(&cap, fz_tmp_file.path, errbuf, sizeof errbuf) != IKC_OK)
 		return 0;
-	if (fz_run_init(&r, st.keys, st.null) == 0) {
+	/* Odd sizes: run without keys, keeping what finds none, then load the
+	 * keys and replay it (the live reload path) over hostile bytes. */
+	if (fz_run_init(&r, (size & 1) ? st.empty : st.keys, st.null, size & 1) == 0) {
 		(void)ikc_capture_dlt(cap);
 		(void)ikc_capture_loop(cap, MAX_FRAMES, NULL, fz_on_frame, &r, errbuf, sizeof errbuf);
+		if (size & 1)
+			ikc_pipeline_set_keys(&r.p, st.keys);
 	}
 	fz_run_finish(&r);
 	ikc_capture_close(cap);

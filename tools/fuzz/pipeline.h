@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../dissector/emit.h"
+#include "../../dissector/ended.h"
 #include "../../dissector/keys.h"
 #include "../../dissector/pipeline.h"
 #include "../../dissector/session.h"
@@ -19,6 +20,7 @@
 struct fz_run {
 	struct ikc_pipeline p;
 	struct ikc_emitter text, json;
+	struct ikc_ended *ended;     /* SAs that end mid-capture (retirement) */
 	FILE *out;
 };
 
@@ -39,9 +41,13 @@ static inline void fz_on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_se
 	ikc_pipeline_frame(&r->p, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen);
 }
 
-/* The same objects main.c makes, with its default limits; out is /dev/null. */
-static inline int fz_run_init(struct fz_run *r, const struct ikc_keys *keys, FILE *out)
+/* The same objects main.c makes, with its default limits; out is /dev/null.
+ * SAs quiet for a minute of capture time retire (the ended.c path, its text
+ * kept and its records written); reload: messages that find no key are kept
+ * for ikc_pipeline_set_keys, as live with -k. */
+static inline int fz_run_init(struct fz_run *r, const struct ikc_keys *keys, FILE *out, bool reload)
 {
+	struct ikc_ended_opts eo = { .format = IKC_FMT_TEXT, .verbose = true, .keep_keys = true, .out = out };
 	struct ikc_net_config ncfg;
 	struct ikc_session_config scfg;
 	struct ikc_emit_opts to = { .format = IKC_FMT_TEXT, .verbose = 1, .hex = true, .color = true };
@@ -51,17 +57,23 @@ static inline int fz_run_init(struct fz_run *r, const struct ikc_keys *keys, FIL
 	ikc_net_config_default(&ncfg);
 	ikc_session_config_default(&scfg);
 	scfg.print_keys = true;
+	scfg.retire_idle_s = 60;
+	scfg.keep_for_reload = reload;
 	r->out = out;
 	ikc_emit_init(&r->text, out, &to);
 	ikc_emit_init(&r->json, out, &jo);
 	r->p.em[0] = &r->text;
 	r->p.em[1] = &r->json;
 	r->p.nem = 2;
+	eo.rw[eo.nrw++] = &r->json.rw;
+	r->ended = ikc_ended_new(&eo);
+	scfg.on_retire = ikc_ended_retire;
+	scfg.retire_ctx = r->ended;
 	r->p.net = ikc_net_new(&ncfg);
 	r->p.sess = ikc_session_new(&scfg, keys);
 	r->p.frag = ikc_ikefrag_new(256, 4u << 20, 30);
 	r->p.esp = ikc_esp_table_new(0, keys);
-	if (!r->p.net || !r->p.sess || !r->p.frag || !r->p.esp || ikc_arena_init(&r->p.arena, 1u << 20) != 0)
+	if (!r->ended || !r->p.net || !r->p.sess || !r->p.frag || !r->p.esp || ikc_arena_init(&r->p.arena, 1u << 20) != 0)
 		return -1;
 	return 0;
 }
@@ -76,6 +88,8 @@ static inline void fz_run_finish(struct fz_run *r)
 		ikc_session_write_summary(r->p.sess, &r->json.rw);
 		ikc_rw_text_init(&tw, r->out, 2, true);
 		ikc_session_write_summary(r->p.sess, &tw);
+		ikc_ended_write_text(r->ended, r->out);
+		(void)ikc_ended_export_ikev1(r->ended, r->out);
 		ikc_session_write_text(r->p.sess, r->out, true);
 		(void)ikc_session_export_ikev1(r->p.sess, r->out);
 		ikc_session_get_stats(r->p.sess, &st);
@@ -89,6 +103,7 @@ static inline void fz_run_finish(struct fz_run *r)
 	}
 	ikc_net_free(r->p.net);
 	ikc_session_free(r->p.sess);
+	ikc_ended_free(r->ended);
 	ikc_ikefrag_free(r->p.frag);
 	ikc_esp_table_free(r->p.esp);
 	ikc_arena_free(&r->p.arena);
