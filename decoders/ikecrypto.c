@@ -37,6 +37,7 @@
  */
 #include "ikecrypto.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -528,6 +529,73 @@ out:
 	EVP_CIPHER_CTX_free(ctx);
 	EVP_CIPHER_free(ciph);
 	return err;
+}
+
+struct ikc_cbc {
+	EVP_CIPHER_CTX *ctx;      /* keyed, decrypting, padding off */
+	size_t block;
+};
+
+void ikc_cbc_free(struct ikc_cbc *k)
+{
+	if (!k)
+		return;
+	EVP_CIPHER_CTX_free(k->ctx);   /* cleanses the key schedule */
+	free(k);
+}
+
+enum ikc_err ikc_cbc_new(const struct ikc_cipher_desc *c, const uint8_t *key, struct ikc_cbc **out)
+{
+	static const uint8_t zero_iv[IKC_MAX_BLOCK];
+	enum ikc_err err = IKC_CRYPTO;
+	EVP_CIPHER *ciph = NULL;
+	struct ikc_cbc *k;
+
+	if (!c || !key || !out || !c->block_len || c->block_len > IKC_MAX_BLOCK)
+		return IKC_USAGE;
+	*out = NULL;
+	if (!(k = calloc(1, sizeof *k)))
+		return IKC_NOMEM;
+	k->block = c->block_len;
+	ciph = get_cipher(c);
+	if (!ciph || (size_t)EVP_CIPHER_get_block_size(ciph) != c->block_len ||
+	    (size_t)EVP_CIPHER_get_key_length(ciph) != c->key_len)
+		goto out;
+	if (!(k->ctx = EVP_CIPHER_CTX_new())) {
+		err = IKC_NOMEM;
+		goto out;
+	}
+	if (!EVP_DecryptInit_ex2(k->ctx, ciph, key, zero_iv, NULL) || !EVP_CIPHER_CTX_set_padding(k->ctx, 0))
+		goto out;
+	*out = k;
+	k = NULL;
+	err = IKC_OK;
+out:
+	EVP_CIPHER_free(ciph);
+	ikc_cbc_free(k);
+	return err;
+}
+
+enum ikc_err ikc_cbc_run(struct ikc_cbc *k, const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
+{
+	uint8_t junk[IKC_MAX_BLOCK];
+	int n = 0;
+
+	if (!k || !iv || !in || !out)
+		return IKC_USAGE;
+	if (len == 0 || len % k->block)
+		return IKC_MALFORMED;
+	if (len > (size_t)INT32_MAX)
+		return IKC_USAGE;
+	/* CBC: P[i] = D(C[i]) ^ C[i-1], the IV standing for C[-1].  Decrypting
+	 * the IV as one more block (output dropped) chains the context on it,
+	 * so a message needs no re-initialisation, whatever came before. */
+	if (!EVP_DecryptUpdate(k->ctx, junk, &n, iv, (int)k->block) || (size_t)n != k->block ||
+	    !EVP_DecryptUpdate(k->ctx, out, &n, in, (int)len) || (size_t)n != len) {
+		ikc_wipe(out, len);
+		return IKC_CRYPTO;
+	}
+	return IKC_OK;
 }
 
 enum ikc_err ikc_cbc_decrypt(const struct ikc_cipher_desc *c, const uint8_t *key,

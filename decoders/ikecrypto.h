@@ -134,6 +134,15 @@ IKC_MUST_CHECK enum ikc_err ikc_cbc_encrypt(const struct ikc_cipher_desc *c, con
                                             const uint8_t *iv, const uint8_t *in, size_t len,
                                             uint8_t *out, uint8_t *next_iv);
 
+/* A cipher keyed once for many CBC decryptions under one key (a phase-1
+ * SA's Ka): no key schedule and no context set-up per message.  Not for two
+ * threads at once.  ikc_cbc_run: as ikc_cbc_decrypt, without next_iv. */
+struct ikc_cbc;
+IKC_MUST_CHECK enum ikc_err ikc_cbc_new(const struct ikc_cipher_desc *c, const uint8_t *key, struct ikc_cbc **out);
+IKC_MUST_CHECK enum ikc_err ikc_cbc_run(struct ikc_cbc *k, const uint8_t *iv, const uint8_t *in, size_t len,
+                                        uint8_t *out);
+void ikc_cbc_free(struct ikc_cbc *k);
+
 /* Phase-1 HASH_I / HASH_R inputs (RFC 2409 §5).  Bodies exclude the 4-byte
  * generic payload header. */
 struct ikc_p1_hash_in {

@@ -80,10 +80,20 @@ struct ikc_sa_crypto *ikc_sa_crypto_of(struct ikc_ike_sa *sa)
 	return sa->crypto;
 }
 
+static void free_cbcs(struct ikc_sa_crypto *c)
+{
+	for (size_t i = 0; i < c->ncbc; i++)
+		ikc_cbc_free(c->cbc[i]);
+	free(c->cbc);
+	c->cbc = NULL;
+	c->ncbc = 0;
+}
+
 void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 {
 	if (!c)
 		return;
+	free_cbcs(c);
 	if (c->cand) {
 		OPENSSL_cleanse(c->cand, c->ncand * sizeof *c->cand);
 		free(c->cand);
@@ -336,6 +346,33 @@ static void shrink_candidates(struct ikc_sa_crypto *c)
 	OPENSSL_cleanse(c->cand, MAX_CAND * sizeof *c->cand);
 	free(c->cand);
 	c->cand = v;
+}
+
+/* Candidate i's Ka keyed once, made at its first use: the SA's messages
+ * then cost no key schedule or context set-up each.  NULL: decrypt one-shot. */
+static struct ikc_cbc *cand_cbc(struct ikc_sa_crypto *c, size_t i, const struct ikc_cipher_desc *ci)
+{
+	if (c->ncbc != c->ncand) {
+		free_cbcs(c);
+		if (!c->ncand || !(c->cbc = calloc(c->ncand, sizeof *c->cbc)))
+			return NULL;
+		c->ncbc = c->ncand;
+	}
+	if (i >= c->ncbc)
+		return NULL;
+	if (!c->cbc[i] && ikc_cbc_new(ci, c->cand[i].ka, &c->cbc[i]) != IKC_OK)
+		c->cbc[i] = NULL;
+	return c->cbc[i];
+}
+
+static enum ikc_err decrypt_with(struct ikc_sa_crypto *c, size_t i, const struct ikc_cipher_desc *ci,
+				 const uint8_t *iv, const struct ikc_msg *msg, uint8_t *plain)
+{
+	struct ikc_cbc *k = cand_cbc(c, i, ci);
+
+	if (k)
+		return ikc_cbc_run(k, iv, msg->enc, msg->enc_len, plain);
+	return ikc_cbc_decrypt(ci, c->cand[i].ka, iv, msg->enc, msg->enc_len, plain, NULL);
 }
 
 /* Padding and payload-chain sanity of a decrypted body: wrong keys give a chain
@@ -615,7 +652,7 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 			struct ikc_decode_ctx dctx = { .doi = info->doi };
 
 			a->used = mark;
-			if (ikc_cbc_decrypt(ci, k->ka, ivs[v].iv, msg->enc, msg->enc_len, plain, NULL) != IKC_OK)
+			if (decrypt_with(c, order[oi], ci, ivs[v].iv, msg, plain) != IKC_OK)
 				continue;
 			if (ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &pl, &n, &cn) !=
 				    IKC_OK ||
@@ -661,7 +698,7 @@ found:
 			info->payloads = kept;
 			info->npayloads = nkept;
 			cn = kept_notes;
-		} else if (ikc_cbc_decrypt(ci, k->ka, ivs[best_iv].iv, msg->enc, msg->enc_len, plain, NULL) != IKC_OK ||
+		} else if (decrypt_with(c, (size_t)best_cand, ci, ivs[best_iv].iv, msg, plain) != IKC_OK ||
 			   ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &info->payloads,
 						    &info->npayloads, &cn) != IKC_OK) {
 			return;

@@ -62,6 +62,8 @@ struct ikc_sa_crypto {
 	uint64_t am_hash_r_frame;
 	struct ikc_side_keys *cand;         /* candidate key sets (malloc'd once) */
 	size_t ncand;
+	struct ikc_cbc **cbc;               /* per candidate: its Ka keyed once (made at first use) */
+	size_t ncbc;
 	/* derived */
 	bool tried;                 /* derivation attempted */
 	struct ikc_side_keys side[2];  /* [0] initiator's view, [1] responder's view */

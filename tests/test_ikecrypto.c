@@ -1139,3 +1139,45 @@ Test(ikecrypto_dh, modp_edges)
 	cr_assert_eq(ikc_dh_pub_len(3), 0);
 	cr_assert_eq(ikc_dh_public(2, &two, 0, out, &n), IKC_USAGE);
 }
+
+/* The keyed context (ikc_cbc_new/run): FIPS-197 C.1 through it, then the same
+ * ciphertext block under another IV (P = D(C) xor IV, so the plaintext moves
+ * by exactly that IV: the context chains on each message's own IV, not on the
+ * last block of the one before), in place, and 3DES messages of several
+ * blocks equal to the one-shot ikc_cbc_decrypt. */
+Test(ikecrypto_cbc, keyed_context)
+{
+	const struct ikc_cipher_desc *aes = ikc_cipher_by_ike_id(7, 128);
+	const struct ikc_cipher_desc *des3 = ikc_cipher_by_ike_id(5, 0);
+	struct blob key = hexb("000102030405060708090a0b0c0d0e0f");
+	struct blob ct = hexb("69c4e0d86a7b0430d8cdb78070b4c55a");
+	uint8_t iv0[16] = { 0 }, ivf[16], out[64], buf[64], k3[24], iv8[8], a[64], b[64];
+	struct ikc_cbc *k = NULL;
+
+	memset(ivf, 0xff, sizeof ivf);
+	cr_assert_eq(ikc_cbc_new(aes, key.b, &k), IKC_OK);
+	cr_assert_eq(ikc_cbc_run(k, iv0, ct.b, 16, out), IKC_OK);
+	assert_bytes(out, 16, "00112233445566778899aabbccddeeff");
+	cr_assert_eq(ikc_cbc_run(k, ivf, ct.b, 16, out), IKC_OK);
+	assert_bytes(out, 16, "ffeeddccbbaa99887766554433221100");
+	memcpy(buf, ct.b, 16);
+	cr_assert_eq(ikc_cbc_run(k, iv0, buf, 16, buf), IKC_OK);
+	assert_bytes(buf, 16, "00112233445566778899aabbccddeeff");
+	cr_assert_eq(ikc_cbc_run(k, iv0, buf, 15, out), IKC_MALFORMED);
+	cr_assert_eq(ikc_cbc_run(k, iv0, buf, 0, out), IKC_MALFORMED);
+	ikc_cbc_free(k);
+
+	cr_assert_not_null(des3);
+	cr_assert_eq(RAND_bytes(k3, sizeof k3), 1);
+	cr_assert_eq(ikc_cbc_new(des3, k3, &k), IKC_OK);
+	for (int round = 0; round < 3; round++) {
+		cr_assert_eq(RAND_bytes(iv8, sizeof iv8), 1);
+		cr_assert_eq(RAND_bytes(buf, 8 * (size_t)(round + 2)), 1);
+		cr_assert_eq(ikc_cbc_decrypt(des3, k3, iv8, buf, 8 * (size_t)(round + 2), a, NULL), IKC_OK);
+		cr_assert_eq(ikc_cbc_run(k, iv8, buf, 8 * (size_t)(round + 2), b), IKC_OK);
+		cr_assert_arr_eq(a, b, 8 * (size_t)(round + 2));
+	}
+	ikc_cbc_free(k);
+	cr_assert_eq(ikc_cbc_new(NULL, k3, &k), IKC_USAGE);
+	ikc_cbc_free(NULL);
+}
