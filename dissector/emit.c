@@ -560,6 +560,8 @@ static void esp_fields(struct ikc_emitter *e, const struct ikc_esp_hdr *esp, con
 	if (!o)
 		return;
 	ikc_rw_bool(&e->rw, "ikecap.esp_decrypted", "Decrypted", o->verdict == IKC_EV_DECRYPTED);
+	if (o->after_reload)
+		ikc_rw_bool(&e->rw, "ikecap.late", "Decrypted after a key reload (shown a second time)", true);
 	ikc_rw_cstr(&e->rw, "ikecap.esp_status", "Decryption", ikc_esp_verdict_name(o->verdict));
 	if (o->sa && ikc_esp_sa_get_info(o->sa)->source[0])
 		ikc_rw_cstr(&e->rw, "ikecap.esp_key", "Key", ikc_esp_sa_get_info(o->sa)->source);
@@ -658,6 +660,8 @@ void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct
 				lb_u(&l, o->gap, 0);
 				lb_s(&l, " missing before)");
 			}
+			if (o->after_reload)
+				lb_s(&l, " (decrypted after a key reload)");
 		}
 		if (pkt->len < pkt->wire_len)
 			lb_s(&l, " [truncated capture]");

@@ -437,6 +437,48 @@ void ikc_esp_table_input(struct ikc_esp_table *t, const struct ikc_pkt *pkt, str
 	}
 }
 
+void ikc_esp_table_redecrypt(struct ikc_esp_table *t, const struct ikc_pkt *pkt, struct ikc_esp_outcome *out)
+{
+	struct ikc_esp_sa *sa;
+	uint32_t spi;
+
+	memset(out, 0, sizeof *out);
+	out->verdict = IKC_EV_NO_KEY;
+	out->after_reload = true;
+	if (pkt->len < 8)
+		return;
+	spi = (uint32_t)pkt->data[0] << 24 | (uint32_t)pkt->data[1] << 16 | (uint32_t)pkt->data[2] << 8 | pkt->data[3];
+	out->plain.spi = spi;
+	out->plain.seq = (uint32_t)pkt->data[4] << 24 | (uint32_t)pkt->data[5] << 16 | (uint32_t)pkt->data[6] << 8 |
+			 pkt->data[7];
+	sa = lookup(t, spi, pkt->af, pkt->dst);
+	out->sa = sa;
+	if (!sa || sa->info.origin == IKC_ESP_ORIGIN_NONE || !sa->ctx || pkt->len < pkt->wire_len ||
+	    pkt->len > DECRYPT_BUF)
+		return;   /* still nothing to open it with: it stays counted as it was */
+	out->verdict = verdict_of(ikc_esp_decrypt(sa->ctx, pkt->data, pkt->len, t->buf, DECRYPT_BUF, &out->plain));
+	if (t->no_key)
+		t->no_key--;
+	switch (out->verdict) {
+	case IKC_EV_DECRYPTED:
+		t->decrypted++;
+		sa->st.decrypted++;
+		break;
+	case IKC_EV_ICV_FAILED:
+		t->failed++;
+		sa->st.icv_failed++;
+		break;
+	case IKC_EV_BAD_PADDING:
+		t->failed++;
+		sa->st.bad_padding++;
+		break;
+	default:
+		t->failed++;
+		sa->st.errors++;
+		break;
+	}
+}
+
 static int by_order(const void *a, const void *b)
 {
 	const struct ikc_esp_sa *x = *(const struct ikc_esp_sa *const *)a;

@@ -98,6 +98,7 @@ struct ikc_esp_outcome {
 	enum ikc_esp_verdict verdict;
 	struct ikc_esp_plain plain;   /* DECRYPTED: payload points into the table's buffer */
 	bool replay, late;            /* sequence number already seen / older than the top */
+	bool after_reload;            /* decrypted by ikc_esp_table_redecrypt (shown again) */
 	uint32_t gap;                 /* sequence numbers skipped just before this one */
 };
 
@@ -118,6 +119,13 @@ IKC_MUST_CHECK enum ikc_err ikc_esp_table_add(struct ikc_esp_table *t, const str
 
 /* One ESP packet (pkt->data from the SPI on; IP protocol 50 or ESP-in-UDP). */
 void ikc_esp_table_input(struct ikc_esp_table *t, const struct ikc_pkt *pkt, struct ikc_esp_outcome *out);
+
+/* A packet ikc_esp_table_input counted as without a key, tried again once
+ * keys arrived (a live reload): if its SA now has a key, it is decrypted and
+ * moved from the "without a key" counts to decrypted (or failed); its packet,
+ * byte and sequence counts stay as they were.  out->after_reload is set; the
+ * verdict stays IKC_EV_NO_KEY when there is still no key. */
+void ikc_esp_table_redecrypt(struct ikc_esp_table *t, const struct ikc_pkt *pkt, struct ikc_esp_outcome *out);
 
 /* Every SA in the order it was created.  Returns the count written to *out
  * (a malloc'd array the caller frees), 0 with *out NULL when empty. */

@@ -1018,6 +1018,7 @@ int main(int argc, char **argv)
 		r.ended = ikc_ended_new(&eopts);
 	}
 	scfg.keep_for_reload = iface != NULL && nkeyfiles > 0;  /* keys reloaded live open what went by */
+	r.p.keep_esp = scfg.keep_for_reload;
 	scfg.on_retire = ikc_ended_retire;
 	scfg.retire_ctx = r.ended;
 	if (audit_file)
@@ -1157,6 +1158,7 @@ out:
 	ikc_net_free(r.p.net);
 	ikc_session_free(r.p.sess);
 	ikc_ended_free(r.ended);
+	ikc_pipeline_drop_kept(&r.p);
 	ikc_ikefrag_free(r.p.frag);
 	ikc_arena_free(&r.p.arena);
 	ikc_keys_free(r.keys);

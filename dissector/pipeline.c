@@ -2,6 +2,7 @@
 #include "pipeline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../decoders/esp.h"
@@ -72,6 +73,55 @@ static bool is_ike_fragment(const struct ikc_msg *msg)
 		 (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED) | IKC_NOTE(MALFORMED)));
 }
 
+void ikc_pipeline_drop_kept(struct ikc_pipeline *p)
+{
+	for (size_t i = 0; i < p->nkept; i++)
+		free(p->kept[i].bytes);
+	free(p->kept);
+	p->kept = NULL;
+	p->nkept = p->kept_bytes = 0;
+}
+
+static void keep_esp(struct ikc_pipeline *p, const struct ikc_pkt *pkt)
+{
+	struct ikc_kept_esp *k;
+
+	if (p->nkept == IKC_PIPELINE_KEEP_ESP || p->kept_bytes + pkt->len > IKC_PIPELINE_KEEP_ESP_BYTES)
+		return;   /* the newest go first: they are the ones a reload is likeliest to open */
+	if (!p->kept && !(p->kept = calloc(IKC_PIPELINE_KEEP_ESP, sizeof *p->kept)))
+		return;
+	k = &p->kept[p->nkept];
+	if (!(k->bytes = malloc(pkt->len ? pkt->len : 1)))
+		return;
+	memcpy(k->bytes, pkt->data, pkt->len);
+	k->pkt = *pkt;
+	k->pkt.data = k->bytes;
+	p->nkept++;
+	p->kept_bytes += pkt->len;
+}
+
+/* After a reload: the kept ESP packets whose SA has a key now. */
+static void replay_esp(struct ikc_pipeline *p)
+{
+	for (size_t i = 0; i < p->nkept; i++) {
+		const struct ikc_pkt *pkt = &p->kept[i].pkt;
+		struct ikc_esp_hdr esp;
+		struct ikc_esp_outcome o;
+
+		if (ikc_esp_decode(pkt->data, pkt->len, &esp) != IKC_OK)
+			continue;
+		ikc_esp_table_redecrypt(p->esp, pkt, &o);
+		if (o.verdict == IKC_EV_NO_KEY)
+			continue;
+		if (o.verdict == IKC_EV_DECRYPTED && p->pw && !p->pw_failed &&
+		    ikc_pcap_out_write(p->pw, pkt, o.plain.next_header, o.plain.payload, o.plain.payload_len) != IKC_OK)
+			p->pw_failed = true;
+		for (size_t e = 0; e < p->nem; e++)
+			ikc_emit_esp(p->em[e], pkt, &esp, true, &o);
+	}
+	ikc_pipeline_drop_kept(p);
+}
+
 void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys)
 {
 	struct ikc_waiting *w;
@@ -104,6 +154,7 @@ void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys)
 	}
 	ikc_session_replay(p->sess, false);
 	ikc_waiting_free(w, n);
+	replay_esp(p);
 }
 
 void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt)
@@ -147,6 +198,8 @@ void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt)
 		}
 		p->n.esp++;
 		ikc_esp_table_input(p->esp, pkt, &o);
+		if (p->keep_esp && o.verdict == IKC_EV_NO_KEY)
+			keep_esp(p, pkt);
 		if (o.verdict == IKC_EV_DECRYPTED && p->pw && !p->pw_failed &&
 		    ikc_pcap_out_write(p->pw, pkt, o.plain.next_header, o.plain.payload, o.plain.payload_len) != IKC_OK)
 			p->pw_failed = true;

@@ -30,6 +30,16 @@ struct ikc_pipeline_counts {
 
 #define IKC_PIPELINE_MAX_EMITTERS 2
 
+/* Live: ESP packets that found no key, kept so that a key reload decrypts
+ * them too (ikc_pipeline_set_keys), at most this many and this many bytes. */
+#define IKC_PIPELINE_KEEP_ESP 256
+#define IKC_PIPELINE_KEEP_ESP_BYTES (512u << 10)
+
+struct ikc_kept_esp {
+	struct ikc_pkt pkt;          /* data points at bytes */
+	uint8_t *bytes;
+};
+
 struct ikc_pipeline {
 	struct ikc_net *net;
 	struct ikc_session *sess;
@@ -41,7 +51,13 @@ struct ikc_pipeline {
 	struct ikc_pcap_out *pw;                /* -w: decrypted ESP payloads, or NULL */
 	bool pw_failed;
 	struct ikc_pipeline_counts n;
+	bool keep_esp;                          /* live with keys to reload */
+	struct ikc_kept_esp *kept;
+	size_t nkept, kept_bytes;
 };
+
+/* Free the kept ESP packets (end of run). */
+void ikc_pipeline_drop_kept(struct ikc_pipeline *p);
 
 /* New keys (a reload): the session and the ESP table take them, and the
  * messages of SAs that waited for a key (session.h, keep_for_reload) go

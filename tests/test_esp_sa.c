@@ -227,6 +227,44 @@ Test(esp_sa, keyless_spis_counted_and_upgraded_by_qm)
 	ikc_esp_table_free(t);
 }
 
+/* A live reload: packets that went by without a key are tried again once the
+ * Quick Mode's keys are in (ikc_esp_table_redecrypt): the first packet's
+ * ICMP echo comes out, it moves from "without a key" to decrypted, and its
+ * packet and sequence counts are not taken twice. */
+Test(esp_sa, kept_packet_decrypts_after_the_keys_arrive)
+{
+	struct ikc_esp_table *t = ikc_esp_table_new(8, NULL);
+	struct ikc_esp_sa_info in = sa_info(0x78, DST);
+	struct ikc_esp_table_stats ts;
+	struct ikc_esp_outcome o;
+	uint8_t buf[256], other[256];
+	size_t n = build(buf, sizeof buf, 0x78, 1, K_ENC), m = build(other, sizeof other, 0x79, 1, K_ENC);
+	struct ikc_pkt p = pkt_of(buf, n, DST, 1), q = pkt_of(other, m, DST, 2);
+
+	ikc_esp_table_input(t, &p, &o);
+	cr_assert_eq(o.verdict, IKC_EV_NO_KEY);
+	ikc_esp_table_input(t, &q, &o);
+	ikc_esp_table_redecrypt(t, &p, &o);
+	cr_assert_eq(o.verdict, IKC_EV_NO_KEY, "no key yet: nothing changes");
+	cr_assert(o.after_reload);
+	cr_assert_eq(ikc_esp_table_add(t, &in), IKC_OK);
+	ikc_esp_table_redecrypt(t, &p, &o);
+	cr_assert_eq(o.verdict, IKC_EV_DECRYPTED);
+	cr_assert(o.after_reload);
+	cr_assert_eq(o.plain.next_header, 4, "tunnel mode: IPv4 inside (RFC 4303 next header)");
+	cr_assert_eq(o.plain.payload[9], 1, "the ICMP echo built by icmp_echo()");
+	cr_assert_eq(ikc_esp_sa_get_stats(o.sa)->packets, 1, "counted once");
+	cr_assert_eq(ikc_esp_sa_get_stats(o.sa)->decrypted, 1);
+	cr_assert_eq(ikc_esp_sa_get_stats(o.sa)->replays, 0, "its sequence number is not seen twice");
+	ikc_esp_table_redecrypt(t, &q, &o);
+	cr_assert_eq(o.verdict, IKC_EV_NO_KEY, "another SPI still has no key");
+	ikc_esp_table_get_stats(t, &ts);
+	cr_assert_eq(ts.packets, 2);
+	cr_assert_eq(ts.no_key, 1);
+	cr_assert_eq(ts.decrypted, 1);
+	ikc_esp_table_free(t);
+}
+
 /* NAT: the SA was learned for one destination, ESP arrives with another. */
 Test(esp_sa, keyed_sa_found_across_nat)
 {

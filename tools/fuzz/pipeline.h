@@ -59,6 +59,7 @@ static inline int fz_run_init(struct fz_run *r, const struct ikc_keys *keys, FIL
 	scfg.print_keys = true;
 	scfg.retire_idle_s = 60;
 	scfg.keep_for_reload = reload;
+	r->p.keep_esp = reload;
 	r->out = out;
 	ikc_emit_init(&r->text, out, &to);
 	ikc_emit_init(&r->json, out, &jo);
@@ -104,6 +105,7 @@ static inline void fz_run_finish(struct fz_run *r)
 	ikc_net_free(r->p.net);
 	ikc_session_free(r->p.sess);
 	ikc_ended_free(r->ended);
+	ikc_pipeline_drop_kept(&r->p);
 	ikc_ikefrag_free(r->p.frag);
 	ikc_esp_table_free(r->p.esp);
 	ikc_arena_free(&r->p.arena);
