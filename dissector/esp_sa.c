@@ -276,11 +276,31 @@ enum ikc_err ikc_esp_table_add(struct ikc_esp_table *t, const struct ikc_esp_sa_
 	return sa_new(t, in) ? IKC_OK : IKC_NOMEM;
 }
 
+/* A key file line's algorithms and keys into in (origin KEYFILE); false when
+ * its keys do not fit. */
+static bool keyfile_info(const struct ikc_esp_key *k, struct ikc_esp_sa_info *in)
+{
+	if (!k || k->enc_key_len > sizeof in->enc_key || k->auth_key_len > sizeof in->auth_key)
+		return false;
+	in->origin = IKC_ESP_ORIGIN_KEYFILE;
+	in->enc = k->enc;
+	in->auth = k->auth;
+	if (k->enc_key_len)
+		memcpy(in->enc_key, k->enc_key, k->enc_key_len);
+	in->enc_len = k->enc_key_len;
+	if (k->auth_key_len)
+		memcpy(in->auth_key, k->auth_key, k->auth_key_len);
+	in->auth_len = k->auth_key_len;
+	snprintf(in->source, sizeof in->source, "%s", k->id);
+	return true;
+}
+
 /* First sight of an SPI: a key file line, or a keyless entry. */
 static struct ikc_esp_sa *sa_from_packet(struct ikc_esp_table *t, const struct ikc_pkt *pkt, uint32_t spi)
 {
 	const struct ikc_esp_key *k = ikc_keys_esp(t->keys, pkt->af, pkt->src, pkt->dst, spi);
 	struct ikc_esp_sa_info in;
+	struct ikc_esp_sa *sa;
 
 	memset(&in, 0, sizeof in);
 	in.spi = spi;
@@ -288,23 +308,10 @@ static struct ikc_esp_sa *sa_from_packet(struct ikc_esp_table *t, const struct i
 	memcpy(in.src, pkt->src, sizeof in.src);
 	memcpy(in.dst, pkt->dst, sizeof in.dst);
 	in.learned_frame = pkt->frame;
-	if (k && k->enc_key_len <= sizeof in.enc_key && k->auth_key_len <= sizeof in.auth_key) {
-		in.origin = IKC_ESP_ORIGIN_KEYFILE;
-		in.enc = k->enc;
-		in.auth = k->auth;
-		if (k->enc_key_len)
-			memcpy(in.enc_key, k->enc_key, k->enc_key_len);
-		in.enc_len = k->enc_key_len;
-		if (k->auth_key_len)
-			memcpy(in.auth_key, k->auth_key, k->auth_key_len);
-		in.auth_len = k->auth_key_len;
-		snprintf(in.source, sizeof in.source, "%s", k->id);
-	}
-	{
-		struct ikc_esp_sa *sa = sa_new(t, &in);
-		OPENSSL_cleanse(&in, sizeof in);
-		return sa;
-	}
+	(void)keyfile_info(k, &in);
+	sa = sa_new(t, &in);
+	OPENSSL_cleanse(&in, sizeof in);
+	return sa;
 }
 
 /* RFC 4303 §3.4.3 window, counting only. */
@@ -649,5 +656,17 @@ void ikc_inner_decode(uint8_t next_header, const uint8_t *p, size_t len, struct 
 
 void ikc_esp_table_set_keys(struct ikc_esp_table *t, const struct ikc_keys *keys)
 {
-	t->keys = keys;   /* entries copied their keys; new SPIs look here */
+	t->keys = keys;   /* keyed entries copied their keys; new SPIs look here */
+	/* SPIs seen without a key may have a line in the new files. */
+	for (struct ikc_esp_sa *sa = t->lru_head; sa; sa = sa->lru_next) {
+		struct ikc_esp_sa_info in;
+		if (sa->info.origin != IKC_ESP_ORIGIN_NONE)
+			continue;
+		in = sa->info;
+		if (keyfile_info(ikc_keys_esp(keys, in.af, in.src, in.dst, in.spi), &in)) {
+			sa->info = in;   /* keeps its counters, as when a Quick Mode keys it */
+			sa_key(t, sa);
+		}
+		OPENSSL_cleanse(&in, sizeof in);
+	}
 }

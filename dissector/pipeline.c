@@ -100,26 +100,35 @@ static void keep_esp(struct ikc_pipeline *p, const struct ikc_pkt *pkt)
 	p->kept_bytes += pkt->len;
 }
 
-/* After a reload: the kept ESP packets whose SA has a key now. */
+/* After a reload: the kept ESP packets whose SA has a key now; those still
+ * without one stay kept for the next reload (a daemon's key log grows). */
 static void replay_esp(struct ikc_pipeline *p)
 {
+	size_t still = 0;
+
 	for (size_t i = 0; i < p->nkept; i++) {
-		const struct ikc_pkt *pkt = &p->kept[i].pkt;
+		struct ikc_kept_esp *k = &p->kept[i];
+		const struct ikc_pkt *pkt = &k->pkt;
 		struct ikc_esp_hdr esp;
 		struct ikc_esp_outcome o;
 
-		if (ikc_esp_decode(pkt->data, pkt->len, &esp) != IKC_OK)
-			continue;
-		ikc_esp_table_redecrypt(p->esp, pkt, &o);
-		if (o.verdict == IKC_EV_NO_KEY)
-			continue;
-		if (o.verdict == IKC_EV_DECRYPTED && p->pw && !p->pw_failed &&
-		    ikc_pcap_out_write(p->pw, pkt, o.plain.next_header, o.plain.payload, o.plain.payload_len) != IKC_OK)
-			p->pw_failed = true;
-		for (size_t e = 0; e < p->nem; e++)
-			ikc_emit_esp(p->em[e], pkt, &esp, true, &o);
+		if (ikc_esp_decode(pkt->data, pkt->len, &esp) == IKC_OK) {
+			ikc_esp_table_redecrypt(p->esp, pkt, &o);
+			if (o.verdict == IKC_EV_NO_KEY) {
+				p->kept[still++] = *k;
+				continue;
+			}
+			if (o.verdict == IKC_EV_DECRYPTED && p->pw && !p->pw_failed &&
+			    ikc_pcap_out_write(p->pw, pkt, o.plain.next_header, o.plain.payload,
+					       o.plain.payload_len) != IKC_OK)
+				p->pw_failed = true;
+			for (size_t e = 0; e < p->nem; e++)
+				ikc_emit_esp(p->em[e], pkt, &esp, true, &o);
+		}
+		p->kept_bytes -= pkt->len;
+		free(k->bytes);
 	}
-	ikc_pipeline_drop_kept(p);
+	p->nkept = still;
 }
 
 void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys)

@@ -21,6 +21,8 @@
 #include "../dissector/keys.h"
 #include "../dissector/net.h"
 #include "../dissector/pcap_out.h"
+#include "../dissector/pipeline.h"
+#include "../dissector/session.h"
 
 static const uint8_t K_ENC[16] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
 				   0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f };
@@ -263,6 +265,65 @@ Test(esp_sa, kept_packet_decrypts_after_the_keys_arrive)
 	cr_assert_eq(ts.no_key, 1);
 	cr_assert_eq(ts.decrypted, 1);
 	ikc_esp_table_free(t);
+}
+
+/* A key store holding one `esp` line for spi (ikecap's key-file format). */
+static struct ikc_keys *esp_line_keys(uint32_t spi)
+{
+	char path[] = "/tmp/ikc-test-esp-XXXXXX", err[256], warn[256];
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct ikc_keys *k = ikc_keys_new();
+
+	cr_assert_not_null(f);
+	cr_assert_not_null(k);
+	fprintf(f, "esp 192.0.2.1 192.0.2.2 %x aes-cbc 000102030405060708090a0b0c0d0e0f hmac-sha1-96 "
+		   "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3\n", (unsigned)spi);
+	fclose(f);
+	cr_assert_eq(ikc_keys_load(k, path, err, sizeof err, warn, sizeof warn), IKC_OK, "%s", err);
+	unlink(path);
+	return k;
+}
+
+/* Live, keys come in pieces (a daemon's log grows): a packet kept at a reload
+ * that still had no key for it stays kept, and the next reload, whose key
+ * file now has the SPI's `esp` line, decrypts it (the table keys the SPI it
+ * had seen without a key). */
+Test(esp_sa, kept_packet_survives_a_reload_without_its_key)
+{
+	struct ikc_pipeline p;
+	struct ikc_session_config sc;
+	struct ikc_keys *none = ikc_keys_new(), *some;
+	struct ikc_esp_table_stats ts;
+	uint8_t buf[256];
+	size_t n = build(buf, sizeof buf, 0x7a, 1, K_ENC);
+	struct ikc_pkt pk = pkt_of(buf, n, DST, 1);
+
+	memset(&p, 0, sizeof p);
+	ikc_session_config_default(&sc);
+	sc.keep_for_reload = true;
+	p.keep_esp = true;
+	p.sess = ikc_session_new(&sc, none);
+	p.esp = ikc_esp_table_new(8, none);
+	cr_assert(p.sess && p.esp && none);
+	cr_assert_eq(ikc_arena_init(&p.arena, 1u << 16), 0);
+	ikc_pipeline_packet(&p, &pk);
+	cr_assert_eq(p.nkept, 1);
+	ikc_pipeline_set_keys(&p, none);
+	cr_assert_eq(p.nkept, 1, "no key yet: still kept");
+	some = esp_line_keys(0x7a);
+	ikc_pipeline_set_keys(&p, some);
+	cr_assert_eq(p.nkept, 0);
+	ikc_esp_table_get_stats(p.esp, &ts);
+	cr_assert_eq(ts.decrypted, 1);
+	cr_assert_eq(ts.no_key, 0);
+	cr_assert_eq(ts.packets, 1);
+	ikc_pipeline_drop_kept(&p);
+	ikc_esp_table_free(p.esp);
+	ikc_session_free(p.sess);
+	ikc_arena_free(&p.arena);
+	ikc_keys_free(none);
+	ikc_keys_free(some);
 }
 
 /* NAT: the SA was learned for one destination, ESP arrives with another. */
