@@ -113,16 +113,11 @@ struct ctx {
 struct ikc_finding *ikc_diag_list_add(struct ikc_diag_list *l, const char *code, enum ikc_diag_severity sev,
 				      enum ikc_diag_certainty cert, const uint8_t icky[8])
 {
-	struct ikc_finding *f;
+	struct ikc_finding *f = ikc_grow(l->v, &l->cap, l->n, sizeof *f, 8, 0);
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct ikc_finding *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!f)
+		return NULL;
+	l->v = f;
 	f = &l->v[l->n++];
 	memset(f, 0, sizeof *f);
 	f->code = code;

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "ladder.h"
+#include "util.h"
 
 struct ikc_ended {
 	struct ikc_ended_opts o;
@@ -82,15 +83,13 @@ static void keep_text(struct ikc_ended *e, const struct ikc_session *s, const st
 		e->text_dropped++;
 		return;
 	}
-	if (e->ntext == e->text_cap) {
-		size_t cap = e->text_cap ? e->text_cap * 2 : 64;
-		char **v = realloc(e->text, cap * sizeof *v);
+	{
+		char **v = ikc_grow(e->text, &e->text_cap, e->ntext, sizeof *v, 64, IKC_ENDED_MAX);
 		if (!v) {
 			e->text_dropped++;
 			return;
 		}
 		e->text = v;
-		e->text_cap = cap;
 	}
 	if (!(t = sa_text(e, s, sa))) {
 		e->text_dropped++;

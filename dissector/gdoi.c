@@ -279,19 +279,11 @@ static struct group *group_new(struct ikc_gdoi *g, const uint8_t icky[8], const 
 {
 	struct group *gr;
 
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 2;
-		struct group *v;
-
-		if (cap > IKC_GDOI_MAX_GROUPS)
-			cap = IKC_GDOI_MAX_GROUPS;
-		if (cap == g->cap || !(v = realloc(g->g, cap * sizeof *v))) {
-			g->dropped++;
-			return NULL;
-		}
-		g->g = v;
-		g->cap = cap;
+	if (!(gr = ikc_grow(g->g, &g->cap, g->n, sizeof *gr, 2, IKC_GDOI_MAX_GROUPS))) {
+		g->dropped++;
+		return NULL;
 	}
+	g->g = gr;
 	gr = &g->g[g->n++];
 	memset(gr, 0, sizeof *gr);
 	memcpy(gr->p1_icky, icky, 8);

@@ -16,6 +16,7 @@
  * lookups are binary searches; when it fails every entry it added is wiped.
  */
 #include "keys.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -231,24 +232,6 @@ static void secret_free(const uint8_t *p, size_t n)
 		OPENSSL_cleanse((void *)(uintptr_t)p, n);
 		free((void *)(uintptr_t)p);
 	}
-}
-
-static int grow(void **arr, size_t *cap, size_t n, size_t elsz)
-{
-	size_t ncap;
-	void *np;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / elsz)
-		return -1;
-	np = realloc(*arr, ncap * elsz);
-	if (!np)
-		return -1;
-	*arr = np;
-	*cap = ncap;
-	return 0;
 }
 
 struct ikc_keys *ikc_keys_new(void)
@@ -672,12 +655,13 @@ static void make_id(const struct lctx *c, char *id)
 static enum ikc_err add_cookie(struct lctx *c, struct cookie_ent **arr, size_t *n, size_t *cap,
 			       const uint8_t cookie[8], bool has_msgid, uint32_t msgid, uint8_t *val, size_t len)
 {
-	struct cookie_ent *e;
+	struct cookie_ent *e = ikc_grow(*arr, cap, *n, sizeof(**arr), 16, 0);
 
-	if (grow((void **)arr, cap, *n, sizeof(**arr))) {
+	if (!e) {
 		secret_free(val, len);
 		return line_err(c, "out of memory"), IKC_NOMEM;
 	}
+	*arr = e;
 	e = &(*arr)[(*n)++];
 	memcpy(e->cookie, cookie, 8);
 	e->has_msgid = has_msgid;
@@ -691,12 +675,14 @@ static enum ikc_err add_cookie(struct lctx *c, struct cookie_ent **arr, size_t *
 static enum ikc_err add_esp(struct lctx *c, struct ikc_esp_key *k)
 {
 	struct ikc_keys *ks = c->ks;
+	void *v = ikc_grow(ks->esp, &ks->cesp, ks->nesp, sizeof(*ks->esp), 16, 0);
 
-	if (grow((void **)&ks->esp, &ks->cesp, ks->nesp, sizeof(*ks->esp))) {
+	if (!v) {
 		secret_free(k->enc_key, k->enc_key_len);
 		secret_free(k->auth_key, k->auth_key_len);
 		return line_err(c, "out of memory"), IKC_NOMEM;
 	}
+	ks->esp = v;
 	make_id(c, k->id);
 	ks->esp[ks->nesp].k = *k;
 	ks->esp[ks->nesp++].seq = ks->seq++;
@@ -785,9 +771,13 @@ static enum ikc_err ikecap_psk(struct lctx *c, char **f, const bool *quoted, siz
 		if (!key)
 			return line_err(c, "out of memory"), IKC_NOMEM;
 	}
-	if (grow((void **)&ks->psk, &ks->cpsk, ks->npsk, sizeof(*ks->psk))) {
-		secret_free(key, len);
-		return line_err(c, "out of memory"), IKC_NOMEM;
+	{
+		void *v = ikc_grow(ks->psk, &ks->cpsk, ks->npsk, sizeof(*ks->psk), 16, 0);
+		if (!v) {
+			secret_free(key, len);
+			return line_err(c, "out of memory"), IKC_NOMEM;
+		}
+		ks->psk = v;
 	}
 	p.key = key;
 	p.key_len = len;
@@ -1423,8 +1413,9 @@ static enum ikc_err add_file_ent(struct ikc_keys *ks, const char *path, enum ikc
 {
 	struct ikc_keys_file *fe;
 
-	if (grow((void **)&ks->files, &ks->cfiles, ks->nfiles, sizeof(*ks->files)))
+	if (!(fe = ikc_grow(ks->files, &ks->cfiles, ks->nfiles, sizeof(*ks->files), 16, 0)))
 		return IKC_NOMEM;
+	ks->files = fe;
 	fe = &ks->files[ks->nfiles];
 	memset(fe, 0, sizeof(*fe));
 	fe->path = strdup(path);
@@ -1547,9 +1538,14 @@ static enum ikc_err load_dir(struct ikc_keys *ks, const char *path, char *err, s
 			ret = file_err(err, errsz, IKC_USAGE, "%s: more than %u files", path, KEYS_MAX_DIR_FILES);
 			goto out;
 		}
-		if (grow((void **)&names, &cap, n, sizeof(*names)) || !(names[n] = strdup(de->d_name))) {
-			ret = file_err(err, errsz, IKC_NOMEM, "%s: out of memory", path);
-			goto out;
+		{
+			char **v = ikc_grow(names, &cap, n, sizeof(*names), 16, 0);
+			if (v)
+				names = v;
+			if (!v || !(names[n] = strdup(de->d_name))) {
+				ret = file_err(err, errsz, IKC_NOMEM, "%s: out of memory", path);
+				goto out;
+			}
 		}
 		n++;
 	}

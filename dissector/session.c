@@ -464,19 +464,11 @@ static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
 {
 	struct ikc_event *e;
 
-	if (sa->nev == sa->ev_cap) {
-		size_t cap = sa->ev_cap ? sa->ev_cap * 2 : 1;
-		struct ikc_event *v;
-
-		if (cap > IKC_EV_MAX)
-			cap = IKC_EV_MAX;
-		if (cap == sa->ev_cap || !(v = realloc(sa->ev, cap * sizeof *v))) {
-			sa->ev_dropped++;
-			return NULL;
-		}
-		sa->ev = v;
-		sa->ev_cap = cap;
+	if (!(e = ikc_grow(sa->ev, &sa->ev_cap, sa->nev, sizeof *e, 1, IKC_EV_MAX))) {
+		sa->ev_dropped++;
+		return NULL;
 	}
+	sa->ev = e;
 	e = &sa->ev[sa->nev++];
 	memset(e, 0, sizeof *e);
 	return e;
@@ -569,34 +561,22 @@ static void natd_check(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ik
 /* Room for one more phase-1 offer (grown 1, 2, 4 ... IKC_P1_OFFERS). */
 static bool offered_room(struct ikc_p1_facts *f)
 {
-	size_t cap = f->offered_cap ? f->offered_cap * 2 : 1;
-	char (*v)[IKC_XFORM_TEXT];
+	char (*v)[IKC_XFORM_TEXT] = ikc_grow(f->offered, &f->offered_cap, f->noffered, sizeof *v, 1, IKC_P1_OFFERS);
 
-	if (f->noffered < f->offered_cap)
-		return true;
-	if (cap > IKC_P1_OFFERS)
-		cap = IKC_P1_OFFERS;
-	if (cap <= f->offered_cap || !(v = realloc(f->offered, cap * sizeof *v)))
+	if (!v)
 		return false;
 	f->offered = v;
-	f->offered_cap = cap;
 	return true;
 }
 
 /* The same for the error notifies (IKC_NTF_MAX). */
 static bool ntf_room(struct ikc_p1_facts *f)
 {
-	size_t cap = f->ntf_cap ? f->ntf_cap * 2 : 1;
-	struct ikc_ntf *v;
+	struct ikc_ntf *v = ikc_grow(f->ntf, &f->ntf_cap, f->nntf, sizeof *v, 1, IKC_NTF_MAX);
 
-	if (f->nntf < f->ntf_cap)
-		return true;
-	if (cap > IKC_NTF_MAX)
-		cap = IKC_NTF_MAX;
-	if (cap <= f->ntf_cap || !(v = realloc(f->ntf, cap * sizeof *v)))
+	if (!v)
 		return false;
 	f->ntf = v;
-	f->ntf_cap = cap;
 	return true;
 }
 
@@ -857,17 +837,12 @@ static void keep_for_reload(struct ikc_session *s, struct ikc_ike_sa *sa, const 
 		sa->store_off = true;
 		return;
 	}
-	if (sa->nstored == sa->stored_cap) {
-		size_t cap = sa->stored_cap ? sa->stored_cap * 2 : 8;
-		struct ikc_stored_msg *v = realloc(sa->stored, cap * sizeof *v);
-		if (!v) {
-			stored_free(s, sa);
-			sa->store_off = true;
-			return;
-		}
-		sa->stored = v;
-		sa->stored_cap = cap;
+	if (!(m = ikc_grow(sa->stored, &sa->stored_cap, sa->nstored, sizeof *m, 8, IKC_WAIT_MSGS))) {
+		stored_free(s, sa);
+		sa->store_off = true;
+		return;
 	}
+	sa->stored = m;
 	m = &sa->stored[sa->nstored];
 	if (!(m->bytes = malloc(msg->raw_len ? msg->raw_len : 1))) {
 		stored_free(s, sa);
@@ -897,13 +872,11 @@ size_t ikc_session_take_waiting(struct ikc_session *s, struct ikc_waiting **out)
 		next = sa->lru_next;
 		if (!sa->stored_nokey || !sa->nstored)
 			continue;
-		if (n == cap) {
-			size_t c2 = cap ? cap * 2 : 4;
-			struct ikc_waiting *v2 = realloc(v, c2 * sizeof *v2);
+		{
+			struct ikc_waiting *v2 = ikc_grow(v, &cap, n, sizeof *v2, 4, 0);
 			if (!v2)
 				break;
 			v = v2;
-			cap = c2;
 		}
 		/* The counts of its messages go: the replay counts them again. */
 		for (size_t i = 0; i < sa->nstored; i++)
@@ -1325,13 +1298,11 @@ static void memo_note(struct ikc_session *s, const struct ikc_ike_sa *sa)
 			s->memo[lo] = m;
 		return;
 	}
-	if (s->nmemo == s->memo_cap) {
-		size_t cap = s->memo_cap ? s->memo_cap * 2 : 16;
-		struct ikc_p1_memo *v;
-		if (s->memo_cap >= IKC_P1_MEMO_MAX || !(v = realloc(s->memo, cap * sizeof *v)))
+	{
+		struct ikc_p1_memo *v = ikc_grow(s->memo, &s->memo_cap, s->nmemo, sizeof *v, 16, IKC_P1_MEMO_MAX);
+		if (!v)
 			return;
 		s->memo = v;
-		s->memo_cap = cap;
 	}
 	memmove(&s->memo[lo + 1], &s->memo[lo], (s->nmemo - lo) * sizeof *s->memo);
 	s->memo[lo] = m;
@@ -1373,13 +1344,11 @@ void ikc_session_tick(struct ikc_session *s, int64_t now)
 	for (sa = s->lru_head; sa && now - sa->last_ts_sec >= least; sa = sa->lru_next) {
 		if (now - sa->last_ts_sec < retire_after(s, sa))
 			continue;
-		if (n == cap) {
-			size_t c2 = cap ? cap * 2 : 64;
-			struct ikc_ike_sa **v2 = realloc(v, c2 * sizeof *v2);
+		{
+			struct ikc_ike_sa **v2 = ikc_grow(v, &cap, n, sizeof *v2, 64, 0);
 			if (!v2)
 				break;   /* the rest ends at the next scan */
 			v = v2;
-			cap = c2;
 		}
 		v[n++] = sa;
 	}

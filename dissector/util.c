@@ -1,6 +1,8 @@
 /* util.c - see util.h. */
 #include "util.h"
 
+#include <stdlib.h>
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -25,4 +27,20 @@ void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz)
 		out[o++] = digits[p[i] & 15];
 	}
 	out[o] = '\0';
+}
+
+void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : first;
+	if (max && ncap > max)
+		ncap = max;
+	if (ncap <= n || ncap > SIZE_MAX / elem || !(nv = realloc(v, ncap * elem)))
+		return NULL;
+	*cap = ncap;
+	return nv;
 }

@@ -10,4 +10,10 @@ void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz);
 /* Lowercase hex of n bytes into out (2n+1 bytes needed; truncated to fit). */
 void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz);
 
+/* Room for element n of the array v (capacity *cap, elements of elem
+ * bytes): grows by doubling from `first`, never past `max` (0: unbounded).
+ * Returns the array (moved or not), or NULL when it is full at max or out of
+ * memory — v and *cap are then unchanged. */
+void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max);
+
 #endif
