@@ -243,19 +243,6 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, sz);
-	va_list ap;
-
-	if (used + 1 >= sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, sz - used, fmt, ap);
-	va_end(ap);
-}
-
 /* ---------------------------------------------------------------- lookup */
 
 static struct group *by_p1(struct ikc_gdoi *g, const uint8_t icky[8], const uint8_t rcky[8])
@@ -1002,16 +989,16 @@ bool ikc_gdoi_push(struct ikc_gdoi *g, struct ikc_arena *a, const struct ikc_pkt
 		snprintf(info->label, sizeof info->label, "PUSH-REPLAY");
 	snprintf(info->dec_detail, sizeof info->dec_detail, "KEK %s", sh);
 	if (seqp)
-		appendf(info->dec_detail, sizeof info->dec_detail, ", SEQ %u", seqp->u.seq.seq);
-	appendf(info->dec_detail, sizeof info->dec_detail, ", signature %s",
+		ikc_appendf(info->dec_detail, sizeof info->dec_detail, ", SEQ %u", seqp->u.seq.seq);
+	ikc_appendf(info->dec_detail, sizeof info->dec_detail, ", signature %s",
 		sig > 0 ? "verified" : sig == 0 ? "does not verify" : gr->spki ? "not checkable" : "not checked (no KS key)");
 	if (replay)
-		appendf(info->dec_detail, sizeof info->dec_detail, ", replay: SEQ not above the last accepted %u",
+		ikc_appendf(info->dec_detail, sizeof info->dec_detail, ", replay: SEQ not above the last accepted %u",
 			gr->last_seq);
 	else if (gap)
-		appendf(info->dec_detail, sizeof info->dec_detail, ", gap: SEQ %u to %u", rk_prev_top,
+		ikc_appendf(info->dec_detail, sizeof info->dec_detail, ", gap: SEQ %u to %u", rk_prev_top,
 			seqp->u.seq.seq);
-	appendf(info->dec_detail, sizeof info->dec_detail, accepted ? ", accepted" : ", rejected by a member");
+	ikc_appendf(info->dec_detail, sizeof info->dec_detail, accepted ? ", accepted" : ", rejected by a member");
 	if (accepted) {
 		gr->last_seq = seqp->u.seq.seq;
 		gr->have_seq = true;

@@ -447,19 +447,6 @@ static void learn_phase1_proposal(struct ikc_ike_sa *sa, const struct ikc_msg *m
 #define NOTIFY_R_U_THERE_ACK 36137
 #define IPSEC_ATTR_GROUP 3          /* RFC 2407 §4.5 Group Description */
 
-static void appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, sz);
-	va_list ap;
-
-	if (used + 1 >= sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, sz - used, fmt, ap);
-	va_end(ap);
-}
-
 static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
 {
 	struct ikc_event *e;
@@ -671,12 +658,12 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 				qm->f.group[qidx] = qm_group(sap);
 			if (detail && total) {
 				bool offering = num == 1 || (qm && qidx == 0);
-				appendf(detail, dsz, "%s%s %s%s", detail[0] ? "; " : "",
+				ikc_appendf(detail, dsz, "%s%s %s%s", detail[0] ? "; " : "",
 					offering ? "offer" : "chosen", first, total > 1 ? " (+more)" : "");
 			}
 			if (detail && qm && sap->nprop && sap->proposals[0].spisize == 4 && sap->proposals[0].spi) {
 				const uint8_t *sp = sap->proposals[0].spi;
-				appendf(detail, dsz, "; spi %02x%02x%02x%02x", sp[0], sp[1], sp[2], sp[3]);
+				ikc_appendf(detail, dsz, "; spi %02x%02x%02x%02x", sp[0], sp[1], sp[2], sp[3]);
 			}
 			break;
 		}
@@ -702,10 +689,10 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 				}
 			}
 			if (detail && qm)
-				appendf(detail, dsz, "%s%s",
+				ikc_appendf(detail, dsz, "%s%s",
 					nid == 1 ? " <-> " : detail[0] ? "; " : "", txt);
 			else if (detail)
-				appendf(detail, dsz, "%sID %s", detail[0] ? "; " : "", txt);
+				ikc_appendf(detail, dsz, "%sID %s", detail[0] ? "; " : "", txt);
 			nid++;
 			break;
 		}

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
 void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz)
@@ -43,4 +45,16 @@ void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t
 		return NULL;
 	*cap = ncap;
 	return nv;
+}
+
+void ikc_appendf(char *buf, size_t sz, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, sz);
+	va_list ap;
+
+	if (used + 1 >= sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, sz - used, fmt, ap);
+	va_end(ap);
 }
