@@ -53,6 +53,8 @@ pids=()
 made_ns=()
 
 log() { printf 'libreswan: %s\n' "$*" >&2; }
+# shellcheck source=tools/lab/lib.sh
+. "$here/lib.sh"
 
 # The .deb unpacked, never installed; its libraries installed (they do not
 # conflict with strongSwan).
@@ -85,15 +87,6 @@ ensure_libreswan() {
 	fi
 }
 
-stop_pid() {
-	local pid=$1 sig=${2:-TERM} i
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -"$sig" "$pid" 2>/dev/null || true
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-	wait "$pid" 2>/dev/null || true
-}
-
 teardown() {
 	local pid ns i
 	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]%%:*}" "${pids[i]#*:}"; done
@@ -108,25 +101,6 @@ teardown() {
 trap teardown EXIT
 trap 'exit 130' INT TERM HUP
 
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	if ip netns list | grep -qw "^$1"; then
-		log "namespace $1 exists (another lab run?); not touching it"
-		return 1
-	fi
-	ip netns add "$1"
-	made_ns+=("$1")
-	nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
-
-mklan() {
-	ip -n "$1" link add ikc-lan0 type veth peer name ikc-lan1
-	ip -n "$1" addr add "$2" dev ikc-lan0
-	ip -n "$1" link set ikc-lan0 up
-	ip -n "$1" link set ikc-lan1 up
-}
 
 setup_net() {
 	mkns "$NS_A"; mkns "$NS_B"
@@ -281,20 +255,6 @@ start_pluto() {
 	return 1
 }
 
-start_charon() {
-	local dir=$1 i
-	mkdir -p "$dir/run"
-	# shellcheck disable=SC2016
-	ip netns exec "$NS_A" unshare --mount --propagation private \
-		sh -c 'mount --bind "$1/run" /run && STRONGSWAN_CONF="$1/strongswan.conf" exec "$2" --use-syslog no' \
-		sh "$dir" "$CHARON" >"$dir/charon.stdout" 2>&1 &
-	pids+=("$!:TERM")
-	for i in $(seq 100); do [ -S "$dir/charon.vici" ] && return 0; sleep 0.1; done
-	log "charon in $NS_A did not open its VICI socket in 10 s"
-	return 1
-}
-
-sw() { local dir=$1 cmd=$2; shift 2; timeout 40 swanctl "$cmd" --uri "unix://$dir/charon.vici" "$@"; }
 
 whack() { nsx "$NS_B" "$lsw/usr/libexec/ipsec/whack" --ctlsocket "$b/run/pluto.ctl" "$@"; }
 
@@ -323,7 +283,7 @@ run_scenario() {
 	sleep 0.3
 
 	start_pluto "$b"
-	start_charon "$a"
+	start_charon "$NS_A" "$a"
 	sw "$a" --load-all --file "$a/swanctl.conf" >"$out/swanctl-a.txt" 2>&1
 	# Phase 1 completes; pluto cannot install its IPsec SA (no kernel ESP:
 	# "netlink response for Add SA esp...: Protocol not supported"), so it

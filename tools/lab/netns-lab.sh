@@ -42,8 +42,11 @@ NS_A=ikc-a NS_B=ikc-b NS_NAT=ikc-nat
 CHARON=/usr/lib/ipsec/charon
 PLUGINS="random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints gmp aes sha1 sha2 md5 hmac gcm kdf kernel-libipsec kernel-netlink socket-default vici"
 pids=()
+made_ns=()
 
 log() { printf 'netns-lab: %s\n' "$*" >&2; }
+# shellcheck source=tools/lab/lib.sh
+. "$here/lib.sh"
 
 ensure_packages() {
 	local need="" p
@@ -58,16 +61,6 @@ ensure_packages() {
 	timeout 600 apt-get install -y -q --no-install-recommends $need >/dev/null
 	# A system charon the package may start lives in the root namespace with
 	# /run/charon.pid: ours have their own namespaces and /run, so no clash.
-}
-
-# Stop one PID we started: TERM (or the given signal), then KILL after ~3 s.
-stop_pid() {
-	local pid=$1 sig=${2:-TERM} i
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -"$sig" "$pid" 2>/dev/null || true
-	for i in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-	wait "$pid" 2>/dev/null || true
 }
 
 teardown() {
@@ -85,21 +78,6 @@ teardown() {
 trap teardown EXIT
 trap 'exit 130' INT TERM HUP
 
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-mkns() {
-	ip netns add "$1"
-	nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
-
-# A protected subnet: a veth pair inside the namespace, one end addressed.
-mklan() {
-	ip -n "$1" link add ikc-lan0 type veth peer name ikc-lan1
-	ip -n "$1" addr add "$2" dev ikc-lan0
-	ip -n "$1" link set ikc-lan0 up
-	ip -n "$1" link set ikc-lan1 up
-}
 
 setup_net() {
 	teardown
@@ -224,23 +202,6 @@ secrets {
 EOF
 }
 
-start_charon() {
-	local ns=$1 dir=$2 i
-	mkdir -p "$dir/run"
-	# ip netns exec and unshare exec in place, so $! is charon's own PID.
-	# shellcheck disable=SC2016  # $1 and $2 are the inner sh's arguments
-	ip netns exec "$ns" unshare --mount --propagation private \
-		sh -c 'mount --bind "$1/run" /run && STRONGSWAN_CONF="$1/strongswan.conf" exec "$2" --use-syslog no' \
-		sh "$dir" "$CHARON" >"$dir/charon.stdout" 2>&1 &
-	pids+=("$!:TERM")
-	charon_pid=$!
-	for i in $(seq 100); do [ -S "$dir/charon.vici" ] && return 0; sleep 0.1; done
-	log "charon in $ns did not open its VICI socket in 10 s"
-	return 1
-}
-
-# swanctl takes its options after the command: swanctl --initiate --uri ... .
-sw() { local dir=$1 cmd=$2; shift 2; timeout 40 swanctl "$cmd" --uri "unix://$dir/charon.vici" "$@"; }
 
 run_scenario() {
 	local sdir=$1 out a b i rc=0 t0
