@@ -47,6 +47,72 @@ void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t
 	return nv;
 }
 
+struct ikc_sbuf ikc_sb_init(char *buf, size_t cap)
+{
+	if (cap)
+		buf[0] = '\0';
+	return (struct ikc_sbuf){ buf, cap, 0 };
+}
+
+void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
+{
+	if (!s->cap || s->len + 1 >= s->cap)
+		return;
+	if (n > s->cap - 1 - s->len)
+		n = s->cap - 1 - s->len;
+	memcpy(s->b + s->len, p, n);
+	s->len += n;
+	s->b[s->len] = '\0';
+}
+
+void ikc_sb_put(struct ikc_sbuf *s, const char *str)
+{
+	ikc_sb_putn(s, str, strlen(str));
+}
+
+void ikc_sb_putc(struct ikc_sbuf *s, char c)
+{
+	ikc_sb_putn(s, &c, 1);
+}
+
+void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v)
+{
+	char d[20];
+	size_t i = sizeof d;
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	ikc_sb_putn(s, d + i, sizeof d - i);
+}
+
+void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		char two[2] = { digits[p[i] >> 4], digits[p[i] & 15] };
+		ikc_sb_putn(s, two, 2);
+	}
+}
+
+void ikc_sb_printf(struct ikc_sbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (!s->cap || s->len + 1 >= s->cap)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(s->b + s->len, s->cap - s->len, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	s->len += (size_t)r;
+	if (s->len >= s->cap)
+		s->len = s->cap - 1;
+}
+
 void ikc_appendf(char *buf, size_t sz, const char *fmt, ...)
 {
 	size_t used = strnlen(buf, sz);

@@ -10,6 +10,26 @@ void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz);
 /* Lowercase hex of n bytes into out (2n+1 bytes needed; truncated to fit). */
 void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz);
 
+/* A bounded string builder over a caller's buffer: appends are cut to fit
+ * (cap - 1 characters, always NUL-terminated) and never fail.  Built for the
+ * hot paths that used snprintf only to join words and numbers. */
+struct ikc_sbuf {
+	char *b;
+	size_t cap;
+	size_t len;
+};
+
+/* An empty builder over buf[cap] (cap > 0). */
+struct ikc_sbuf ikc_sb_init(char *buf, size_t cap);
+void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n);
+void ikc_sb_put(struct ikc_sbuf *s, const char *str);
+void ikc_sb_putc(struct ikc_sbuf *s, char c);
+/* Decimal; lowercase hex of n bytes. */
+void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v);
+void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n);
+/* printf onto the end, cut to fit. */
+void ikc_sb_printf(struct ikc_sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* printf at the end of the text already in buf (sz bytes in all), cut to fit. */
 void ikc_appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
