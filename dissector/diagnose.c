@@ -162,8 +162,9 @@ static void frame_add(struct ikc_finding *f, uint64_t frame)
  * run), never past IKC_DIAG_TEXT - 1 characters. */
 void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...)
 {
-	size_t used;
-	int n;
+	char part[IKC_DIAG_TEXT];
+	size_t used, n;
+	int r;
 	char *t;
 	va_list ap;
 
@@ -172,19 +173,21 @@ void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...)
 	used = f->text ? strlen(f->text) : 0;
 	if (used + 1 >= IKC_DIAG_TEXT)
 		return;
+	/* Formatted once, on the stack, then appended (vsnprintf to size it
+	 * first doubled the cost of every finding). */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	r = vsnprintf(part, sizeof part, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	if (r <= 0)
 		return;
-	if ((size_t)n > IKC_DIAG_TEXT - 1 - used)
-		n = (int)(IKC_DIAG_TEXT - 1 - used);
-	if (!(t = realloc(f->text, used + (size_t)n + 1)))
+	n = (size_t)r < sizeof part ? (size_t)r : sizeof part - 1;
+	if (n > IKC_DIAG_TEXT - 1 - used)
+		n = IKC_DIAG_TEXT - 1 - used;
+	if (!(t = realloc(f->text, used + n + 1)))
 		return;
+	memcpy(t + used, part, n);
+	t[used + n] = '\0';
 	f->text = t;
-	va_start(ap, fmt);
-	vsnprintf(t + used, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 }
 
 /* ---- reading the facts ---- */
@@ -1329,53 +1332,68 @@ static const char *sev_color(enum ikc_diag_severity s)
 }
 
 /* Word-wrap text at width, each line after the first indented by indent. */
-static void wrap(FILE *out, const char *text, int col, int indent, int width)
+/* Words of text onto s, wrapped at width, continuation lines indented. */
+static void wrap(struct ikc_sbuf *s, const char *text, int col, int indent, int width)
 {
+	static const char spaces[] = "                ";
 	const char *p = text;
 
 	while (*p) {
 		size_t wl = strcspn(p, " ");
 		if (col > indent && col + 1 + (int)wl > width) {
-			fprintf(out, "\n%*s", indent, "");
+			ikc_sb_putc(s, '\n');
+			ikc_sb_putn(s, spaces, (size_t)indent < sizeof spaces - 1 ? (size_t)indent : sizeof spaces - 1);
 			col = indent;
 		} else if (col > indent) {
-			fputc(' ', out);
+			ikc_sb_putc(s, ' ');
 			col++;
 		}
-		fwrite(p, 1, wl, out);
+		ikc_sb_putn(s, p, wl);
 		col += (int)wl;
 		p += wl;
 		while (*p == ' ')
 			p++;
 	}
-	fputc('\n', out);
+	ikc_sb_putc(s, '\n');
 }
 
+/* One finding: composed in a buffer (its text is bounded by IKC_DIAG_TEXT;
+ * wrapping adds an indent per line), then one write. */
 void ikc_diag_write_text(const struct ikc_finding *f, FILE *out, bool color, int width)
 {
-	char head[128], cky[17], fr[160] = "";
-	int col;
+	char buf[2 * IKC_DIAG_TEXT + 512];
+	struct ikc_sbuf s = ikc_sb_init(buf, sizeof buf);
+	size_t head;
 
 	if (width <= 20)
 		width = 80;
-	for (int i = 0; i < 8; i++)
-		snprintf(cky + 2 * i, 3, "%02x", f->icky[i]);
-	snprintf(head, sizeof head, "[%s, %s] %s", ikc_diag_severity_name(f->severity),
-		 ikc_diag_certainty_name(f->certainty), f->code);
-	fprintf(out, "  %s%s%s SA %s", color ? sev_color(f->severity) : "", head, color ? "\033[0m" : "", cky);
-	col = 2 + (int)strlen(head) + 4 + 16;
+	ikc_sb_put(&s, "  ");
+	if (color)
+		ikc_sb_put(&s, sev_color(f->severity));
+	head = s.len;
+	ikc_sb_putc(&s, '[');
+	ikc_sb_put(&s, ikc_diag_severity_name(f->severity));
+	ikc_sb_put(&s, ", ");
+	ikc_sb_put(&s, ikc_diag_certainty_name(f->certainty));
+	ikc_sb_put(&s, "] ");
+	ikc_sb_put(&s, f->code);
+	if (s.len - head > 127) /* the head was cut at 127 characters */
+		s.len = head + 127;
+	if (color)
+		ikc_sb_put(&s, "\033[0m");
+	ikc_sb_put(&s, " SA ");
+	ikc_sb_hex(&s, f->icky, 8);
 	if (f->nframes) {
-		size_t used = 0;
-		used += (size_t)snprintf(fr, sizeof fr, "frame%s", f->nframes > 1 ? "s" : "");
-		for (size_t i = 0; i < f->nframes && used < sizeof fr; i++)
-			used += (size_t)snprintf(fr + used, sizeof fr - used, "%s%llu", i ? "," : " ",
-						 (unsigned long long)f->frames[i]);
-		fprintf(out, " (%s)", fr);
-		col += (int)strlen(fr) + 3;
+		ikc_sb_put(&s, f->nframes > 1 ? " (frames" : " (frame");
+		for (size_t i = 0; i < f->nframes; i++) {
+			ikc_sb_putc(&s, i ? ',' : ' ');
+			ikc_sb_u64(&s, f->frames[i]);
+		}
+		ikc_sb_putc(&s, ')');
 	}
-	fprintf(out, "\n    ");
-	(void)col;
-	wrap(out, f->text ? f->text : "", 4, 4, width);
+	ikc_sb_put(&s, "\n    ");
+	wrap(&s, f->text ? f->text : "", 4, 4, width);
+	fwrite(s.b, 1, s.len, out);
 }
 
 void ikc_diag_write_text_all(const struct ikc_diag_list *l, FILE *out, bool color)
