@@ -268,6 +268,11 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	}
 	if (ikc_p1_iv(h, c->gxi.p, c->gxi.len, c->gxr.p, c->gxr.len, ci->block_len, c->iv0) != IKC_OK)
 		return;
+	/* Nothing in the key store for this SA (the usual case without -k, and
+	 * for most SAs of a span port): no room taken, nothing to wipe. */
+	if (!ikc_keys_ikev1(keys, sa->icky, 0, &len) && !ikc_keys_dh(keys, sa->icky, false, 0, 0, &len) &&
+	    !ikc_keys_dhpriv(keys, sa->icky, 0, &len))
+		goto explain;
 	c->cand = calloc(MAX_CAND, sizeof *c->cand);
 	if (!c->cand)
 		return;
@@ -315,6 +320,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 
 	if (c->ncand)
 		return;
+explain:
 	if (!auth_is_psk(c->auth) && !auth_is_sig(c->auth))
 		snprintf(c->missing, sizeof c->missing,
 			 "auth method %u is not supported for decryption: give the phase-1 key (an `ikev1` line)",
