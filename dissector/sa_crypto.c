@@ -26,6 +26,7 @@
 #include "keys.h"
 #include "x509.h"
 #include "session_int.h"
+#include "util.h"
 
 #define MAX_CAND 16
 #define MAX_GXY 4
@@ -714,7 +715,7 @@ found:
 		info->plain_len = msg->enc_len;
 		info->dec = IKC_DEC_OK;
 		info->hash = best_hash;
-		snprintf(info->iv_base, sizeof info->iv_base, "%s", ivs[best_iv].iv_name);
+		ikc_strjoin(info->iv_base, sizeof info->iv_base, ivs[best_iv].iv_name, NULL);
 		if (!info->retransmit) {
 			c->decrypted++;
 			if (best_hash == IKC_HASH_VERIFIED)
@@ -729,8 +730,8 @@ found:
 			if (c->side[1 - side].ready && strcmp(c->side[1 - side].source, k->source) != 0)
 				c->psk_differs = true;
 		}
-		snprintf(info->dec_detail, sizeof info->dec_detail, "key: %s%s%s", k->source,
-			 info->iv_base[0] ? ", IV from " : "", info->iv_base);
+		ikc_strjoin(info->dec_detail, sizeof info->dec_detail, "key: ", k->source,
+			info->iv_base[0] ? ", IV from " : "", info->iv_base, NULL);
 	}
 }
 
@@ -1127,8 +1128,8 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 	}
 	if (!c->ncand) {
 		info->dec = IKC_DEC_NO_KEY;
-		snprintf(info->dec_detail, sizeof info->dec_detail, "SA %s: %s not decrypted: %s", cky, info->label,
-			 c->missing[0] ? c->missing : "no key");
+		ikc_strjoin(info->dec_detail, sizeof info->dec_detail, "SA ", cky, ": ", info->label, " not decrypted: ",
+			c->missing[0] ? c->missing : "no key", NULL);
 		/* The chain still advances when the IVs are known (iv0 needs only the KEs). */
 		if (c->block && msg->enc_len >= c->block && !info->retransmit)
 			advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);

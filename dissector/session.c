@@ -894,6 +894,20 @@ void ikc_session_replay(struct ikc_session *s, bool on)
 	s->replaying = on;
 }
 
+/* The message label (MM5, QM2, INFO ...): word, then the number (num >= 0)
+ * or the suffix.  Runs per message: no printf. */
+static void label_set(struct ikc_msg_info *info, const char *word, const char *suffix, long num)
+{
+	struct ikc_sbuf b = ikc_sb_init(info->label, sizeof info->label);
+
+	ikc_sb_put(&b, word);
+	if (num >= 0)
+		ikc_sb_u64(&b, (uint64_t)num);
+	else
+		ikc_sb_put(&b, suffix);
+}
+
+
 void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struct ikc_pkt *pkt,
 			 const struct ikc_msg *msg, struct ikc_msg_info *info)
 {
@@ -959,27 +973,25 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 	}
 
 	if (sa->ikev2) {
-		snprintf(info->label, sizeof info->label, "IKEv2");
+		label_set(info, "IKEv2", "", -1);
 	} else if (msg->hdr.msgid == 0 &&
 		   (msg->hdr.exchange == IKC_EX_MAIN || msg->hdr.exchange == IKC_EX_AGGRESSIVE)) {
 		sa->p1_exchange = msg->hdr.exchange;
 		num = phase1_number(sa, info->dir, msg);
 		note_phase1(sa, num, info->dir);
 		if (num)
-			snprintf(info->label, sizeof info->label, "%s%d",
-				 msg->hdr.exchange == IKC_EX_MAIN ? "MM" : "AM", num);
+			label_set(info, msg->hdr.exchange == IKC_EX_MAIN ? "MM" : "AM", "", num);
 		else
-			snprintf(info->label, sizeof info->label, "%s?",
-				 msg->hdr.exchange == IKC_EX_MAIN ? "MM" : "AM");
+			label_set(info, msg->hdr.exchange == IKC_EX_MAIN ? "MM" : "AM", "?", -1);
 		learn_phase1_proposal(sa, msg, msg->payloads, msg->npayloads, num);
 	} else if ((ex = exchange_short(msg->hdr.exchange, info->doi)) != NULL) {
 		if (msg->hdr.exchange == IKC_EX_INFO || msg->hdr.exchange == IKC_EX_TRANSACTION ||
 		    msg->hdr.msgid == 0) {
-			snprintf(info->label, sizeof info->label, "%s", ex);
+			label_set(info, ex, "", -1);
 		} else {
 			struct ikc_qm *qm = qm_find(s, sa, msg->hdr.msgid, msg->hdr.exchange, true);
 			if (!qm) {
-				snprintf(info->label, sizeof info->label, "%s", ex);
+				label_set(info, ex, "", -1);
 				goto classified;
 			}
 			if (qm->count == 0)
@@ -988,12 +1000,12 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 			qm->last_frame = pkt->frame;
 			/* QM1 and QM3 come from the Quick Mode's initiator, which may be
 			 * either phase-1 peer. */
-			snprintf(info->label, sizeof info->label, "%s%u", ex, qm->count);
+			label_set(info, ex, "", qm->count);
 			if (msg->hdr.exchange == IKC_EX_QUICK && qm->count >= 2)
 				sa->qm_done = sa->qm_done || qm->count >= 3;
 		}
 	} else {
-		snprintf(info->label, sizeof info->label, "EX%u", msg->hdr.exchange);
+		label_set(info, "EX", "", msg->hdr.exchange);
 	}
 classified:
 	memcpy(seen->label, info->label, sizeof seen->label);

@@ -113,6 +113,18 @@ void ikc_sb_printf(struct ikc_sbuf *s, const char *fmt, ...)
 		s->len = s->cap - 1;
 }
 
+void ikc_strjoin(char *buf, size_t sz, ...)
+{
+	struct ikc_sbuf b = ikc_sb_init(buf, sz);
+	const char *part;
+	va_list ap;
+
+	va_start(ap, sz);
+	while ((part = va_arg(ap, const char *)) != NULL)
+		ikc_sb_put(&b, part);
+	va_end(ap);
+}
+
 void ikc_appendf(char *buf, size_t sz, const char *fmt, ...)
 {
 	size_t used = strnlen(buf, sz);

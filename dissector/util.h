@@ -30,6 +30,9 @@ void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n);
 /* printf onto the end, cut to fit. */
 void ikc_sb_printf(struct ikc_sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* buf = the strings up to NULL, joined and cut to fit (sz > 0). */
+void ikc_strjoin(char *buf, size_t sz, ...) __attribute__((sentinel));
+
 /* printf at the end of the text already in buf (sz bytes in all), cut to fit. */
 void ikc_appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
