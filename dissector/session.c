@@ -84,12 +84,21 @@ static uint32_t cookie_hash(const struct ikc_session *s, const uint8_t icky[8])
 	return h & s->bucket_mask;
 }
 
-/* FNV-1a over a whole message: equal digests (and lengths) = retransmission. */
+/* A digest of a whole message: equal digests (and lengths) = retransmission.
+ * FNV-1a's multiply taken a 64-bit word at a time (with a shift to carry the
+ * high bits down): every byte of every message goes through it, and the
+ * byte-wise loop was 8% of a decode. */
 static uint64_t msg_digest(const uint8_t *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 1469598103934665603ull, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
 		h = (h ^ p[i]) * 1099511628211ull;
 	return h ^ n;
 }
