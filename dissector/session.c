@@ -1190,7 +1190,8 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 {
 	static const struct ikc_sa_crypto none;   /* an SA that never carried key material */
 	const struct ikc_sa_crypto *c = sa->crypto ? sa->crypto : &none;
-	char ic[17], rc[17], ia[64] = "?", ra[64] = "?", nb[16];
+	char ic[17], rc[17], ia[64] = "?", ra[64] = "?", nb[16], line[512];
+	struct ikc_sbuf b;
 
 	hex8(ic, sa->icky);
 	hex8(rc, sa->rcky);
@@ -1202,22 +1203,44 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 		fprintf(out, "  %s/%s GDOI KEK (group rekeys, see GDOI groups): %u messages\n", ic, rc, sa->msgs);
 		return;
 	}
-	fprintf(out, "  %s/%s %s > %s %s %s: %u messages", ic, rc, ia, ra,
-		sa->p1_exchange == IKC_EX_AGGRESSIVE ? "Aggressive" : sa->p1_exchange == IKC_EX_MAIN ? "Main" : "-",
-		ikc_sa_state(sa), sa->msgs);
-	if (sa->retrans)
-		fprintf(out, " (%u retransmitted)", sa->retrans);
-	if (sa->nqm)
-		fprintf(out, ", %zu Quick Mode%s", sa->nqm, sa->nqm > 1 ? "s" : "");
+	/* One line per SA of the summary: joined, then written once. */
+	b = ikc_sb_init(line, sizeof line);
+	ikc_sb_join(&b, "  ", ic, "/", rc, " ", ia, " > ", ra, " ",
+		    sa->p1_exchange == IKC_EX_AGGRESSIVE ? "Aggressive" : sa->p1_exchange == IKC_EX_MAIN ? "Main" : "-",
+		    " ", ikc_sa_state(sa), ": ", NULL);
+	ikc_sb_u64(&b, sa->msgs);
+	ikc_sb_put(&b, " messages");
+	if (sa->retrans) {
+		ikc_sb_put(&b, " (");
+		ikc_sb_u64(&b, sa->retrans);
+		ikc_sb_put(&b, " retransmitted)");
+	}
+	if (sa->nqm) {
+		ikc_sb_put(&b, ", ");
+		ikc_sb_u64(&b, sa->nqm);
+		ikc_sb_put(&b, sa->nqm > 1 ? " Quick Modes" : " Quick Mode");
+	}
 	if (sa->natt_float)
-		fputs(", NAT-T", out);
-	if (c->decrypted || c->failed)
-		fprintf(out, "; %u decrypted", c->decrypted);
-	if (c->failed)
-		fprintf(out, ", %u not decryptable", c->failed);
-	if (c->hash_ok || c->hash_bad)
-		fprintf(out, ", %u HASH verified, %u failed", c->hash_ok, c->hash_bad);
-	fputc('\n', out);
+		ikc_sb_put(&b, ", NAT-T");
+	if (c->decrypted || c->failed) {
+		ikc_sb_put(&b, "; ");
+		ikc_sb_u64(&b, c->decrypted);
+		ikc_sb_put(&b, " decrypted");
+	}
+	if (c->failed) {
+		ikc_sb_put(&b, ", ");
+		ikc_sb_u64(&b, c->failed);
+		ikc_sb_put(&b, " not decryptable");
+	}
+	if (c->hash_ok || c->hash_bad) {
+		ikc_sb_put(&b, ", ");
+		ikc_sb_u64(&b, c->hash_ok);
+		ikc_sb_put(&b, " HASH verified, ");
+		ikc_sb_u64(&b, c->hash_bad);
+		ikc_sb_put(&b, " failed");
+	}
+	ikc_sb_putc(&b, '\n');
+	fwrite(line, 1, b.len, out);
 	if (sa->last_error_notify)
 		fprintf(out, "    notify %s from the %s in frame %llu\n",
 			ikc_name_or_num(ikc_notify_name(sa->last_error_notify), sa->last_error_notify, nb, sizeof nb),

@@ -124,15 +124,30 @@ void ikc_sb_printf(struct ikc_sbuf *s, const char *fmt, ...)
 		s->len = s->cap - 1;
 }
 
+static void sb_joinv(struct ikc_sbuf *s, va_list ap)
+{
+	const char *part;
+
+	while ((part = va_arg(ap, const char *)) != NULL)
+		ikc_sb_put(s, part);
+}
+
+void ikc_sb_join(struct ikc_sbuf *s, ...)
+{
+	va_list ap;
+
+	va_start(ap, s);
+	sb_joinv(s, ap);
+	va_end(ap);
+}
+
 void ikc_strjoin(char *buf, size_t sz, ...)
 {
 	struct ikc_sbuf b = ikc_sb_init(buf, sz);
-	const char *part;
 	va_list ap;
 
 	va_start(ap, sz);
-	while ((part = va_arg(ap, const char *)) != NULL)
-		ikc_sb_put(&b, part);
+	sb_joinv(&b, ap);
 	va_end(ap);
 }
 

@@ -27,6 +27,8 @@ void ikc_sb_putc(struct ikc_sbuf *s, char c);
 /* Decimal; lowercase hex of n bytes. */
 void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v);
 void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n);
+/* The strings up to NULL, one after the other. */
+void ikc_sb_join(struct ikc_sbuf *s, ...) __attribute__((sentinel));
 /* printf onto the end, cut to fit. */
 void ikc_sb_printf(struct ikc_sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
