@@ -604,6 +604,15 @@ static void advance_chain(struct ikc_ike_sa *sa, const struct ikc_msg *msg, cons
 }
 
 /* Try each candidate key with each plausible IV; the sender's key first. */
+/* Candidate index i onto the trial order, unless it is there already. */
+static void order_add(size_t *order, size_t *n, size_t i)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (order[k] == i)
+			return;
+	order[(*n)++] = i;
+}
+
 static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct ikc_msg *msg,
 			struct ikc_seen *seen, struct ikc_msg_info *info)
 {
@@ -621,6 +630,7 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 	struct ikc_payload *kept = NULL;   /* the verified decryption, kept as is */
 	size_t nkept = 0;
 	ikc_notes kept_notes = 0;
+	bool any_verifier = false;
 	char cky[17];
 
 	ikc_sa_cookie_hex(sa, cky);
@@ -637,17 +647,23 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 		seen->crypto.have_iv = true;
 		seen->crypto.cand = -1;
 	}
-	/* Order: this side's key, the other side's, then the rest. */
+	/* Order: this side's key, the other side's, then the rest; each once. */
 	if (seen->crypto.cand >= 0)
-		order[norder++] = (size_t)seen->crypto.cand;
+		order_add(order, &norder, (size_t)seen->crypto.cand);
 	for (int s = 0; s < 2; s++) {
 		int sd = s == 0 ? side : 1 - side;
 		for (size_t i = 0; i < c->ncand; i++)
 			if (c->side[sd].ready && strcmp(c->cand[i].source, c->side[sd].source) == 0)
-				order[norder++] = i;
+				order_add(order, &norder, i);
 	}
-	for (size_t i = 0; i < c->ncand && norder < MAX_CAND + 2; i++)
-		order[norder++] = i;
+	for (size_t i = 0; i < c->ncand; i++)
+		order_add(order, &norder, i);
+	/* Keys with no SKEYID_a (Wireshark's table gives Ka alone) cannot verify
+	 * a HASH: when no candidate can, the first sound decryption is the one
+	 * the search below would keep, so it stops there. */
+	for (size_t i = 0; i < c->ncand; i++)
+		if (c->cand[i].hlen)
+			any_verifier = true;
 
 	for (size_t oi = 0; oi < norder; oi++) {
 		const struct ikc_side_keys *k = &c->cand[order[oi]];
@@ -674,7 +690,7 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 				best_hash = hv;
 				best_sound = true;
 			}
-			if (hv == IKC_HASH_VERIFIED) {
+			if (hv == IKC_HASH_VERIFIED || !any_verifier) {
 				/* The usual case: keep this decryption, its payloads
 				 * are in the arena and plain holds its bytes. */
 				kept = pl;
