@@ -305,8 +305,7 @@ size_t ikc_transform_summary(const struct ikc_transform *t, uint8_t protoid, cha
 
 static void addr_text(int af, const uint8_t *p, char *out, size_t outsz)
 {
-	if (!inet_ntop(af, p, out, (socklen_t)outsz))
-		snprintf(out, outsz, "?");
+	ikc_format_addr(af == AF_INET6 ? 6 : 4, p, out, outsz);
 }
 
 /* Prefix length of a contiguous netmask, or -1. */
