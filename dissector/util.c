@@ -65,25 +65,9 @@ struct ikc_sbuf ikc_sb_init(char *buf, size_t cap)
 	return (struct ikc_sbuf){ buf, cap, 0 };
 }
 
-void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
-{
-	if (!s->cap || s->len + 1 >= s->cap)
-		return;
-	if (n > s->cap - 1 - s->len)
-		n = s->cap - 1 - s->len;
-	memcpy(s->b + s->len, p, n);
-	s->len += n;
-	s->b[s->len] = '\0';
-}
-
 void ikc_sb_put(struct ikc_sbuf *s, const char *str)
 {
 	ikc_sb_putn(s, str, strlen(str));
-}
-
-void ikc_sb_putc(struct ikc_sbuf *s, char c)
-{
-	ikc_sb_putn(s, &c, 1);
 }
 
 void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v)
@@ -100,11 +84,26 @@ void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v)
 void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
+	char *o;
 
-	for (size_t i = 0; i < n; i++) {
-		char two[2] = { digits[p[i] >> 4], digits[p[i] & 15] };
-		ikc_sb_putn(s, two, 2);
+	if (!s->cap || s->len + 1 >= s->cap)
+		return;
+	if (n > (s->cap - 1 - s->len) / 2) { /* cut to fit, by whole digits */
+		size_t room = s->cap - 1 - s->len;
+		n = room / 2;
+		if (room % 2) {
+			ikc_sb_hex(s, p, n);
+			ikc_sb_putc(s, digits[p[n] >> 4]);
+			return;
+		}
 	}
+	o = s->b + s->len;
+	for (size_t i = 0; i < n; i++) {
+		*o++ = digits[p[i] >> 4];
+		*o++ = digits[p[i] & 15];
+	}
+	s->len += 2 * n;
+	s->b[s->len] = '\0';
 }
 
 void ikc_sb_printf(struct ikc_sbuf *s, const char *fmt, ...)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* af 4 or 6; writes the address text (inet_ntop) into out. */
 void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz);
@@ -21,9 +22,27 @@ struct ikc_sbuf {
 
 /* An empty builder over buf[cap] (cap > 0). */
 struct ikc_sbuf ikc_sb_init(char *buf, size_t cap);
-void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n);
+/* Inline: the text writers call these for every piece of every line. */
+static inline void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
+{
+	if (!s->cap || s->len + 1 >= s->cap)
+		return;
+	if (n > s->cap - 1 - s->len)
+		n = s->cap - 1 - s->len;
+	memcpy(s->b + s->len, p, n);
+	s->len += n;
+	s->b[s->len] = '\0';
+}
+
+static inline void ikc_sb_putc(struct ikc_sbuf *s, char c)
+{
+	if (s->cap && s->len + 1 < s->cap) {
+		s->b[s->len++] = c;
+		s->b[s->len] = '\0';
+	}
+}
+
 void ikc_sb_put(struct ikc_sbuf *s, const char *str);
-void ikc_sb_putc(struct ikc_sbuf *s, char c);
 /* Decimal; lowercase hex of n bytes. */
 void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v);
 void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n);
