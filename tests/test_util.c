@@ -1,0 +1,92 @@
+/* test_util.c - the bounded string builder and the IPv4 formatter that
+ * replaced printf and inet_ntop on the hot paths (issue 10).  Oracles are
+ * libc's own snprintf and inet_ntop, so the replacements must agree with
+ * what they replaced, including where a buffer cuts the text. */
+#include <criterion/criterion.h>
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../dissector/util.h"
+
+Test(sbuf, decimal_matches_printf)
+{
+	static const uint64_t v[] = { 0, 1, 9, 10, 99, 100, 4294967295u, 4294967296ull, 18446744073709551615ull };
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		char got[32], want[32];
+		struct ikc_sbuf b = ikc_sb_init(got, sizeof got);
+
+		ikc_sb_u64(&b, v[i]);
+		snprintf(want, sizeof want, "%" PRIu64, v[i]);
+		cr_assert_str_eq(got, want);
+		cr_assert_eq(b.len, strlen(want));
+	}
+}
+
+Test(sbuf, cuts_like_snprintf_at_every_size)
+{
+	const uint8_t bytes[] = { 0x00, 0x9f, 0xa0, 0xff, 0x12 };
+
+	for (size_t cap = 1; cap <= 40; cap++) {
+		char got[64], want[64];
+		struct ikc_sbuf b = ikc_sb_init(got, cap);
+
+		ikc_sb_put(&b, "frames");
+		ikc_sb_putc(&b, ' ');
+		ikc_sb_u64(&b, 1234567);
+		ikc_sb_join(&b, ", ", "x", NULL);
+		ikc_sb_hex(&b, bytes, sizeof bytes);
+		snprintf(want, cap, "frames %d, x%02x%02x%02x%02x%02x", 1234567, bytes[0], bytes[1], bytes[2], bytes[3],
+			 bytes[4]);
+		cr_assert_str_eq(got, want, "cap %zu", cap);
+		cr_assert_eq(b.len, strlen(want), "cap %zu", cap);
+	}
+}
+
+Test(sbuf, strjoin_and_printf)
+{
+	char buf[16];
+	struct ikc_sbuf b;
+
+	ikc_strjoin(buf, sizeof buf, "SA ", "0011", ": ", "MM5", NULL);
+	cr_assert_str_eq(buf, "SA 0011: MM5");
+	ikc_strjoin(buf, 6, "abc", "defgh", NULL);
+	cr_assert_str_eq(buf, "abcde");
+	b = ikc_sb_init(buf, sizeof buf);
+	ikc_sb_put(&b, "n=");
+	ikc_sb_printf(&b, "%05d|%s", 42, "overflowing text");
+	cr_assert_str_eq(buf, "n=00042|overflo");
+	cr_assert_eq(b.len, 15);
+	ikc_sb_put(&b, "more");   /* full: nothing more, still terminated */
+	cr_assert_str_eq(buf, "n=00042|overflo");
+}
+
+Test(format_addr, ipv4_matches_inet_ntop)
+{
+	static const uint8_t a[][4] = { { 0, 0, 0, 0 },       { 255, 255, 255, 255 }, { 198, 51, 100, 1 },
+					{ 10, 0, 200, 9 },     { 1, 22, 133, 44 },      { 100, 0, 10, 255 } };
+
+	for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
+		char got[64], want[64];
+
+		ikc_format_addr(4, a[i], got, sizeof got);
+		cr_assert(inet_ntop(AF_INET, a[i], want, sizeof want));
+		cr_assert_str_eq(got, want);
+	}
+}
+
+Test(format_addr, ipv6_and_small_buffers_fall_back_to_inet_ntop)
+{
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	const uint8_t v4[4] = { 192, 168, 100, 200 };
+	char got[64];
+
+	ikc_format_addr(6, v6, got, sizeof got);
+	cr_assert_str_eq(got, "2001:db8::1");
+	ikc_format_addr(4, v4, got, 8);  /* too small for inet_ntop too */
+	cr_assert_str_eq(got, "?");
+}
