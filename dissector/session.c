@@ -1208,36 +1208,20 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 	ikc_sb_join(&b, "  ", ic, "/", rc, " ", ia, " > ", ra, " ",
 		    sa->p1_exchange == IKC_EX_AGGRESSIVE ? "Aggressive" : sa->p1_exchange == IKC_EX_MAIN ? "Main" : "-",
 		    " ", ikc_sa_state(sa), ": ", NULL);
-	ikc_sb_u64(&b, sa->msgs);
-	ikc_sb_put(&b, " messages");
-	if (sa->retrans) {
-		ikc_sb_put(&b, " (");
-		ikc_sb_u64(&b, sa->retrans);
-		ikc_sb_put(&b, " retransmitted)");
-	}
-	if (sa->nqm) {
-		ikc_sb_put(&b, ", ");
-		ikc_sb_u64(&b, sa->nqm);
-		ikc_sb_put(&b, sa->nqm > 1 ? " Quick Modes" : " Quick Mode");
-	}
+	ikc_sb_num(&b, "", sa->msgs, " messages");
+	if (sa->retrans)
+		ikc_sb_num(&b, " (", sa->retrans, " retransmitted)");
+	if (sa->nqm)
+		ikc_sb_num(&b, ", ", sa->nqm, sa->nqm > 1 ? " Quick Modes" : " Quick Mode");
 	if (sa->natt_float)
 		ikc_sb_put(&b, ", NAT-T");
-	if (c->decrypted || c->failed) {
-		ikc_sb_put(&b, "; ");
-		ikc_sb_u64(&b, c->decrypted);
-		ikc_sb_put(&b, " decrypted");
-	}
-	if (c->failed) {
-		ikc_sb_put(&b, ", ");
-		ikc_sb_u64(&b, c->failed);
-		ikc_sb_put(&b, " not decryptable");
-	}
+	if (c->decrypted || c->failed)
+		ikc_sb_num(&b, "; ", c->decrypted, " decrypted");
+	if (c->failed)
+		ikc_sb_num(&b, ", ", c->failed, " not decryptable");
 	if (c->hash_ok || c->hash_bad) {
-		ikc_sb_put(&b, ", ");
-		ikc_sb_u64(&b, c->hash_ok);
-		ikc_sb_put(&b, " HASH verified, ");
-		ikc_sb_u64(&b, c->hash_bad);
-		ikc_sb_put(&b, " failed");
+		ikc_sb_num(&b, ", ", c->hash_ok, " HASH verified, ");
+		ikc_sb_num(&b, "", c->hash_bad, " failed");
 	}
 	ikc_sb_putc(&b, '\n');
 	fwrite(line, 1, b.len, out);

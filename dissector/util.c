@@ -81,6 +81,13 @@ void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v)
 	ikc_sb_putn(s, d + i, sizeof d - i);
 }
 
+void ikc_sb_num(struct ikc_sbuf *s, const char *before, uint64_t v, const char *after)
+{
+	ikc_sb_put(s, before);
+	ikc_sb_u64(s, v);
+	ikc_sb_put(s, after);
+}
+
 void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";

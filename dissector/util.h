@@ -46,6 +46,8 @@ void ikc_sb_put(struct ikc_sbuf *s, const char *str);
 /* Decimal; lowercase hex of n bytes. */
 void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v);
 void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n);
+/* before, v in decimal, after: "(3 retransmitted)". */
+void ikc_sb_num(struct ikc_sbuf *s, const char *before, uint64_t v, const char *after);
 /* The strings up to NULL, one after the other. */
 void ikc_sb_join(struct ikc_sbuf *s, ...) __attribute__((sentinel));
 /* printf onto the end, cut to fit. */
