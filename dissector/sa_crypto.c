@@ -236,6 +236,22 @@ static size_t collect_gxy(const struct ikc_sa_crypto *c, const struct ikc_ike_sa
 	return n;
 }
 
+/* The candidates derived in room (c->cand points there) moved to an
+ * exact-size copy; room's used slots, and the one after them that a failed
+ * derivation wrote, are wiped.  Out of memory: no candidates. */
+static void keep_candidates(struct ikc_sa_crypto *c, struct ikc_side_keys room[MAX_CAND])
+{
+	size_t used = c->ncand < MAX_CAND ? c->ncand + 1 : MAX_CAND;
+	struct ikc_side_keys *v = c->ncand ? malloc(c->ncand * sizeof *v) : NULL;
+
+	if (v)
+		memcpy(v, room, c->ncand * sizeof *v);
+	else
+		c->ncand = 0;
+	OPENSSL_cleanse(room, used * sizeof room[0]);
+	c->cand = v;
+}
+
 /* Build every candidate key set once; explain in c->missing what is lacking. */
 static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *sa, const struct ikc_keys *keys)
 {
@@ -244,6 +260,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	uint8_t gxy[MAX_GXY][IKC_MAX_DH];
 	size_t gxy_len[MAX_GXY], ngxy = 0;
 	char gsrc[MAX_GXY][24];
+	struct ikc_side_keys room[MAX_CAND];
 	const uint8_t *p;
 	size_t len;
 
@@ -274,9 +291,10 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	if (!ikc_keys_ikev1(keys, sa->icky, 0, &len) && !ikc_keys_dh(keys, sa->icky, false, 0, 0, &len) &&
 	    !ikc_keys_dhpriv(keys, sa->icky, 0, &len))
 		goto explain;
-	c->cand = calloc(MAX_CAND, sizeof *c->cand);
-	if (!c->cand)
-		return;
+	/* Candidates are derived in room on the stack and the ones that come
+	 * out kept at their exact count (usually one: ~0.5 KB, not 8 KB). */
+	memset(room, 0, sizeof room);
+	c->cand = room;
 
 	/* Already-derived phase-1 keys (Wireshark's ikev1_decryption_table). */
 	for (size_t i = 0; c->ncand < MAX_CAND && (p = ikc_keys_ikev1(keys, sa->icky, i, &len)) != NULL; i++) {
@@ -317,8 +335,10 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 			}
 		}
 	}
-	OPENSSL_cleanse(gxy, sizeof gxy);
-
+	/* Wipe what was written: the values found and the slot a failed
+	 * derivation may have left half-made. */
+	OPENSSL_cleanse(gxy, (ngxy < MAX_GXY ? ngxy + 1 : MAX_GXY) * sizeof gxy[0]);
+	keep_candidates(c, room);
 	if (c->ncand)
 		return;
 explain:
@@ -332,27 +352,6 @@ explain:
 			 "line)");
 	else
 		snprintf(c->missing, sizeof c->missing, "need the pre-shared key (a `psk` line)");
-}
-
-/* Room for MAX_CAND candidates was taken while deriving; keep only the ones
- * that came out (usually one: ~0.5 KB instead of 8 KB per SA), after wiping
- * what a failed derivation left in the spare slots. */
-static void shrink_candidates(struct ikc_sa_crypto *c)
-{
-	struct ikc_side_keys *v;
-
-	if (!c->cand)
-		return;
-	/* Copied rather than realloc'd: a moving realloc would free the keys
-	 * without wiping them. */
-	v = c->ncand ? malloc(c->ncand * sizeof *v) : NULL;
-	if (c->ncand && !v)
-		return;
-	if (v)
-		memcpy(v, c->cand, c->ncand * sizeof *v);
-	OPENSSL_cleanse(c->cand, MAX_CAND * sizeof *c->cand);
-	free(c->cand);
-	c->cand = v;
 }
 
 /* Candidate i's Ka keyed once, made at its first use: the SA's messages
@@ -1129,7 +1128,6 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 	}
 	if (!c->tried && keys) {
 		build_candidates(c, sa, keys);
-		shrink_candidates(c);
 	} else if (!keys && !c->tried) {
 		c->tried = true;
 		snprintf(c->missing, sizeof c->missing,
