@@ -87,14 +87,21 @@ struct done_p1 {
 };
 
 /* One address of an SA, so rules that look for "another SA with this peer"
- * search a sorted index instead of scanning every SA (quadratic on a day of
- * captures).  pos keeps the SA list's order among equal addresses. */
+ * follow a chain instead of scanning every SA (quadratic on a day of
+ * captures).  A chain holds one (af, addr, role) in the SA list's order. */
+#define ADDR_NONE SIZE_MAX
+
 struct addr_entry {
 	int af;
 	uint8_t addr[16];
 	int role;                     /* 0: the SA's initiator address, 1: its responder's */
 	size_t pos;
 	const struct ikc_ike_sa *sa;
+	size_t next;                  /* the next entry of the same key, or ADDR_NONE */
+};
+
+struct addr_bucket {
+	size_t head, tail;            /* ADDR_NONE: empty */
 };
 
 struct ctx {
@@ -104,6 +111,8 @@ struct ctx {
 	size_t ndone;
 	struct addr_entry *by_addr;   /* both addresses of each SA with known roles, */
 	size_t naddr;                 /* built when a rule first needs it */
+	struct addr_bucket *bucket;   /* open addressing over the keys: nbucket, a power of two */
+	size_t nbucket;
 	bool indexed;
 	const struct ikc_ike_sa *sa;
 	struct ikc_diag_list *out;
@@ -435,75 +444,83 @@ static void rule_phase1_stalled(struct ctx *c)
 	}
 }
 
-static int addr_entry_cmp(const void *x, const void *y)
+static bool addr_key_eq(const struct addr_entry *e, int af, const uint8_t addr[16], int role)
 {
-	const struct addr_entry *a = x, *b = y;
-	int d;
-
-	if (a->af != b->af)
-		return a->af < b->af ? -1 : 1;
-	if ((d = memcmp(a->addr, b->addr, 16)) != 0)
-		return d;
-	if (a->role != b->role)
-		return a->role - b->role;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
+	return e->af == af && e->role == role && memcmp(e->addr, addr, 16) == 0;
 }
 
-static int addr_key_cmp(const struct addr_entry *e, int af, const uint8_t addr[16], int role)
+static size_t addr_hash(int af, const uint8_t addr[16], int role)
 {
-	int d;
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)(af * 2 + role), w;
 
-	if (e->af != af)
-		return e->af < af ? -1 : 1;
-	if ((d = memcmp(e->addr, addr, 16)) != 0)
-		return d;
-	return e->role - role;
+	for (int i = 0; i < 16; i += 8) {
+		memcpy(&w, addr + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
+	}
+	return (size_t)h;
 }
 
-/* Sort both addresses of every SA, once per diagnosis, when the first rule
+/* The bucket of (af, addr, role): its chain, or the empty one to start it. */
+static struct addr_bucket *addr_bucket(const struct ctx *c, int af, const uint8_t addr[16], int role)
+{
+	size_t i = addr_hash(af, addr, role) & (c->nbucket - 1);
+
+	while (c->bucket[i].head != ADDR_NONE && !addr_key_eq(&c->by_addr[c->bucket[i].head], af, addr, role))
+		i = (i + 1) & (c->nbucket - 1);
+	return &c->bucket[i];
+}
+
+static void addr_add(struct ctx *c, const struct ikc_ike_sa *sa, size_t pos, int role, const uint8_t addr[16])
+{
+	size_t n = c->naddr++;
+	struct addr_entry *e = &c->by_addr[n];
+	struct addr_bucket *b;
+
+	*e = (struct addr_entry){ .af = sa->af, .role = role, .pos = pos, .sa = sa, .next = ADDR_NONE };
+	memcpy(e->addr, addr, 16);
+	b = addr_bucket(c, sa->af, addr, role);
+	if (b->head == ADDR_NONE)
+		b->head = n;
+	else
+		c->by_addr[b->tail].next = n;
+	b->tail = n;
+}
+
+/* Index both addresses of every SA, once per diagnosis, when the first rule
  * that looks for another SA of a peer runs (most batches of retiring SAs
- * never need it). */
+ * never need it).  Hashed, not sorted: a sort of every live SA for each
+ * batch was a fifth of a long run. */
 static void ensure_index(struct ctx *c)
 {
 	if (c->indexed)
 		return;
 	c->indexed = true;
-	if (!(c->by_addr = malloc((c->nsas ? 2 * c->nsas : 1) * sizeof *c->by_addr))) {
+	for (c->nbucket = 16; c->nbucket < 4 * c->nsas; c->nbucket *= 2)
+		;
+	c->by_addr = malloc((c->nsas ? 2 * c->nsas : 1) * sizeof *c->by_addr);
+	c->bucket = malloc(c->nbucket * sizeof *c->bucket);
+	if (!c->by_addr || !c->bucket) {
 		c->nomem = true;
+		c->nbucket = 0;
 		return;
 	}
+	for (size_t i = 0; i < c->nbucket; i++)
+		c->bucket[i] = (struct addr_bucket){ ADDR_NONE, ADDR_NONE };
 	for (size_t i = 0; i < c->nsas; i++) {
 		const struct ikc_ike_sa *sa = c->sas[i];
 		if (!sa->roles_known)
 			continue;
-		c->by_addr[c->naddr++] = (struct addr_entry){ .af = sa->af, .role = 0, .pos = i, .sa = sa };
-		memcpy(c->by_addr[c->naddr - 1].addr, sa->iaddr, 16);
-		if (memcmp(sa->iaddr, sa->raddr, 16) != 0) {
-			c->by_addr[c->naddr++] = (struct addr_entry){ .af = sa->af, .role = 1, .pos = i, .sa = sa };
-			memcpy(c->by_addr[c->naddr - 1].addr, sa->raddr, 16);
-		}
+		addr_add(c, sa, i, 0, sa->iaddr);
+		if (memcmp(sa->iaddr, sa->raddr, 16) != 0)
+			addr_add(c, sa, i, 1, sa->raddr);
 	}
-	qsort(c->by_addr, c->naddr, sizeof *c->by_addr, addr_entry_cmp);
 }
 
-/* The first index entry for (af, addr, role); c->naddr when there is none. */
+/* The first entry for (af, addr, role), in SA-list order; ADDR_NONE when none. */
 static size_t addr_first(const struct ctx *c, int af, const uint8_t addr[16], int role)
 {
-	size_t lo = 0, hi = c->naddr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (addr_key_cmp(&c->by_addr[mid], af, addr, role) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static bool addr_match(const struct ctx *c, size_t i, int af, const uint8_t addr[16], int role)
-{
-	return i < c->naddr && addr_key_cmp(&c->by_addr[i], af, addr, role) == 0;
+	return c->nbucket ? addr_bucket(c, af, addr, role)->head : ADDR_NONE;
 }
 
 /* Another SA of the run initiated by this SA's responder: its own offers. */
@@ -514,7 +531,7 @@ static const struct ikc_ike_sa *responder_as_initiator(struct ctx *c)
 	if (!sa->roles_known)
 		return NULL;
 	ensure_index(c);
-	for (size_t i = addr_first(c, sa->af, sa->raddr, 0); addr_match(c, i, sa->af, sa->raddr, 0); i++) {
+	for (size_t i = addr_first(c, sa->af, sa->raddr, 0); i != ADDR_NONE; i = c->by_addr[i].next) {
 		const struct ikc_ike_sa *o = c->by_addr[i].sa;
 		if (o != sa && o->f.noffered)
 			return o;
@@ -749,10 +766,15 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 	/* Any SA with such a Quick Mode has the peer as one of its addresses;
 	 * SAs are taken in list order, as the first match is the one reported. */
 	for (size_t i = addr_first(c, c->sa->af, peer, 0), k = addr_first(c, c->sa->af, peer, 1);
-	     addr_match(c, i, c->sa->af, peer, 0) || addr_match(c, k, c->sa->af, peer, 1);) {
-		bool take_i = addr_match(c, i, c->sa->af, peer, 0) &&
-			      (!addr_match(c, k, c->sa->af, peer, 1) || c->by_addr[i].pos <= c->by_addr[k].pos);
-		const struct ikc_ike_sa *o = c->by_addr[take_i ? i++ : k++].sa;
+	     i != ADDR_NONE || k != ADDR_NONE;) {
+		bool take_i = i != ADDR_NONE && (k == ADDR_NONE || c->by_addr[i].pos <= c->by_addr[k].pos);
+		size_t t = take_i ? i : k;
+		const struct ikc_ike_sa *o = c->by_addr[t].sa;
+
+		if (take_i)
+			i = c->by_addr[t].next;
+		else
+			k = c->by_addr[t].next;
 		for (size_t j = 0; j < o->nqm; j++) {
 			const struct ikc_qm *oq = &o->qm[j];
 			uint8_t oi[16], orr[16];
@@ -1260,6 +1282,7 @@ enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n, 
 	}
 	free(c.done);
 	free(c.by_addr);
+	free(c.bucket);
 	return c.nomem ? IKC_NOMEM : IKC_OK;
 }
 
