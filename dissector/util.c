@@ -16,12 +16,18 @@ void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz)
 	/* IPv4 by hand: inet_ntop cost ~1800 instructions an address, and the
 	 * summary prints two for every SA. */
 	if (af != 6 && outsz >= 16) {
-		struct ikc_sbuf b = ikc_sb_init(out, outsz);
+		size_t o = 0;
 		for (int i = 0; i < 4; i++) {
+			unsigned v = addr[i];
 			if (i)
-				ikc_sb_putc(&b, '.');
-			ikc_sb_u64(&b, addr[i]);
+				out[o++] = '.';
+			if (v >= 100)
+				out[o++] = (char)('0' + v / 100);
+			if (v >= 10)
+				out[o++] = (char)('0' + v / 10 % 10);
+			out[o++] = (char)('0' + v % 10);
 		}
+		out[o] = '\0';
 		return;
 	}
 	if (!inet_ntop(af == 6 ? AF_INET6 : AF_INET, addr, out, (socklen_t)outsz))
