@@ -284,13 +284,15 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 			 "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
 		return;
 	}
-	if (ikc_p1_iv(h, c->gxi.p, c->gxi.len, c->gxr.p, c->gxr.len, ci->block_len, c->iv0) != IKC_OK)
-		return;
 	/* Nothing in the key store for this SA (the usual case without -k, and
-	 * for most SAs of a span port): no room taken, nothing to wipe. */
+	 * for most SAs of a span port): no room taken, nothing to wipe, and the
+	 * initial IV (a hash over both KE values) is left until it is needed. */
 	if (!ikc_keys_ikev1(keys, sa->icky, 0, &len) && !ikc_keys_dh(keys, sa->icky, false, 0, 0, &len) &&
 	    !ikc_keys_dhpriv(keys, sa->icky, 0, &len))
 		goto explain;
+	if (ikc_p1_iv(h, c->gxi.p, c->gxi.len, c->gxr.p, c->gxr.len, ci->block_len, c->iv0) != IKC_OK)
+		return;
+	c->have_iv0 = true;
 	/* Candidates are derived in room on the stack and the ones that come
 	 * out kept at their exact count (usually one: ~0.5 KB, not 8 KB). */
 	memset(room, 0, sizeof room);
@@ -1144,7 +1146,7 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 		info->dec = IKC_DEC_NO_KEY;
 		ikc_strjoin(info->dec_detail, sizeof info->dec_detail, "SA ", cky, ": ", info->label, " not decrypted: ",
 			c->missing[0] ? c->missing : "no key", NULL);
-		/* The chain still advances when the IVs are known (iv0 needs only the KEs). */
+		/* The chain still advances (it needs only the block size): a key that arrives later finds it. */
 		if (c->block && msg->enc_len >= c->block && !info->retransmit)
 			advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
 		return;
@@ -1179,7 +1181,15 @@ static void write_keys(const struct ikc_sa_crypto *c, struct ikc_rw *w)
 	}
 	ikc_rw_end_array(w);
 	if (c->block) {
-		ikc_rw_bytes(w, "ikecap.initial_iv", "Initial IV", c->iv0, c->block);
+		const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
+		uint8_t iv[IKC_CR_MAX_BLOCK];
+		const uint8_t *iv0 = c->iv0;
+
+		/* Not derived for an SA that had no key: made here, for the print. */
+		if (!c->have_iv0 && h && c->gxi.len && c->gxr.len &&
+		    ikc_p1_iv(h, c->gxi.p, c->gxi.len, c->gxr.p, c->gxr.len, c->block, iv) == IKC_OK)
+			iv0 = iv;
+		ikc_rw_bytes(w, "ikecap.initial_iv", "Initial IV", iv0, c->block);
 		if (c->have_p2_base)
 			ikc_rw_bytes(w, "ikecap.phase2_iv_base", "Phase-2 IV base (last phase-1 block)", c->p2_base,
 				     c->block);

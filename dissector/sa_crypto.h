@@ -69,6 +69,7 @@ struct ikc_sa_crypto {
 	struct ikc_side_keys side[2];  /* [0] initiator's view, [1] responder's view */
 	bool psk_differs;
 	uint8_t iv0[IKC_CR_MAX_BLOCK]; /* phase-1 initial IV = hash(g^xi | g^xr) */
+	bool have_iv0;                 /* derived (only once a key candidate can use it) */
 	uint8_t p1_last_block[IKC_CR_MAX_BLOCK]; /* IV chain for phase 1 */
 	bool have_p1_last;
 	uint8_t p2_base[IKC_CR_MAX_BLOCK]; /* last block of the last phase-1 message */
