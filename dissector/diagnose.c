@@ -451,14 +451,7 @@ static bool addr_key_eq(const struct addr_entry *e, int af, const uint8_t addr[1
 
 static size_t addr_hash(int af, const uint8_t addr[16], int role)
 {
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)(af * 2 + role), w;
-
-	for (int i = 0; i < 16; i += 8) {
-		memcpy(&w, addr + i, 8);
-		h = (h ^ w) * 1099511628211ull;
-		h ^= h >> 29;
-	}
-	return (size_t)h;
+	return (size_t)ikc_digest64(addr, 16, (uint64_t)(af * 2 + role));
 }
 
 /* The bucket of (af, addr, role): its chain, or the empty one to start it. */

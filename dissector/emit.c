@@ -99,41 +99,11 @@ static void lb_c(struct lb *l, char c)
 	l->b[l->n++] = c;
 }
 
-/* "00" .. "99": two digits per step, as every line has a frame number,
- * a time of day, ports and lengths (the digit loop was a fifth of an ESP
- * summary run). */
-static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-				 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-				 "8081828384858687888990919293949596979899";
-
-/* v in decimal at the end of t[24], padded with pad to width; returns the
- * index of the first character. */
-static int dec_right(char t[24], uint64_t v, int width, char pad)
-{
-	int i = 24;
-
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		t[--i] = two_digits[2 * r + 1];
-		t[--i] = two_digits[2 * r];
-	}
-	if (v >= 10) {
-		t[--i] = two_digits[2 * v + 1];
-		t[--i] = two_digits[2 * v];
-	} else {
-		t[--i] = (char)('0' + v);
-	}
-	while (24 - i < width && i > 0)
-		t[--i] = pad;
-	return i;
-}
-
 /* v in decimal, right-aligned in width (printf "%*llu"). */
 static void lb_u(struct lb *l, uint64_t v, int width)
 {
 	char t[24];
-	int i = dec_right(t, v, width, ' ');
+	int i = ikc_dec_right(t, v, width, ' ');
 
 	lb_mem(l, t + i, sizeof t - (size_t)i);
 }
@@ -182,8 +152,8 @@ static void lb_time(struct lb *l, const struct ikc_pkt *pkt)
 
 	for (int i = 0; i < 6; i++) {
 		int at = i < 3 ? 3 * i : 9 + 2 * (i - 3);
-		t[at] = two_digits[2 * two[i]];
-		t[at + 1] = two_digits[2 * two[i] + 1];
+		t[at] = ikc_two_digits[2 * two[i]];
+		t[at + 1] = ikc_two_digits[2 * two[i] + 1];
 	}
 	lb_mem(l, t, sizeof t);
 }

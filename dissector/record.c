@@ -351,16 +351,10 @@ static void text_pad(struct ikc_rw *w, struct ikc_sbuf *ln, int extra)
  * escaped bytes, as the callers' buffers were). */
 static void text_escaped(struct ikc_sbuf *ln, const char *s, size_t cap)
 {
-	size_t n = 0;
-	bool plain = true;
+	size_t n = strlen(s);
 	char buf[160];
 
-	for (; s[n]; n++) { /* its length and plain_text() in one pass */
-		uint8_t c = (uint8_t)s[n];
-		if (c < 0x20 || c >= 0x7f || c == '\\')
-			plain = false;
-	}
-	if (n < cap && plain) {
+	if (n < cap && plain_text(s, n)) {
 		ikc_sb_putn(ln, s, n);
 		return;
 	}

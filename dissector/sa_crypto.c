@@ -236,9 +236,9 @@ static size_t collect_gxy(const struct ikc_sa_crypto *c, const struct ikc_ike_sa
 	return n;
 }
 
-/* The candidates derived in room (c->cand points there) moved to an
- * exact-size copy; room's used slots, and the one after them that a failed
- * derivation wrote, are wiped.  Out of memory: no candidates. */
+/* The c->ncand candidates derived in room moved to an exact-size copy;
+ * room's used slots, and the one after them that a failed derivation wrote,
+ * are wiped.  Out of memory: no candidates. */
 static void keep_candidates(struct ikc_sa_crypto *c, struct ikc_side_keys room[MAX_CAND])
 {
 	size_t used = c->ncand < MAX_CAND ? c->ncand + 1 : MAX_CAND;
@@ -296,11 +296,10 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	/* Candidates are derived in room on the stack and the ones that come
 	 * out kept at their exact count (usually one: ~0.5 KB, not 8 KB). */
 	memset(room, 0, sizeof room);
-	c->cand = room;
 
 	/* Already-derived phase-1 keys (Wireshark's ikev1_decryption_table). */
 	for (size_t i = 0; c->ncand < MAX_CAND && (p = ikc_keys_ikev1(keys, sa->icky, i, &len)) != NULL; i++) {
-		struct ikc_side_keys *k = &c->cand[c->ncand];
+		struct ikc_side_keys *k = &room[c->ncand];
 		if (len != ci->key_len || len > sizeof k->ka)
 			continue;
 		memcpy(k->ka, p, len);
@@ -313,7 +312,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	ngxy = collect_gxy(c, sa, keys, gxy, gxy_len, gsrc);
 	for (size_t g = 0; g < ngxy; g++) {
 		if (auth_is_sig(c->auth)) {
-			struct ikc_side_keys *k = &c->cand[c->ncand];
+			struct ikc_side_keys *k = &room[c->ncand];
 			if (c->ncand >= MAX_CAND)
 				break;
 			if (ikc_skeyid_sig(h, c->ni.p, c->ni.len, c->nr.p, c->nr.len, gxy[g], gxy_len[g], k->skeyid,
@@ -327,7 +326,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 			size_t np = ikc_keys_psk_candidates(keys, sa->af == 6 ? 6 : 4, sa->iaddr, sa->raddr, psks,
 							    MAX_CAND);
 			for (size_t i = 0; i < np && c->ncand < MAX_CAND; i++) {
-				struct ikc_side_keys *k = &c->cand[c->ncand];
+				struct ikc_side_keys *k = &room[c->ncand];
 				if (ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni.p, c->ni.len, c->nr.p,
 						   c->nr.len, k->skeyid, &k->hlen) == IKC_OK &&
 				    finish_candidate(c, sa, h, ci, gxy[g], gxy_len[g], k)) {

@@ -36,16 +36,27 @@ void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz)
 
 void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t o = 0;
+	struct ikc_sbuf b;
 
 	if (!outsz)
 		return;
-	for (size_t i = 0; i < n && o + 2 < outsz; i++) {
-		out[o++] = digits[p[i] >> 4];
-		out[o++] = digits[p[i] & 15];
+	b = ikc_sb_init(out, outsz);
+	ikc_sb_hex(&b, p, n);
+}
+
+uint64_t ikc_digest64(const uint8_t *p, size_t n, uint64_t seed)
+{
+	uint64_t h = 1469598103934665603ull ^ seed, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
 	}
-	out[o] = '\0';
+	for (; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h ^ n;
 }
 
 void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max)
@@ -76,15 +87,37 @@ void ikc_sb_put(struct ikc_sbuf *s, const char *str)
 	ikc_sb_putn(s, str, strlen(str));
 }
 
+const char ikc_two_digits[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+
+int ikc_dec_right(char t[24], uint64_t v, int width, char pad)
+{
+	int i = 24;
+
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		t[--i] = ikc_two_digits[2 * r + 1];
+		t[--i] = ikc_two_digits[2 * r];
+	}
+	if (v >= 10) {
+		t[--i] = ikc_two_digits[2 * v + 1];
+		t[--i] = ikc_two_digits[2 * v];
+	} else {
+		t[--i] = (char)('0' + v);
+	}
+	while (24 - i < width && i > 0)
+		t[--i] = pad;
+	return i;
+}
+
 void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v)
 {
-	char d[20];
-	size_t i = sizeof d;
+	char d[24];
+	int i = ikc_dec_right(d, v, 0, ' ');
 
-	do
-		d[--i] = (char)('0' + v % 10);
-	while (v /= 10);
-	ikc_sb_putn(s, d + i, sizeof d - i);
+	ikc_sb_putn(s, d + i, sizeof d - (size_t)i);
 }
 
 void ikc_sb_num(struct ikc_sbuf *s, const char *before, uint64_t v, const char *after)
@@ -101,15 +134,8 @@ void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n)
 
 	if (!s->cap || s->len + 1 >= s->cap)
 		return;
-	if (n > (s->cap - 1 - s->len) / 2) { /* cut to fit, by whole digits */
-		size_t room = s->cap - 1 - s->len;
-		n = room / 2;
-		if (room % 2) {
-			ikc_sb_hex(s, p, n);
-			ikc_sb_putc(s, digits[p[n] >> 4]);
-			return;
-		}
-	}
+	if (n > (s->cap - 1 - s->len) / 2)
+		n = (s->cap - 1 - s->len) / 2; /* cut to fit, by whole bytes */
 	o = s->b + s->len;
 	for (size_t i = 0; i < n; i++) {
 		*o++ = digits[p[i] >> 4];

@@ -6,10 +6,19 @@
 #include <stdint.h>
 #include <string.h>
 
-/* af 4 or 6; writes the address text (inet_ntop) into out. */
+/* af 4 or 6; writes the address text into out (IPv4 by hand, IPv6 and a
+ * too-small buffer through inet_ntop; "?" when that fails). */
 void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz);
-/* Lowercase hex of n bytes into out (2n+1 bytes needed; truncated to fit). */
+/* Lowercase hex of n bytes into out (2n+1 bytes needed; cut to whole bytes). */
 void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz);
+/* FNV-1a's multiply a 64-bit word at a time: a fast digest for equality
+ * checks and hash tables (not for anything an attacker must not collide). */
+uint64_t ikc_digest64(const uint8_t *p, size_t n, uint64_t seed);
+/* "00" .. "99", for writing decimals two digits a step. */
+extern const char ikc_two_digits[201];
+/* v in decimal at the end of t[24], padded with pad on the left to width;
+ * returns the index of its first character (no NUL is written). */
+int ikc_dec_right(char t[24], uint64_t v, int width, char pad);
 
 /* A bounded string builder over a caller's buffer: appends are cut to fit
  * (cap - 1 characters, always NUL-terminated) and never fail.  Built for the
@@ -43,7 +52,7 @@ static inline void ikc_sb_putc(struct ikc_sbuf *s, char c)
 }
 
 void ikc_sb_put(struct ikc_sbuf *s, const char *str);
-/* Decimal; lowercase hex of n bytes. */
+/* Decimal; lowercase hex of n bytes (cut to whole bytes). */
 void ikc_sb_u64(struct ikc_sbuf *s, uint64_t v);
 void ikc_sb_hex(struct ikc_sbuf *s, const uint8_t *p, size_t n);
 /* before, v in decimal, after: "(3 retransmitted)". */

@@ -29,8 +29,6 @@ Test(sbuf, decimal_matches_printf)
 
 Test(sbuf, cuts_like_snprintf_at_every_size)
 {
-	const uint8_t bytes[] = { 0x00, 0x9f, 0xa0, 0xff, 0x12 };
-
 	for (size_t cap = 1; cap <= 40; cap++) {
 		char got[64], want[64];
 		struct ikc_sbuf b = ikc_sb_init(got, cap);
@@ -39,12 +37,48 @@ Test(sbuf, cuts_like_snprintf_at_every_size)
 		ikc_sb_putc(&b, ' ');
 		ikc_sb_u64(&b, 1234567);
 		ikc_sb_join(&b, ", ", "x", NULL);
-		ikc_sb_hex(&b, bytes, sizeof bytes);
-		snprintf(want, cap, "frames %d, x%02x%02x%02x%02x%02x", 1234567, bytes[0], bytes[1], bytes[2], bytes[3],
-			 bytes[4]);
+		ikc_sb_num(&b, " (", 42, " retransmitted)");
+		snprintf(want, cap, "frames %d, x (%d retransmitted)", 1234567, 42);
 		cr_assert_str_eq(got, want, "cap %zu", cap);
 		cr_assert_eq(b.len, strlen(want), "cap %zu", cap);
 	}
+}
+
+/* Hex is cut by whole bytes (never half a byte), as ikc_hex always was. */
+Test(sbuf, hex_cut_by_whole_bytes)
+{
+	const uint8_t bytes[] = { 0x00, 0x9f, 0xa0, 0xff, 0x12 };
+
+	for (size_t cap = 1; cap <= 16; cap++) {
+		char got[32], viahex[32], want[32];
+		struct ikc_sbuf b = ikc_sb_init(got, cap);
+		size_t whole = (cap - 1) / 2 < sizeof bytes ? (cap - 1) / 2 : sizeof bytes;
+
+		ikc_sb_hex(&b, bytes, sizeof bytes);
+		snprintf(want, sizeof want, "%02x%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]);
+		want[2 * whole] = '\0';
+		cr_assert_str_eq(got, want, "cap %zu", cap);
+		ikc_hex(bytes, sizeof bytes, viahex, cap);
+		cr_assert_str_eq(viahex, want, "ikc_hex, cap %zu", cap);
+	}
+}
+
+Test(sbuf, dec_right_pads_like_printf)
+{
+	static const uint64_t v[] = { 0, 7, 42, 99, 100, 12345, 18446744073709551615ull };
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		for (int width = 0; width <= 8; width += 4) {
+			char t[24], want[32];
+			int at = ikc_dec_right(t, v[i], width, ' ');
+
+			snprintf(want, sizeof want, "%*" PRIu64, width, v[i]);
+			cr_assert_eq((size_t)(24 - at), strlen(want));
+			cr_assert(memcmp(t + at, want, strlen(want)) == 0, "%s", want);
+			at = ikc_dec_right(t, v[i], width, '0');
+			snprintf(want, sizeof want, "%0*" PRIu64, width, v[i]);
+			cr_assert(memcmp(t + at, want, strlen(want)) == 0, "%s", want);
+		}
 }
 
 Test(sbuf, strjoin_and_printf)
