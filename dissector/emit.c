@@ -35,6 +35,8 @@ void ikc_emit_close(struct ikc_emitter *e)
 {
 	if (e->o.format == IKC_FMT_CBOR)
 		ikc_rw_cbor_free(&e->rw);
+	else
+		ikc_rw_flush(&e->rw);
 }
 
 void ikc_emit_meta(struct ikc_emitter *e, const char *version)
@@ -747,6 +749,7 @@ void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool
 		ikc_rw_text_init(&tw, e->out, 2, e->o.color);
 		for (size_t i = 0; i < n; i++)
 			esp_sa_record(&tw, v[i], print_keys);
+		ikc_rw_flush(&tw);
 	} else if (n) {
 		fprintf(e->out, "ESP SAs (%zu%s):\n", n, ts.evicted ? ", more were evicted" : "");
 		for (size_t i = 0; i < n; i++)

@@ -65,6 +65,7 @@ static char *sa_text(const struct ikc_ended *e, const struct ikc_session *s, con
 		struct ikc_rw tw;
 		ikc_rw_text_init(&tw, f, 2, e->o.color);
 		ikc_session_write_sa(s, sa, &tw);
+		ikc_rw_flush(&tw);
 	} else {
 		ikc_session_write_sa_text(sa, f);
 	}

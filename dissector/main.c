@@ -1115,6 +1115,7 @@ int main(int argc, char **argv)
 			struct ikc_rw tw;
 			ikc_rw_text_init(&tw, stdout, 2, eo.color);
 			ikc_session_write_summary(r.p.sess, &tw);
+			ikc_rw_flush(&tw);
 		} else {
 			ikc_session_write_text(r.p.sess, stdout, ikc_ended_count(r.ended) == 0);
 		}

@@ -31,26 +31,60 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* Output helpers: the writers run once per field of every packet, so no
- * printf parsing and no per-character stream locking (ikecap is single
- * threaded; putc_unlocked is POSIX). */
-static void put_mem(FILE *f, const char *s, size_t n)
+/* Output: the writers run once per field of every packet, so each piece is
+ * a copy into w->buf, and the stream sees one write per record (a stream
+ * call per piece was a fifth of a JSON run). */
+static void out_flush(struct ikc_rw *w)
 {
-#ifdef __GLIBC__
-	fwrite_unlocked(s, 1, n, f);     /* a memcpy into the stream buffer */
-#else
-	if (n > 24) {
-		fwrite(s, 1, n, f);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)   /* short: no fwrite call and lock */
-		putc_unlocked(s[i], f);
-#endif
+	if (w->blen)
+		fwrite(w->buf, 1, w->blen, w->out);
+	w->blen = 0;
 }
 
-static void put_cstr(FILE *f, const char *s)
+static void out_mem(struct ikc_rw *w, const void *s, size_t n)
 {
-	put_mem(f, s, strlen(s));
+	if (n > sizeof w->buf - w->blen) {
+		out_flush(w);
+		if (n > sizeof w->buf) {
+			fwrite(s, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->blen, s, n);
+	w->blen += n;
+}
+
+static inline void out_c(struct ikc_rw *w, char c)
+{
+	if (w->blen == sizeof w->buf)
+		out_flush(w);
+	w->buf[w->blen++] = c;
+}
+
+static void out_cstr(struct ikc_rw *w, const char *s)
+{
+	out_mem(w, s, strlen(s));
+}
+
+/* Back at the top level: hand the record to the stream. */
+static inline void out_settle(struct ikc_rw *w)
+{
+	if (w->depth == 0)
+		out_flush(w);
+}
+
+void ikc_rw_flush(struct ikc_rw *w)
+{
+	if (!w->impl)
+		out_flush(w);
+}
+
+/* Every field of the writer but the buffer (no 16 KB memset per writer). */
+static void rw_reset(struct ikc_rw *w, const struct ikc_rw_ops *ops, FILE *out)
+{
+	memset(w, 0, offsetof(struct ikc_rw, buf));
+	w->ops = ops;
+	w->out = out;
 }
 
 /* Decimal, or "0x" and lowercase hex (PRIu64 / "0x%" PRIx64), into t;
@@ -146,48 +180,43 @@ size_t ikc_utf8_seq_len(const uint8_t *p, size_t left)
 	return n;
 }
 
-static void json_string(FILE *f, const uint8_t *s, size_t len)
+static void json_string(struct ikc_rw *w, const uint8_t *s, size_t len)
 {
-	putc_unlocked('"', f);
+	out_c(w, '"');
 	for (size_t i = 0; i < len && s;) {
 		uint8_t b = s[i];
 		size_t run = i;
 
-		/* The common case: a run of printable ASCII goes out in one write. */
+		/* The common case: a run of printable ASCII goes out in one copy. */
 		while (run < len && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
 			run++;
 		if (run > i) {
-			put_mem(f, (const char *)s + i, run - i);
+			out_mem(w, s + i, run - i);
 			i = run;
 			continue;
 		}
 		if (b == '"' || b == '\\') {
-			putc_unlocked('\\', f);
-			putc_unlocked(b, f);
+			out_c(w, '\\');
+			out_c(w, (char)b);
 			i++;
 		} else if (b < 0x20 || b == 0x7f) {
 			char u[6] = { '\\', 'u', '0', '0', hexdig[b >> 4], hexdig[b & 15] };
-			put_mem(f, u, sizeof u);
+			out_mem(w, u, sizeof u);
 			i++;
 		} else {
 			size_t n = ikc_utf8_seq_len(s + i, len - i);
 
 			if (n) {
-				fwrite(s + i, 1, n, f);
+				out_mem(w, s + i, n);
 				i += n;
 			} else {
 				char x[5] = { '\\', '\\', 'x', hexdig[b >> 4], hexdig[b & 15] };
-				put_mem(f, x, sizeof x);
+				out_mem(w, x, sizeof x);
 				i++;
 			}
 		}
 	}
-	putc_unlocked('"', f);
-}
-
-static void json_cstring(FILE *f, const char *s)
-{
-	json_string(f, (const uint8_t *)s, s ? strlen(s) : 0);
+	out_c(w, '"');
 }
 
 /* Comma and key before a member; false when the member is to be dropped. */
@@ -199,10 +228,10 @@ static bool json_member(struct ikc_rw *w, const char *key)
 		return false;
 	if (d > 0) {
 		if (!w->first[d])
-			putc_unlocked(',', w->out);
+			out_c(w, ',');
 		if (!w->in_array[d]) {
-			json_cstring(w->out, key ? key : "");
-			putc_unlocked(':', w->out);
+			json_string(w, (const uint8_t *)(key ? key : ""), key ? strlen(key) : 0);
+			out_c(w, ':');
 		}
 	}
 	w->first[d] = false;
@@ -215,7 +244,7 @@ static void json_open(struct ikc_rw *w, const char *key, bool array)
 		w->depth++; /* dropped, but counted to keep balance */
 		return;
 	}
-	putc_unlocked(array ? '[' : '{', w->out);
+	out_c(w, array ? '[' : '{');
 	w->depth++;
 	w->first[w->depth] = true;
 	w->in_array[w->depth] = array;
@@ -226,8 +255,9 @@ static void json_close(struct ikc_rw *w)
 	if (w->depth <= 0)
 		return; /* unbalanced end: ignore */
 	if (w->depth <= IKC_RW_MAX_DEPTH)
-		putc_unlocked(w->in_array[w->depth] ? ']' : '}', w->out);
+		out_c(w, w->in_array[w->depth] ? ']' : '}');
 	w->depth--;
+	out_settle(w);
 }
 
 static void json_begin_map(struct ikc_rw *w, const char *key, const char *label)
@@ -251,41 +281,53 @@ static void json_uint(struct ikc_rw *w, const char *key, const char *label, uint
 	(void)fmt;
 	(void)vname;
 	if (json_member(w, key))
-		put_cstr(w->out, fmt_u64(t, v, false));
+		out_cstr(w, fmt_u64(t, v, false));
+	out_settle(w);
 }
 
 static void json_str(struct ikc_rw *w, const char *key, const char *label, const char *s, size_t len)
 {
 	(void)label;
 	if (json_member(w, key))
-		json_string(w->out, (const uint8_t *)s, len);
+		json_string(w, (const uint8_t *)s, len);
+	out_settle(w);
 }
 
 static void json_bytes(struct ikc_rw *w, const char *key, const char *label, const uint8_t *p, size_t n)
 {
+	char t[64];
+
 	(void)label;
-	if (!json_member(w, key))
-		return;
-	putc_unlocked('"', w->out);
-	for (size_t i = 0; i < n && p; i++) {
-		putc_unlocked(hexdig[p[i] >> 4], w->out);
-		putc_unlocked(hexdig[p[i] & 15], w->out);
+	if (json_member(w, key)) {
+		out_c(w, '"');
+		for (size_t i = 0; i < n && p;) {
+			size_t k = 0;
+
+			for (; i < n && k < sizeof t; i++) {
+				t[k++] = hexdig[p[i] >> 4];
+				t[k++] = hexdig[p[i] & 15];
+			}
+			out_mem(w, t, k);
+		}
+		out_c(w, '"');
 	}
-	putc_unlocked('"', w->out);
+	out_settle(w);
 }
 
 static void json_bool(struct ikc_rw *w, const char *key, const char *label, bool v)
 {
 	(void)label;
 	if (json_member(w, key))
-		fputs(v ? "true" : "false", w->out);
+		out_cstr(w, v ? "true" : "false");
+	out_settle(w);
 }
 
 static void json_end_record(struct ikc_rw *w)
 {
 	while (w->depth > 0) /* close whatever the caller left open */
 		json_close(w);
-	putc_unlocked('\n', w->out);
+	out_c(w, '\n');
+	out_flush(w);
 	w->depth = 0;
 	w->first[0] = true;
 	w->in_array[0] = false;
@@ -305,9 +347,7 @@ static const struct ikc_rw_ops json_ops = {
 
 void ikc_rw_json_init(struct ikc_rw *w, FILE *out)
 {
-	memset(w, 0, sizeof *w);
-	w->ops = &json_ops;
-	w->out = out;
+	rw_reset(w, &json_ops, out);
 	w->first[0] = true;
 }
 
@@ -334,8 +374,15 @@ static int text_cols(const struct ikc_rw *w)
 
 static void line_flush(struct ikc_rw *w, struct ikc_sbuf *ln)
 {
-	put_mem(w->out, ln->b, ln->len);
+	out_mem(w, ln->b, ln->len);
 	ln->len = 0;
+}
+
+/* The line is complete: at the top level it goes to the stream now. */
+static void line_end(struct ikc_rw *w, struct ikc_sbuf *ln)
+{
+	line_flush(w, ln);
+	out_settle(w);
 }
 
 static void text_pad(struct ikc_rw *w, struct ikc_sbuf *ln, int extra)
@@ -417,6 +464,7 @@ static void text_close(struct ikc_rw *w)
 {
 	if (w->depth > 0)
 		w->depth--;
+	out_settle(w);
 }
 
 static void text_begin_map(struct ikc_rw *w, const char *key, const char *label)
@@ -451,7 +499,7 @@ static void text_uint(struct ikc_rw *w, const char *key, const char *label, uint
 		ikc_sb_put(&ln, num);
 		ikc_sb_putc(&ln, '\n');
 	}
-	line_flush(w, &ln);
+	line_end(w, &ln);
 }
 
 static void text_str(struct ikc_rw *w, const char *key, const char *label, const char *s, size_t len)
@@ -467,12 +515,13 @@ static void text_str(struct ikc_rw *w, const char *key, const char *label, const
 		if (len < sizeof b / 2) {
 			ikc_sb_putn(&ln, s, len);
 			ikc_sb_putc(&ln, '\n');
-			line_flush(w, &ln);
+			line_end(w, &ln);
 			return;
 		}
 		line_flush(w, &ln);
-		put_mem(w->out, s, len);
-		putc_unlocked('\n', w->out);
+		out_mem(w, s, len);
+		out_c(w, '\n');
+		out_settle(w);
 		return;
 	}
 	line_flush(w, &ln);
@@ -481,9 +530,10 @@ static void text_str(struct ikc_rw *w, const char *key, const char *label, const
 		size_t n = len - off < 64 ? len - off : 64;
 
 		ikc_escape_text(p + off, n, buf, sizeof buf);
-		put_cstr(w->out, buf);
+		out_cstr(w, buf);
 	}
-	putc_unlocked('\n', w->out);
+	out_c(w, '\n');
+	out_settle(w);
 }
 
 static void text_bytes(struct ikc_rw *w, const char *key, const char *label, const uint8_t *p, size_t n)
@@ -511,7 +561,7 @@ static void text_bytes(struct ikc_rw *w, const char *key, const char *label, con
 			ikc_sb_putc(&ln, '\n');
 		}
 	}
-	line_flush(w, &ln);
+	line_end(w, &ln);
 }
 
 static void text_bool(struct ikc_rw *w, const char *key, const char *label, bool v)
@@ -523,12 +573,13 @@ static void text_bool(struct ikc_rw *w, const char *key, const char *label, bool
 		return;
 	text_label(w, &ln, key, label);
 	ikc_sb_put(&ln, v ? "yes\n" : "no\n");
-	line_flush(w, &ln);
+	line_end(w, &ln);
 }
 
 static void text_end_record(struct ikc_rw *w)
 {
 	w->depth = 0;
+	out_flush(w);
 }
 
 static const struct ikc_rw_ops text_ops = {
@@ -545,9 +596,7 @@ static const struct ikc_rw_ops text_ops = {
 
 void ikc_rw_text_init(struct ikc_rw *w, FILE *out, int base_indent, bool color)
 {
-	memset(w, 0, sizeof *w);
-	w->ops = &text_ops;
-	w->out = out;
+	rw_reset(w, &text_ops, out);
 	w->indent = base_indent < 0 ? 0 : base_indent;
 	w->color = color;
 }

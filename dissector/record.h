@@ -42,6 +42,13 @@ struct ikc_rw_ops {
 };
 
 #define IKC_RW_MAX_DEPTH 32
+#define IKC_RW_BUF 16384
+
+/* The JSON and text writers gather output in buf and hand it to the stream
+ * whenever they are back at the top level (depth 0) and at end_record, so
+ * whatever the caller writes to the same FILE between records stays in order.
+ * A caller that writes to the FILE while a container is open must call
+ * ikc_rw_flush first. */
 
 struct ikc_rw {
 	const struct ikc_rw_ops *ops;
@@ -53,6 +60,8 @@ struct ikc_rw {
 	int indent;                        /* text: left margin; each labelled level adds 2 */
 	bool color;                        /* text: ANSI colour allowed */
 	void *impl;                        /* CBOR writer state */
+	size_t blen;                       /* JSON, text: bytes held in buf */
+	char buf[IKC_RW_BUF];
 };
 
 /* Convenience wrappers (the only way emitters call the writer). */
@@ -68,6 +77,8 @@ static inline void ikc_rw_bool(struct ikc_rw *w, const char *k, const char *l, b
 static inline void ikc_rw_end_record(struct ikc_rw *w) { w->ops->end_record(w); }
 
 void ikc_rw_json_init(struct ikc_rw *w, FILE *out);
+/* Hand what the JSON or text writer holds to its stream (a no-op for CBOR). */
+void ikc_rw_flush(struct ikc_rw *w);
 /* CBOR sequence (RFC 8742), one data item per record, deterministic encoding
  * (definite lengths, shortest forms; RFC 8949 §4.2.1 apart from map key
  * order, which is the record's field order).  Returns -1 without memory. */
