@@ -180,41 +180,123 @@ size_t ikc_utf8_seq_len(const uint8_t *p, size_t left)
 	return n;
 }
 
+/* JSON_PLAIN[b]: byte b goes into a JSON string as itself (printable ASCII
+ * other than '"' and '\\'); the rest is escaped or UTF-8 checked. */
+#define PLAIN_ROW(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+static const uint8_t JSON_PLAIN[256] = {
+	PLAIN_ROW(0), PLAIN_ROW(0),                                  /* 0x00-0x1f */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,              /* 0x20-0x2f: '"' */
+	PLAIN_ROW(1), PLAIN_ROW(1),                                  /* 0x30-0x4f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,              /* 0x50-0x5f: '\\' */
+	PLAIN_ROW(1),                                                /* 0x60-0x6f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,              /* 0x70-0x7f: DEL */
+	PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0),      /* 0x80-0xff */
+	PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0),
+};
+#undef PLAIN_ROW
+
+#define JSON_ESC_MAX 6 /* the longest escape of one byte: \u00XX */
+
+/* True when all eight bytes of x are plain (the JSON_PLAIN test a word at a
+ * time: no byte below 0x20, none with the top bit, no DEL, '"' or '\\').
+ * (v - 0x01..) & ~v & 0x80.. is nonzero exactly when some byte of v is zero;
+ * with 0x20.. in place of 0x01.. it is nonzero when some byte is below 0x20. */
+static inline bool json_word_plain(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+	uint64_t bad = ((x - ones * 0x20) & ~x) | x | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d);
+
+	return (bad & high) == 0;
+}
+
+/* The escape of s[*i] (not a plain byte) into o; returns its length. */
+static size_t json_escape_at(const uint8_t *s, size_t len, size_t *i, char *o)
+{
+	uint8_t b = s[*i];
+	size_t n;
+
+	if (b == '"' || b == '\\') {
+		o[0] = '\\';
+		o[1] = (char)b;
+		n = 2;
+	} else if (b < 0x20 || b == 0x7f) {
+		memcpy(o, "\\u00", 4);
+		o[4] = hexdig[b >> 4];
+		o[5] = hexdig[b & 15];
+		n = 6;
+	} else if ((n = ikc_utf8_seq_len(s + *i, len - *i)) != 0) {
+		memcpy(o, s + *i, n); /* a valid UTF-8 sequence passes through */
+		*i += n;
+		return n;
+	} else {
+		memcpy(o, "\\\\x", 3);
+		o[3] = hexdig[b >> 4];
+		o[4] = hexdig[b & 15];
+		n = 5;
+	}
+	*i += 1;
+	return n;
+}
+
 static void json_string(struct ikc_rw *w, const uint8_t *s, size_t len)
 {
-	out_c(w, '"');
-	for (size_t i = 0; i < len && s;) {
-		uint8_t b = s[i];
-		size_t run = i;
+	size_t i = 0;
 
-		/* The common case: a run of printable ASCII goes out in one copy. */
-		while (run < len && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+	if (!s)
+		len = 0;
+	/* Short strings (every key, nearly every value): escaped straight into
+	 * the buffer in one pass, with room for the worst case made first. */
+	if (len <= sizeof w->buf / (2 * JSON_ESC_MAX)) {
+		char *o;
+
+		if (sizeof w->buf - w->blen < len * JSON_ESC_MAX + 2)
+			out_flush(w);
+		o = w->buf + w->blen;
+		*o++ = '"';
+		if (len >= 8) { /* a word at a time; the last word may overlap */
+			uint64_t x;
+			size_t k = 0;
+
+			for (; k + 8 <= len; k += 8) {
+				memcpy(&x, s + k, 8);
+				if (!json_word_plain(x))
+					break;
+				memcpy(o + k, &x, 8);
+			}
+			if (k + 8 > len) {
+				memcpy(&x, s + len - 8, 8);
+				if (json_word_plain(x)) {
+					memcpy(o + len - 8, &x, 8);
+					k = len;
+				}
+			}
+			i = k;
+			o += k;
+		}
+		while (i < len) {
+			if (JSON_PLAIN[s[i]])
+				*o++ = (char)s[i++];
+			else
+				o += json_escape_at(s, len, &i, o);
+		}
+		*o++ = '"';
+		w->blen = (size_t)(o - w->buf);
+		return;
+	}
+	out_c(w, '"');
+	while (i < len) {
+		size_t run = i;
+		char e[JSON_ESC_MAX];
+
+		while (run < len && JSON_PLAIN[s[run]])
 			run++;
 		if (run > i) {
 			out_mem(w, s + i, run - i);
 			i = run;
 			continue;
 		}
-		if (b == '"' || b == '\\') {
-			out_c(w, '\\');
-			out_c(w, (char)b);
-			i++;
-		} else if (b < 0x20 || b == 0x7f) {
-			char u[6] = { '\\', 'u', '0', '0', hexdig[b >> 4], hexdig[b & 15] };
-			out_mem(w, u, sizeof u);
-			i++;
-		} else {
-			size_t n = ikc_utf8_seq_len(s + i, len - i);
-
-			if (n) {
-				out_mem(w, s + i, n);
-				i += n;
-			} else {
-				char x[5] = { '\\', '\\', 'x', hexdig[b >> 4], hexdig[b & 15] };
-				out_mem(w, x, sizeof x);
-				i++;
-			}
-		}
+		out_mem(w, e, json_escape_at(s, len, &i, e));
 	}
 	out_c(w, '"');
 }

@@ -144,6 +144,71 @@ Test(rw_json, every_byte_value_gives_valid_json)
 	cr_assert_str_eq(json_get(out, "len(d[\"k\"])"), "640");
 }
 
+/* RFC 8259 §7 for one byte that is not part of a UTF-8 sequence, written
+ * here byte by byte: the writer checks eight bytes at a time, so every byte
+ * value is tried at every lane of a word and in the tail. */
+static size_t ref_escape_byte(unsigned char b, char *o)
+{
+	if (b == '"' || b == '\\')
+		return (size_t)sprintf(o, "\\%c", b);
+	if (b < 0x20 || b == 0x7f)
+		return (size_t)sprintf(o, "\\u%04x", b);
+	if (b >= 0x80)
+		return (size_t)sprintf(o, "\\\\x%02x", b);
+	o[0] = (char)b;
+	return 1;
+}
+
+Test(rw_json, every_byte_at_every_position)
+{
+	char in[24], want[256];
+
+	for (int b = 0; b < 256; b++) {
+		for (size_t len = 1; len <= sizeof in; len++) {
+			for (size_t at = 0; at < len; at++) {
+				size_t o = (size_t)sprintf(want, "{\"k\":\"");
+
+				memset(in, 'a', len);
+				in[at] = (char)b;
+				for (size_t i = 0; i < len; i++)
+					o += ref_escape_byte((unsigned char)in[i], want + o);
+				sprintf(want + o, "\"}\n");
+				cr_assert_str_eq(json_of_str(in, len), want, "byte %02x at %zu of %zu", b, at, len);
+			}
+		}
+	}
+}
+
+Test(rw_json, records_longer_than_the_buffer)
+{
+	/* A string past the one-pass limit, and a record of many fields that
+	 * fills the writer's buffer several times: nothing lost or reordered. */
+	static char big[40000];
+	struct cap c;
+	size_t n = 0;
+	const char *out;
+
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)('a' + i % 26);
+	big[30000] = '"';
+	cap_json(&c);
+	ikc_rw_begin_map(&c.w, NULL, NULL);
+	ikc_rw_str(&c.w, "big", NULL, big, sizeof big);
+	for (unsigned i = 0; i < 3000; i++)
+		ikc_rw_uint(&c.w, "field.number", NULL, i, IKC_RW_DEC, NULL);
+	ikc_rw_end_map(&c.w);
+	ikc_rw_end_record(&c.w);
+	out = cap_done(&c);
+	cr_assert(json_lines_valid(out));
+	cr_assert_str_eq(json_get(out, "len(d[\"big\"])"), "40000");
+	cr_assert_str_eq(json_get(out, "d[\"big\"][29999:30002]"), "v\"x"); /* 29999 % 26 = 21 */
+	for (const char *p = out; (p = strstr(p, "\"field.number\":")); p++)
+		n++;
+	cr_assert_eq(n, 3000);
+	cr_assert(strstr(out, "\"field.number\":2999}\n"));
+	free(c.buf);
+}
+
 Test(rw_json, nested_record_types_and_keys_in_arrays)
 {
 	struct cap c;
