@@ -304,6 +304,22 @@ static void text_line(struct ikc_emitter *e, const struct ikc_pkt *pkt, const st
 		fprintf(e->out, "      %s\n", info->dec_detail);
 }
 
+/* The capture time as "%lld.%09u" (Wireshark's frame.time_epoch), without
+ * printf: it is in every JSON record. */
+static void epoch_text(char ts[48], int64_t sec, uint32_t nsec)
+{
+	struct ikc_sbuf sb = ikc_sb_init(ts, 48);
+	char t[24];
+	int i;
+
+	if (sec < 0)
+		ikc_sb_putc(&sb, '-');
+	ikc_sb_u64(&sb, sec < 0 ? 0 - (uint64_t)sec : (uint64_t)sec);
+	ikc_sb_putc(&sb, '.');
+	i = ikc_dec_right(t, nsec, 9, '0');
+	ikc_sb_putn(&sb, t + i, (size_t)(24 - i));
+}
+
 static void json_pkt_common(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 {
 	char a[64];
@@ -311,7 +327,7 @@ static void json_pkt_common(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 
 	ikc_rw_cstr(&e->rw, "type", "Record", "packet");
 	ikc_rw_uint(&e->rw, "ikecap.frame", "Frame", pkt->frame, IKC_RW_DEC, NULL);
-	snprintf(ts, sizeof ts, "%lld.%09u", (long long)pkt->ts_sec, pkt->ts_nsec);
+	epoch_text(ts, pkt->ts_sec, pkt->ts_nsec);
 	ikc_rw_cstr(&e->rw, "frame.time_epoch", "Time", ts);
 	ikc_format_addr(pkt->af, pkt->src, a, sizeof a);
 	ikc_rw_cstr(&e->rw, pkt->af == 6 ? "ipv6.src" : "ip.src", "Source", a);
@@ -492,10 +508,11 @@ static void inner_fields(struct ikc_emitter *e, const struct ikc_esp_plain *pl, 
 				    in->icmp_seq, IKC_RW_DEC, NULL);
 		}
 	} else if (in->has_ports) {
-		const char *pfx = in->proto == 6 ? "tcp" : in->proto == 17 ? "udp" : in->proto == 132 ? "sctp" : "udplite";
-		char k1[24], k2[24];
-		snprintf(k1, sizeof k1, "%s.srcport", pfx);
-		snprintf(k2, sizeof k2, "%s.dstport", pfx);
+		const char *k1 = in->proto == 6 ? "tcp.srcport" : in->proto == 17 ? "udp.srcport"
+				 : in->proto == 132 ? "sctp.srcport" : "udplite.srcport";
+		const char *k2 = in->proto == 6 ? "tcp.dstport" : in->proto == 17 ? "udp.dstport"
+				 : in->proto == 132 ? "sctp.dstport" : "udplite.dstport";
+
 		ikc_rw_uint(&e->rw, k1, "Source port", in->sport, IKC_RW_DEC, NULL);
 		ikc_rw_uint(&e->rw, k2, "Destination port", in->dport, IKC_RW_DEC, NULL);
 	}

@@ -197,17 +197,17 @@ static const uint8_t JSON_PLAIN[256] = {
 
 #define JSON_ESC_MAX 6 /* the longest escape of one byte: \u00XX */
 
-/* True when all eight bytes of x are plain (the JSON_PLAIN test a word at a
- * time: no byte below 0x20, none with the top bit, no DEL, '"' or '\\').
- * (v - 0x01..) & ~v & 0x80.. is nonzero exactly when some byte of v is zero;
- * with 0x20.. in place of 0x01.. it is nonzero when some byte is below 0x20. */
+/* True when all eight bytes of x are plain (JSON_PLAIN a word at a time).
+ * With y = x without its top bits no sum below carries out of a byte, so
+ * each byte's top bit answers for that byte alone: y + 0x60 has it when
+ * y >= 0x20, y + 0x01 when y == 0x7f, (y ^ c) + 0x7f when y != c. */
 static inline bool json_word_plain(uint64_t x)
 {
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
-	uint64_t bad = ((x - ones * 0x20) & ~x) | x | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d);
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80, y = x & ~high;
+	uint64_t ok = ~x & (y + ones * 0x60) & ~(y + ones) & ((y ^ (ones * '"')) + ones * 0x7f) &
+		      ((y ^ (ones * '\\')) + ones * 0x7f);
 
-	return (bad & high) == 0;
+	return (ok & high) == high;
 }
 
 /* The escape of s[*i] (not a plain byte) into o; returns its length. */
@@ -362,8 +362,11 @@ static void json_uint(struct ikc_rw *w, const char *key, const char *label, uint
 	(void)label;
 	(void)fmt;
 	(void)vname;
-	if (json_member(w, key))
-		out_cstr(w, fmt_u64(t, v, false));
+	if (json_member(w, key)) {
+		int i = ikc_dec_right(t, v, 0, ' ');
+
+		out_mem(w, t + i, (size_t)(24 - i));
+	}
 	out_settle(w);
 }
 
