@@ -69,6 +69,12 @@ struct lb {
 	char b[512];
 };
 
+static void lb_init(struct lb *l, FILE *f)
+{
+	l->f = f;
+	l->n = 0;
+}
+
 static void lb_flush(struct lb *l)
 {
 	if (l->n)
@@ -173,23 +179,52 @@ static void lb_endpoint(struct lb *l, const struct ikc_pkt *pkt, bool src)
 	}
 }
 
+/* "SRC > DST", from the cache when a recent packet had the same endpoints. */
+static void lb_endpoints(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *pkt)
+{
+	struct ikc_endpoint_key k;
+	size_t alen = pkt->af == 6 ? 16 : 4;
+	struct ikc_endpoint_text *slot;
+	struct lb t;
+
+	memset(&k, 0, sizeof k);
+	k.af = (uint8_t)pkt->af;
+	k.port = pkt->transport != IKC_T_ESP && pkt->transport != IKC_T_ICMP_ERROR;
+	if (k.port) {
+		k.sport = pkt->sport;
+		k.dport = pkt->dport;
+	}
+	memcpy(k.src, pkt->src, alen);
+	memcpy(k.dst, pkt->dst, alen);
+	for (int i = 0; i < IKC_ENDPOINT_CACHE; i++) {
+		slot = &e->endpoints[i];
+		if (slot->len && memcmp(&slot->key, &k, sizeof k) == 0) {
+			lb_mem(l, slot->text, slot->len);
+			return;
+		}
+	}
+	lb_init(&t, NULL);
+	lb_endpoint(&t, pkt, true);
+	lb_mem(&t, " > ", 3);
+	lb_endpoint(&t, pkt, false);
+	lb_mem(l, t.b, t.n);
+	if (t.n > sizeof slot->text)
+		return; /* cannot happen (47 + 3 + 47), but never cut */
+	slot = &e->endpoints[e->endpoints_next++ % IKC_ENDPOINT_CACHE];
+	slot->key = k;
+	slot->len = (uint8_t)t.n;
+	memcpy(slot->text, t.b, t.n);
+}
+
 /* "%5llu HH:MM:SS.uuuuuu SRC > DST " */
-static void line_prefix(struct lb *l, const struct ikc_pkt *pkt)
+static void line_prefix(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *pkt)
 {
 	lb_u(l, pkt->frame, 5);
 	lb_c(l, ' ');
 	lb_time(l, pkt);
 	lb_c(l, ' ');
-	lb_endpoint(l, pkt, true);
-	lb_mem(l, " > ", 3);
-	lb_endpoint(l, pkt, false);
+	lb_endpoints(e, l, pkt);
 	lb_c(l, ' ');
-}
-
-static void lb_init(struct lb *l, FILE *f)
-{
-	l->f = f;
-	l->n = 0;
 }
 
 /* One short word per payload: "SA", "N(NO-PROPOSAL-CHOSEN)", "VID(DPD)". */
@@ -231,7 +266,7 @@ static void text_line(struct ikc_emitter *e, const struct ikc_pkt *pkt, const st
 	size_t w;
 
 	lb_init(&l, e->out);
-	line_prefix(&l, pkt);
+	line_prefix(e, &l, pkt);
 	lb_s(&l, col(e, C_BOLD));
 	w = l.n;
 	lb_s(&l, info->label);
@@ -419,7 +454,7 @@ void ikc_emit_bad_isakmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, enum 
 	{
 		struct lb l;
 		lb_init(&l, e->out);
-		line_prefix(&l, pkt);
+		line_prefix(e, &l, pkt);
 		lb_flush(&l);
 	}
 	fprintf(e->out, "%sISAKMP %s (%zu bytes)%s\n", col(e, C_RED), ikc_strerror(err), pkt->len, col(e, C_OFF));
@@ -577,7 +612,7 @@ void ikc_emit_esp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct
 		struct lb l;
 
 		lb_init(&l, e->out);
-		line_prefix(&l, pkt);
+		line_prefix(e, &l, pkt);
 		if (!ok) {
 			lb_s(&l, "ESP ");
 			lb_s(&l, col(e, C_RED));
@@ -789,7 +824,7 @@ void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 	{
 		struct lb l;
 		lb_init(&l, e->out);
-		line_prefix(&l, pkt);
+		line_prefix(e, &l, pkt);
 		lb_s(&l, "NAT-keepalive\n");
 		lb_flush(&l);
 	}
@@ -851,7 +886,7 @@ void ikc_emit_icmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struc
 	{
 		struct lb l;
 		lb_init(&l, e->out);
-		line_prefix(&l, pkt);
+		line_prefix(e, &l, pkt);
 		lb_flush(&l);
 	}
 	fprintf(e->out, "%sICMP %s%s for %s:%u > %s:%u", col(e, C_RED), what, col(e, C_OFF), qs, pkt->qsport, qd,

@@ -33,11 +33,30 @@ struct ikc_emit_opts {
 	bool quiet;           /* -q: no per-packet lines, summary only */
 };
 
+/* "SRC > DST" of a recent packet: the packets of a flow repeat their
+ * endpoints, so the one-line view formats each pair once (the addresses were
+ * a fifth of an ESP line). */
+struct ikc_endpoint_key {
+	uint8_t af, port;             /* port: the transport has UDP ports */
+	uint16_t sport, dport;
+	uint8_t src[16], dst[16];     /* IPv4: 4 bytes, the rest zero */
+};
+
+#define IKC_ENDPOINT_CACHE 4
+
+struct ikc_endpoint_text {
+	struct ikc_endpoint_key key;
+	uint8_t len;                  /* 0: empty slot */
+	char text[104];               /* two bracketed IPv6 endpoints and " > " fit */
+};
+
 struct ikc_emitter {
 	struct ikc_emit_opts o;
 	FILE *out;
 	struct ikc_rw rw;     /* JSON writer, or the text-tree writer */
 	bool first_ts_set;
+	struct ikc_endpoint_text endpoints[IKC_ENDPOINT_CACHE];
+	unsigned endpoints_next;      /* the slot to replace next */
 };
 
 /* Returns -1 when the CBOR writer cannot get memory. */
