@@ -13,8 +13,10 @@
 struct ikc_ended {
 	struct ikc_ended_opts o;
 	uint64_t count;
-	char **text;                 /* summary lines of each kept SA */
-	size_t ntext, text_cap;
+	char *text;                  /* summary lines of the kept SAs (memstream) */
+	size_t text_len;
+	FILE *text_mem;
+	size_t ntext;
 	uint64_t text_dropped;       /* SAs past IKC_ENDED_MAX, not listed */
 	struct ikc_diag_list diags;  /* their findings (text mode) */
 	uint64_t diags_dropped;      /* info findings past the limit */
@@ -39,8 +41,8 @@ void ikc_ended_free(struct ikc_ended *e)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < e->ntext; i++)
-		free(e->text[i]);
+	if (e->text_mem)
+		fclose(e->text_mem);
 	free(e->text);
 	ikc_diag_list_free(&e->diags);
 	if (e->keys_mem)
@@ -52,51 +54,23 @@ void ikc_ended_free(struct ikc_ended *e)
 	free(e);
 }
 
-/* What print_sa writes, as one string (open_memstream), or NULL. */
-static char *sa_text(const struct ikc_ended *e, const struct ikc_session *s, const struct ikc_ike_sa *sa)
+/* What print_sa writes, appended to the one text stream of all kept SAs
+ * (a memstream per SA cost an 8 KB calloc each). */
+static void keep_text(struct ikc_ended *e, const struct ikc_session *s, const struct ikc_ike_sa *sa)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
+	if (e->ntext == IKC_ENDED_MAX || (!e->text_mem && !(e->text_mem = open_memstream(&e->text, &e->text_len)))) {
+		e->text_dropped++;
+		return;
+	}
 	if (e->o.verbose) {
 		struct ikc_rw tw;
-		ikc_rw_text_init(&tw, f, 2, e->o.color);
+		ikc_rw_text_init(&tw, e->text_mem, 2, e->o.color);
 		ikc_session_write_sa(s, sa, &tw);
 		ikc_rw_flush(&tw);
 	} else {
-		ikc_session_write_sa_text(sa, f);
+		ikc_session_write_sa_text(sa, e->text_mem);
 	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static void keep_text(struct ikc_ended *e, const struct ikc_session *s, const struct ikc_ike_sa *sa)
-{
-	char *t;
-
-	if (e->ntext == IKC_ENDED_MAX) {
-		e->text_dropped++;
-		return;
-	}
-	{
-		char **v = ikc_grow(e->text, &e->text_cap, e->ntext, sizeof *v, 64, IKC_ENDED_MAX);
-		if (!v) {
-			e->text_dropped++;
-			return;
-		}
-		e->text = v;
-	}
-	if (!(t = sa_text(e, s, sa))) {
-		e->text_dropped++;
-		return;
-	}
-	e->text[e->ntext++] = t;
+	e->ntext++;
 }
 
 /* Findings move to e->diags; their SA is about to be freed. */
@@ -173,8 +147,10 @@ uint64_t ikc_ended_count(const struct ikc_ended *e)
 
 void ikc_ended_write_text(const struct ikc_ended *e, FILE *out)
 {
-	for (size_t i = 0; i < e->ntext; i++)
-		fputs(e->text[i], out);
+	if (e->text_mem && fflush(e->text_mem) == 0)
+		fwrite(e->text, 1, e->text_len, out);
+	else if (e->text_mem)
+		fputs("ikecap: out of memory: the SAs that ended earlier are not listed\n", stderr);
 	if (e->text_dropped)
 		fprintf(out, "  ... and %llu more SAs that ended earlier, not listed (limit %d; -T json lists all)\n",
 			(unsigned long long)e->text_dropped, IKC_ENDED_MAX);
