@@ -371,15 +371,16 @@ size_t ikc_id_format(uint8_t type, const uint8_t *d, size_t len, char *buf, size
 		ikc_sb_put(&s, a);
 	} else if (type == 7 || type == 8) {
 		addr_text(af, d + alen, b, sizeof b);
-		ikc_sb_printf(&s, "%s - %s", a, b);
+		ikc_sb_join(&s, a, " - ", b, NULL);
 	} else {
 		int pfx = mask_prefix(d + alen, alen);
 
 		if (pfx >= 0) {
-			ikc_sb_printf(&s, "%s/%d", a, pfx);
+			ikc_sb_put(&s, a);
+			ikc_sb_num(&s, "/", (uint64_t)pfx, "");
 		} else {
 			addr_text(af, d + alen, b, sizeof b);
-			ikc_sb_printf(&s, "%s/%s", a, b);
+			ikc_sb_join(&s, a, "/", b, NULL);
 		}
 	}
 	return s.len;

@@ -605,7 +605,7 @@ static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const s
  * number (0 otherwise); qm/qidx: the Quick Mode and its message index. */
 static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir, int num,
 			struct ikc_qm *qm, int qidx, const struct ikc_payload *pl, size_t n, bool enc,
-			char *detail, size_t dsz)
+			struct ikc_sbuf *detail)
 {
 	struct ikc_p1_facts *f = &sa->f;
 	int nid = 0;
@@ -654,12 +654,13 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 				qm->f.group[qidx] = qm_group(sap);
 			if (detail && total) {
 				bool offering = num == 1 || (qm && qidx == 0);
-				ikc_appendf(detail, dsz, "%s%s %s%s", detail[0] ? "; " : "",
-					offering ? "offer" : "chosen", first, total > 1 ? " (+more)" : "");
+				ikc_sb_join(detail, detail->len ? "; " : "", offering ? "offer " : "chosen ", first,
+					    total > 1 ? " (+more)" : "", NULL);
 			}
 			if (detail && qm && sap->nprop && sap->proposals[0].spisize == 4 && sap->proposals[0].spi) {
 				const uint8_t *sp = sap->proposals[0].spi;
-				ikc_appendf(detail, dsz, "; spi %02x%02x%02x%02x", sp[0], sp[1], sp[2], sp[3]);
+				ikc_sb_put(detail, "; spi ");
+				ikc_sb_hex(detail, sp, 4);
 			}
 			break;
 		}
@@ -685,10 +686,9 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 				}
 			}
 			if (detail && qm)
-				ikc_appendf(detail, dsz, "%s%s",
-					nid == 1 ? " <-> " : detail[0] ? "; " : "", txt);
+				ikc_sb_join(detail, nid == 1 ? " <-> " : detail->len ? "; " : "", txt, NULL);
 			else if (detail)
-				ikc_appendf(detail, dsz, "%sID %s", detail[0] ? "; " : "", txt);
+				ikc_sb_join(detail, detail->len ? "; " : "", "ID ", txt, NULL);
 			nid++;
 			break;
 		}
@@ -726,7 +726,8 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 	struct ikc_qm *qm = NULL;
 	int qidx = -1;
 	bool enc = (msg->hdr.flags & IKC_FLAG_E) != 0;
-	char detail[IKC_EV_DETAIL] = "";
+	char detail[IKC_EV_DETAIL];
+	struct ikc_sbuf db = ikc_sb_init(detail, sizeof detail);
 
 	if (sa->ikev2)
 		return;
@@ -775,14 +776,12 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 	}
 	if (info->retransmit)
 		return;  /* same bytes: nothing new to learn */
-	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, e ? detail : NULL,
-		    sizeof detail);
+	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, e ? &db : NULL);
 	if (info->dec == IKC_DEC_OK)
-		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true,
-			    e ? detail : NULL, sizeof detail);
+		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, e ? &db : NULL);
 	/* Held at its exact size: most messages have none, an SA keeps up to
 	 * IKC_EV_MAX of them. */
-	if (e && detail[0])
+	if (e && db.len)
 		e->detail = strdup(detail);
 }
 
