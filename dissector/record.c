@@ -105,10 +105,33 @@ static char *fmt_u64(char t[24], uint64_t v, bool hex)
 	return p;
 }
 
-/* True when ikc_escape_text would return s unchanged. */
+/* True when all eight bytes of x are printable ASCII other than '\\' (the
+ * text writer's plain byte; see json_word_plain for how the test works). */
+static inline bool text_word_plain(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80, y = x & ~high;
+	uint64_t ok = ~x & (y + ones * 0x60) & ~(y + ones) & ((y ^ (ones * '\\')) + ones * 0x7f);
+
+	return (ok & high) == high;
+}
+
+/* True when ikc_escape_text would return s unchanged: a word at a time, the
+ * last word overlapping (labels and value names are checked on every line). */
 static bool plain_text(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	uint64_t x;
+	size_t i = 0;
+
+	if (n >= 8) {
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&x, s + i, 8);
+			if (!text_word_plain(x))
+				return false;
+		}
+		memcpy(&x, s + n - 8, 8);
+		return text_word_plain(x);
+	}
+	for (; i < n; i++) {
 		uint8_t b = (uint8_t)s[i];
 		if (b < 0x20 || b >= 0x7f || b == '\\')
 			return false;
@@ -441,15 +464,10 @@ void ikc_rw_json_init(struct ikc_rw *w, FILE *out)
 /* In the text writer, first[d] records whether level d printed a label line
  * (and so indents its children); in_array[d] whether it is an array. */
 
+/* The left margin of the current level (kept per level as levels open). */
 static int text_cols(const struct ikc_rw *w)
 {
-	int d = w->depth > IKC_RW_MAX_DEPTH ? IKC_RW_MAX_DEPTH : w->depth;
-	int cols = w->indent;
-
-	for (int i = 1; i <= d; i++)
-		if (w->first[i])
-			cols += TEXT_STEP;
-	return cols;
+	return w->margin[w->depth > IKC_RW_MAX_DEPTH ? IKC_RW_MAX_DEPTH : w->depth];
 }
 
 /* Each field is one line, composed in a line buffer and written with one
@@ -543,6 +561,7 @@ static void text_open(struct ikc_rw *w, const char *key, const char *label, bool
 	w->depth++;
 	w->first[w->depth] = show;
 	w->in_array[w->depth] = array;
+	w->margin[w->depth] = w->margin[w->depth - 1] + (show ? TEXT_STEP : 0);
 }
 
 static void text_close(struct ikc_rw *w)
@@ -683,5 +702,6 @@ void ikc_rw_text_init(struct ikc_rw *w, FILE *out, int base_indent, bool color)
 {
 	rw_reset(w, &text_ops, out);
 	w->indent = base_indent < 0 ? 0 : base_indent;
+	w->margin[0] = w->indent;
 	w->color = color;
 }

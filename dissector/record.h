@@ -58,6 +58,7 @@ struct ikc_rw {
 	                                      text: this level printed a label line */
 	bool in_array[IKC_RW_MAX_DEPTH + 1];
 	int indent;                        /* text: left margin; each labelled level adds 2 */
+	int margin[IKC_RW_MAX_DEPTH + 1];  /* text: the columns of level d's lines */
 	bool color;                        /* text: ANSI colour allowed */
 	void *impl;                        /* CBOR writer state */
 	size_t blen;                       /* JSON, text: bytes held in buf */

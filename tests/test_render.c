@@ -321,6 +321,49 @@ Test(rw_text, no_control_byte_reaches_output)
 	free(c.buf);
 }
 
+/* The terminal escape, written here byte by byte: printable ASCII stays,
+ * a backslash doubles, every other byte is \xNN.  The writer checks labels
+ * and strings eight bytes at a time, so each byte value is put at every lane
+ * of a word and in the short tail. */
+static size_t ref_text_byte(unsigned char b, char *o)
+{
+	if (b == '\\')
+		return (size_t)sprintf(o, "\\\\");
+	if (b < 0x20 || b >= 0x7f)
+		return (size_t)sprintf(o, "\\x%02x", b);
+	o[0] = (char)b;
+	return 1;
+}
+
+Test(rw_text, every_byte_at_every_position_of_labels_and_values)
+{
+	char in[24], esc[24 * 4 + 1], want[256];
+
+	for (int b = 1; b < 256; b++) { /* labels are C strings: no NUL */
+		for (size_t len = 1; len <= sizeof in; len++) {
+			for (size_t at = 0; at < len; at++) {
+				struct cap c;
+				size_t o = 0;
+				char lab[sizeof in + 1];
+
+				memset(in, 'a', len);
+				in[at] = (char)b;
+				for (size_t i = 0; i < len; i++)
+					o += ref_text_byte((unsigned char)in[i], esc + o);
+				esc[o] = '\0';
+				memcpy(lab, in, len);
+				lab[len] = '\0';
+				cap_text(&c, false);
+				ikc_rw_str(&c.w, "k", lab, in, len);
+				ikc_rw_end_record(&c.w);
+				snprintf(want, sizeof want, "%s: %s\n", esc, esc);
+				cr_assert_str_eq(cap_done(&c), want, "byte %02x at %zu of %zu", b, at, len);
+				free(c.buf);
+			}
+		}
+	}
+}
+
 Test(rw_text, layout_values_and_folding)
 {
 	struct cap c;
