@@ -470,21 +470,31 @@ static int text_cols(const struct ikc_rw *w)
 	return w->margin[w->depth > IKC_RW_MAX_DEPTH ? IKC_RW_MAX_DEPTH : w->depth];
 }
 
-/* Each field is one line, composed in a line buffer and written with one
- * call (a stream write per piece was a fifth of a -v run).  TEXT_LINE holds
+/* Each field is one line, composed in place in the writer's buffer (a
+ * stream write per piece was a fifth of a -v run).  TEXT_LINE holds
  * the deepest margin, a 128-byte label and a 160-byte value name, escaped. */
 #define TEXT_LINE 2048
 
+/* A line is composed in place at the end of w->buf, at most TEXT_LINE - 1
+ * bytes of it (ikc_sbuf cuts there, as a line buffer of that size did). */
+static struct ikc_sbuf line_begin(struct ikc_rw *w)
+{
+	if (sizeof w->buf - w->blen < TEXT_LINE)
+		out_flush(w);
+	return ikc_sb_init(w->buf + w->blen, TEXT_LINE);
+}
+
+/* Keep what ln holds and start the next piece after it. */
 static void line_flush(struct ikc_rw *w, struct ikc_sbuf *ln)
 {
-	out_mem(w, ln->b, ln->len);
-	ln->len = 0;
+	w->blen += ln->len;
+	*ln = line_begin(w);
 }
 
 /* The line is complete: at the top level it goes to the stream now. */
 static void line_end(struct ikc_rw *w, struct ikc_sbuf *ln)
 {
-	line_flush(w, ln);
+	w->blen += ln->len;
 	out_settle(w);
 }
 
@@ -546,8 +556,7 @@ static void text_open(struct ikc_rw *w, const char *key, const char *label, bool
 	else if (!label && key && !(w->depth > 0 && w->in_array[w->depth]))
 		show = true, label = key;
 	if (show) {
-		char b[TEXT_LINE];
-		struct ikc_sbuf ln = ikc_sb_init(b, sizeof b);
+		struct ikc_sbuf ln = line_begin(w);
 
 		text_pad(w, &ln, 0);
 		if (w->color)
@@ -584,8 +593,8 @@ static void text_begin_array(struct ikc_rw *w, const char *key, const char *labe
 static void text_uint(struct ikc_rw *w, const char *key, const char *label, uint64_t v, enum ikc_rw_fmt fmt,
 		      const char *vname)
 {
-	char t[24], b[TEXT_LINE];
-	struct ikc_sbuf ln = ikc_sb_init(b, sizeof b);
+	char t[24];
+	struct ikc_sbuf ln = line_begin(w);
 	const char *num;
 
 	if (w->depth > IKC_RW_MAX_DEPTH)
@@ -608,15 +617,15 @@ static void text_uint(struct ikc_rw *w, const char *key, const char *label, uint
 
 static void text_str(struct ikc_rw *w, const char *key, const char *label, const char *s, size_t len)
 {
-	char buf[4 * 64 + 1], b[TEXT_LINE];
-	struct ikc_sbuf ln = ikc_sb_init(b, sizeof b);
+	char buf[4 * 64 + 1];
+	struct ikc_sbuf ln = line_begin(w);
 	const uint8_t *p = (const uint8_t *)s;
 
 	if (w->depth > IKC_RW_MAX_DEPTH)
 		return;
 	text_label(w, &ln, key, label);
 	if (p && plain_text(s, len)) {
-		if (len < sizeof b / 2) {
+		if (len < TEXT_LINE / 2) {
 			ikc_sb_putn(&ln, s, len);
 			ikc_sb_putc(&ln, '\n');
 			line_end(w, &ln);
@@ -642,8 +651,7 @@ static void text_str(struct ikc_rw *w, const char *key, const char *label, const
 
 static void text_bytes(struct ikc_rw *w, const char *key, const char *label, const uint8_t *p, size_t n)
 {
-	char b[TEXT_LINE];
-	struct ikc_sbuf ln = ikc_sb_init(b, sizeof b);
+	struct ikc_sbuf ln = line_begin(w);
 
 	if (w->depth > IKC_RW_MAX_DEPTH)
 		return;
@@ -658,7 +666,7 @@ static void text_bytes(struct ikc_rw *w, const char *key, const char *label, con
 		for (size_t off = 0; off < n; off += TEXT_BYTES_PER_LINE) {
 			size_t k = n - off < TEXT_BYTES_PER_LINE ? n - off : TEXT_BYTES_PER_LINE;
 
-			if (ln.len > sizeof b / 2)
+			if (ln.len > TEXT_LINE / 2)
 				line_flush(w, &ln);
 			text_pad(w, &ln, TEXT_STEP);
 			ikc_sb_hex(&ln, p + off, k);
@@ -670,8 +678,7 @@ static void text_bytes(struct ikc_rw *w, const char *key, const char *label, con
 
 static void text_bool(struct ikc_rw *w, const char *key, const char *label, bool v)
 {
-	char b[TEXT_LINE];
-	struct ikc_sbuf ln = ikc_sb_init(b, sizeof b);
+	struct ikc_sbuf ln = line_begin(w);
 
 	if (w->depth > IKC_RW_MAX_DEPTH)
 		return;
