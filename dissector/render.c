@@ -303,6 +303,15 @@ size_t ikc_transform_summary(const struct ikc_transform *t, uint8_t protoid, cha
 
 /* ------------------------------------------------------ identities */
 
+/* A label such as "Proposal 1", without printf (one per proposal and
+ * transform of every SA in the tree). */
+static void numbered(char *buf, size_t sz, const char *word, uint64_t n)
+{
+	struct ikc_sbuf s = ikc_sb_init(buf, sz);
+
+	ikc_sb_num(&s, word, n, "");
+}
+
 static void addr_text(int af, const uint8_t *p, char *out, size_t outsz)
 {
 	ikc_format_addr(af == AF_INET6 ? 6 : 4, p, out, outsz);
@@ -782,7 +791,7 @@ static void r_sa(struct rctx *c, const struct ikc_payload *p)
 	for (size_t i = 0; i < sa->nprop; i++) {
 		const struct ikc_proposal *pr = &sa->proposals[i];
 
-		snprintf(label, sizeof label, "Proposal %u", (unsigned)pr->number);
+		numbered(label, sizeof label, "Proposal ", pr->number);
 		ikc_rw_begin_map(w, NULL, label);
 		ikc_rw_uint(w, "isakmp.payloadlength", "Length", pr->length, IKC_RW_DEC, NULL);
 		ikc_rw_uint(w, "isakmp.prop.number", "Proposal number", pr->number, IKC_RW_DEC, NULL);
@@ -799,7 +808,7 @@ static void r_sa(struct rctx *c, const struct ikc_payload *p)
 				const struct ikc_transform *t = &pr->transforms[j];
 				char sum[256];
 
-				snprintf(label, sizeof label, "Transform %u", (unsigned)t->number);
+				numbered(label, sizeof label, "Transform ", t->number);
 				ikc_rw_begin_map(w, NULL, label);
 				ikc_rw_uint(w, "isakmp.payloadlength", "Length", t->length, IKC_RW_DEC, NULL);
 				ikc_rw_uint(w, "isakmp.trans.number", "Transform number", t->number, IKC_RW_DEC,
@@ -1062,7 +1071,7 @@ static void r_kd(struct rctx *c, const struct ikc_payload *p)
 	for (size_t i = 0; i < kd->nkp; i++) {
 		const struct ikc_kd_packet *k = &kd->packets[i];
 
-		snprintf(label, sizeof label, "Key packet %zu", i + 1);
+		numbered(label, sizeof label, "Key packet ", i + 1);
 		ikc_rw_begin_map(w, NULL, label);
 		ikc_rw_uint(w, "isakmp.kd.payload.type", "Type", k->kd_type, IKC_RW_DEC, LOOKUP(kd_type, k->kd_type));
 		ikc_rw_uint(w, "isakmp.kd.payload.spi_size", "SPI size", k->spisize, IKC_RW_DEC, NULL);
@@ -1143,12 +1152,9 @@ static void render_one(struct ikc_rw *w, const struct ikc_payload *p, const stru
 
 	if (!p->body && p->body_len)
 		c.b.n = 0; /* no body known: only pointers of zero length pass */
-	if (!name) {
-		snprintf(lbuf, sizeof lbuf, "Payload #%u", (unsigned)p->type);
-	} else {
-		snprintf(lbuf, sizeof lbuf, "%s", name);
-	}
-	ikc_rw_begin_map(w, NULL, lbuf);
+	if (!name)
+		numbered(lbuf, sizeof lbuf, "Payload #", p->type);
+	ikc_rw_begin_map(w, NULL, name ? name : lbuf);
 	ikc_rw_uint(w, "isakmp.typepayload", "Payload", p->type, IKC_RW_DEC, name);
 	ikc_rw_uint(w, "isakmp.nextpayload", "Next payload", p->next, IKC_RW_DEC, payload_name(p->next, v2, doi));
 	if (v2)
