@@ -176,6 +176,29 @@ def main():
            text=["10.1.0.0/24", "10.2.0.0/24"])
     no_failure(diagnoses(syn(SYN, "diag-proxy-id.pcap")), "diag-proxy-id without keys (notify encrypted)")
 
+    # ESP sequence gap: tshark's esp.sequence per SPI says which packet follows
+    # a jump and by how much; ikecap's ikecap.esp_seq_gap must say the same,
+    # with keys and without (sequence numbers are in clear).
+    gap_pcap = syn(SYN, "diag-esp-seq-gap.pcap")
+    out = subprocess.run(["tshark", "-r", gap_pcap, "-Y", "esp", "-T", "fields", "-e", "frame.number",
+                          "-e", "esp.spi", "-e", "esp.sequence"], capture_output=True, text=True)
+    last, want_gaps = {}, {}
+    for line in out.stdout.splitlines():
+        fr, spi, seq = line.split("\t")
+        if spi in last and int(seq) > last[spi] + 1:
+            want_gaps[int(fr)] = int(seq) - last[spi] - 1
+        last[spi] = int(seq)
+    check(want_gaps == {15: 1}, "diag-esp-seq-gap: tshark sees one packet missing before frame 15 (got %r)" % want_gaps)
+    for tag, ks in (("with keys", allkeys), ("without keys", [])):
+        cmd = [IKECAP, "--no-progress", "-T", "json", "-r", gap_pcap] + sum((["-k", k] for k in ks), [])
+        res = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, TZ="UTC", LC_ALL="C"))
+        got = {}
+        for line in res.stdout.splitlines():
+            r = json.loads(line)
+            if r.get("type") == "packet" and "ikecap.esp_seq_gap" in r:
+                got[r["ikecap.frame"]] = r["ikecap.esp_seq_gap"]
+        check(got == want_gaps, "diag-esp-seq-gap %s: ikecap.esp_seq_gap %r, tshark %r" % (tag, got, want_gaps))
+
     # Real peers (captures/live, tools/lab): each failure made on purpose by its
     # scenario config (tools/lab/scenarios/NAME), so the expected finding comes
     # from how the capture was made, not from ikecap.

@@ -207,6 +207,12 @@ def main():
                fr4[2:7] + retransmits(m5, (m5[0], m5[1]), [4.0, 11.2]))
     made.append("diag-natt-blocked-initiator.pcap")
 
+    # 9. esp-seq-gap: the first lab case with one ESP packet lost on the way
+    #    (frame 14, SPI 0x69522f12 sequence 2): the next one on that SPI
+    #    (sequence 3) follows a gap of one.
+    write_pcap(os.path.join(OUT, "diag-esp-seq-gap.pcap"), hdr, fr[:13] + fr[14:])
+    made.append("diag-esp-seq-gap.pcap")
+
     for m in made:
         print(os.path.join(OUT, m))
 
