@@ -82,7 +82,7 @@ static void lb_flush(struct lb *l)
 	l->n = 0;
 }
 
-static void lb_mem(struct lb *l, const char *s, size_t n)
+static inline void lb_mem(struct lb *l, const char *s, size_t n)
 {
 	if (l->n + n > sizeof l->b) {
 		lb_flush(l);
@@ -95,12 +95,12 @@ static void lb_mem(struct lb *l, const char *s, size_t n)
 	l->n += n;
 }
 
-static void lb_s(struct lb *l, const char *s)
+static inline void lb_s(struct lb *l, const char *s)
 {
 	lb_mem(l, s, strlen(s));
 }
 
-static void lb_c(struct lb *l, char c)
+static inline void lb_c(struct lb *l, char c)
 {
 	if (l->n == sizeof l->b)
 		lb_flush(l);
