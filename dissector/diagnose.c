@@ -172,6 +172,7 @@ static void frame_add(struct ikc_finding *f, uint64_t frame)
 void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...)
 {
 	char part[IKC_DIAG_TEXT];
+	const char *src = part;
 	size_t used, n;
 	int r;
 	char *t;
@@ -183,18 +184,26 @@ void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...)
 	if (used + 1 >= IKC_DIAG_TEXT)
 		return;
 	/* Formatted once, on the stack, then appended (vsnprintf to size it
-	 * first doubled the cost of every finding). */
-	va_start(ap, fmt);
-	r = vsnprintf(part, sizeof part, fmt, ap);
-	va_end(ap);
-	if (r <= 0)
+	 * first doubled the cost of every finding); a piece without a
+	 * conversion is appended as it is. */
+	if (!strchr(fmt, '%')) {
+		src = fmt;
+		n = strlen(fmt);
+	} else {
+		va_start(ap, fmt);
+		r = vsnprintf(part, sizeof part, fmt, ap);
+		va_end(ap);
+		if (r <= 0)
+			return;
+		n = (size_t)r < sizeof part ? (size_t)r : sizeof part - 1;
+	}
+	if (!n)
 		return;
-	n = (size_t)r < sizeof part ? (size_t)r : sizeof part - 1;
 	if (n > IKC_DIAG_TEXT - 1 - used)
 		n = IKC_DIAG_TEXT - 1 - used;
 	if (!(t = realloc(f->text, used + n + 1)))
 		return;
-	memcpy(t + used, part, n);
+	memcpy(t + used, src, n);
 	t[used + n] = '\0';
 	f->text = t;
 }
