@@ -1364,7 +1364,10 @@ static void wrap(struct ikc_sbuf *s, const char *text, int col, int indent, int 
 	const char *p = text;
 
 	while (*p) {
-		size_t wl = strcspn(p, " ");
+		size_t wl = 0;
+
+		while (p[wl] && p[wl] != ' ') /* words are short: no strcspn call */
+			wl++;
 		if (col > indent && col + 1 + (int)wl > width) {
 			ikc_sb_putc(s, '\n');
 			ikc_sb_putn(s, spaces, (size_t)indent < sizeof spaces - 1 ? (size_t)indent : sizeof spaces - 1);
