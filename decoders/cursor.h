@@ -38,7 +38,8 @@ IKC_MUST_CHECK static inline enum ikc_err ikc_cur_bytes(struct ikc_cursor *c, si
 	return IKC_OK;
 }
 
-/* The next n (<= 8) bytes as a big-endian number, and advance. */
+/* The next n (<= 8) bytes as a big-endian number, and advance; the only
+ * error is IKC_TRUNCATED (nothing read, v unchanged). */
 IKC_MUST_CHECK static inline enum ikc_err ikc_cur_be(struct ikc_cursor *c, size_t n, uint64_t *v)
 {
 	uint64_t acc = 0;
@@ -66,31 +67,19 @@ IKC_MUST_CHECK static inline enum ikc_err ikc_cur_u8(struct ikc_cursor *c, uint8
 IKC_MUST_CHECK static inline enum ikc_err ikc_cur_u16(struct ikc_cursor *c, uint16_t *v)
 {
 	uint64_t x;
-	enum ikc_err err = ikc_cur_be(c, 2, &x);
-
-	if (!err)
-		*v = (uint16_t)x;
-	return err;
+	return ikc_cur_be(c, 2, &x) ? IKC_TRUNCATED : (*v = (uint16_t)x, IKC_OK);
 }
 
 IKC_MUST_CHECK static inline enum ikc_err ikc_cur_u24(struct ikc_cursor *c, uint32_t *v)
 {
 	uint64_t x;
-	enum ikc_err err = ikc_cur_be(c, 3, &x);
-
-	if (!err)
-		*v = (uint32_t)x;
-	return err;
+	return ikc_cur_be(c, 3, &x) ? IKC_TRUNCATED : (*v = (uint32_t)x, IKC_OK);
 }
 
 IKC_MUST_CHECK static inline enum ikc_err ikc_cur_u32(struct ikc_cursor *c, uint32_t *v)
 {
 	uint64_t x;
-	enum ikc_err err = ikc_cur_be(c, 4, &x);
-
-	if (!err)
-		*v = (uint32_t)x;
-	return err;
+	return ikc_cur_be(c, 4, &x) ? IKC_TRUNCATED : (*v = (uint32_t)x, IKC_OK);
 }
 
 IKC_MUST_CHECK static inline enum ikc_err ikc_cur_u64(struct ikc_cursor *c, uint64_t *v)
