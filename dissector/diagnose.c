@@ -614,7 +614,7 @@ static void rule_psk(struct ctx *c)
 			frame_add(f, bad->frame);
 		ikc_finding_say(f, "The peers use different pre-shared keys: the initiator's messages decrypt only with %s, the "
 		       "responder's only with %s.",
-		    cr->side[0].source, cr->side[1].source);
+		    ikc_sa_side_source(cr, 0), ikc_sa_side_source(cr, 1));
 		if (bad)
 			ikc_finding_say(f, " The %s answered with %s (frame %llu).", who(bad->dir),
 			    ikc_notify_name(bad->type) ? ikc_notify_name(bad->type) : "an error",

@@ -99,6 +99,10 @@ void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 		OPENSSL_cleanse(c->cand, c->ncand * sizeof *c->cand);
 		free(c->cand);
 	}
+	if (c->side) {
+		OPENSSL_cleanse(c->side, 2 * sizeof *c->side);
+		free(c->side);
+	}
 	ikc_cr_buf_wipe(&c->ni);
 	ikc_cr_buf_wipe(&c->nr);
 	ikc_cr_buf_wipe(&c->gxi);
@@ -663,7 +667,7 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 	for (int s = 0; s < 2; s++) {
 		int sd = s == 0 ? side : 1 - side;
 		for (size_t i = 0; i < c->ncand; i++)
-			if (c->side[sd].ready && strcmp(c->cand[i].source, c->side[sd].source) == 0)
+			if (ikc_sa_side(c, sd) && strcmp(c->cand[i].source, c->side[sd].source) == 0)
 				order_add(order, &norder, i);
 	}
 	for (size_t i = 0; i < c->ncand; i++)
@@ -751,7 +755,9 @@ found:
 		}
 		seen->crypto.cand = best_cand;
 		memcpy(seen->crypto.iv, ivs[best_iv].iv, c->block);
-		if (!c->side[side].ready) {
+		if (!c->side)
+			c->side = calloc(2, sizeof *c->side); /* out of memory: the side is not recorded */
+		if (c->side && !c->side[side].ready) {
 			c->side[side] = *k;
 			if (c->side[1 - side].ready && strcmp(c->side[1 - side].source, k->source) != 0)
 				c->psk_differs = true;
@@ -840,12 +846,12 @@ bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, s
 bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, size_t *len)
 {
 	const struct ikc_sa_crypto *c = sa->crypto;
-	int s = !c ? -1 : c->side[0].ready ? 0 : c->side[1].ready ? 1 : -1;
+	const struct ikc_side_keys *k = ikc_sa_side(c, 0) ? ikc_sa_side(c, 0) : ikc_sa_side(c, 1);
 
-	if (s < 0)
+	if (!k)
 		return false;
-	*ka = c->side[s].ka;
-	*len = c->side[s].ka_len;
+	*ka = k->ka;
+	*len = k->ka_len;
 	return true;
 }
 
@@ -1173,8 +1179,8 @@ static void write_keys(const struct ikc_sa_crypto *c, struct ikc_rw *w)
 {
 	ikc_rw_begin_array(w, "ikecap.keys", "Keys");
 	for (int s = 0; s < 2; s++) {
-		const struct ikc_side_keys *k = &c->side[s];
-		if (!k->ready)
+		const struct ikc_side_keys *k = ikc_sa_side(c, s);
+		if (!k)
 			continue;
 		ikc_rw_begin_map(w, NULL, s ? "Responder's keys" : "Initiator's keys");
 		ikc_rw_cstr(w, "ikecap.side", "Side", s ? "responder" : "initiator");
@@ -1209,7 +1215,7 @@ void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w
 {
 	if (!c)
 		return;
-	if (print_keys && (c->side[0].ready || c->side[1].ready))
+	if (print_keys && (ikc_sa_side(c, 0) || ikc_sa_side(c, 1)))
 		write_keys(c, w);
 	if (c->decrypted || c->failed)
 		ikc_rw_uint(w, "ikecap.decrypted_messages", "Decrypted messages", c->decrypted, IKC_RW_DEC, NULL);
@@ -1221,7 +1227,7 @@ void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w
 		ikc_rw_uint(w, "ikecap.hash_failed", "HASHes failed", c->hash_bad, IKC_RW_DEC, NULL);
 	}
 	for (int s = 0; s < 2; s++)
-		if (c->side[s].ready)
+		if (ikc_sa_side(c, s))
 			ikc_rw_cstr(w, s ? "ikecap.responder_key" : "ikecap.initiator_key",
 				    s ? "Responder's key" : "Initiator's key", c->side[s].source);
 	if (c->psk_differs)

@@ -66,7 +66,9 @@ struct ikc_sa_crypto {
 	size_t ncbc;
 	/* derived */
 	bool tried;                 /* derivation attempted */
-	struct ikc_side_keys side[2];  /* [0] initiator's view, [1] responder's view */
+	/* [0] initiator's view, [1] responder's view; allocated when the first
+	 * message decrypts (an SA without keys spends no kilobyte on it). */
+	struct ikc_side_keys *side;
 	bool psk_differs;
 	uint8_t iv0[IKC_CR_MAX_BLOCK]; /* phase-1 initial IV = hash(g^xi | g^xr) */
 	bool have_iv0;                 /* derived (only once a key candidate can use it) */
@@ -156,6 +158,18 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
  * candidate PSK produce the responder's HASH_R? */
 bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa);
 bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, size_t len);
+/* Side s's keys (0 initiator, 1 responder), or NULL when none decrypted. */
+static inline const struct ikc_side_keys *ikc_sa_side(const struct ikc_sa_crypto *c, int s)
+{
+	return c && c->side && c->side[s].ready ? &c->side[s] : NULL;
+}
+
+/* Where side s's key came from ("psk keys.txt:4 + dh"), "" when none. */
+static inline const char *ikc_sa_side_source(const struct ikc_sa_crypto *c, int s)
+{
+	return ikc_sa_side(c, s) ? c->side[s].source : "";
+}
+
 /* The phase-1 encryption key to export (initiator's side first). */
 bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, size_t *len);
 /* Hand the ESP SAs of every Quick Mode of this SA whose KEYMAT is known and

@@ -1223,8 +1223,8 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 			sa->icmp_errors > 1 ? "s" : "", (unsigned long long)sa->icmp_last_frame);
 	}
 	if (c->psk_differs)
-		fprintf(out, "    PSK mismatch: initiator's key %s, responder's key %s\n", c->side[0].source,
-			c->side[1].source);
+		fprintf(out, "    PSK mismatch: initiator's key %s, responder's key %s\n", ikc_sa_side_source(c, 0),
+			ikc_sa_side_source(c, 1));
 	if (c->am_psk_verdict[0])
 		fprintf(out, "    Aggressive Mode: %s\n", c->am_psk_verdict);
 	if (c->tried && !c->ncand && c->missing[0])
