@@ -38,23 +38,23 @@ struct ikc_ev_pl {
 };
 
 /* One message of an SA, as the ladder draws it. */
-struct ikc_event {
+struct ikc_event {                /* widest members first: every live SA holds ~10 */
 	uint64_t frame;
 	int64_t ts_sec;
+	uint64_t original_frame;
+	char *detail;                 /* IDs, proxy IDs, SPIs, chosen transform; NULL: none */
 	uint32_t ts_nsec;
 	enum ikc_dir dir;
-	char label[24];
-	uint8_t exchange;
 	uint32_t msgid;
 	uint32_t retransmit;          /* n of "Rn"; 0 for a first copy */
-	uint64_t original_frame;
+	char label[24];
+	struct ikc_ev_pl pl[IKC_EV_PL];
 	uint16_t sport, dport;
+	uint8_t exchange;
 	bool encrypted;
 	uint8_t dec;                  /* enum ikc_decrypt_status */
 	uint8_t hash;                 /* enum ikc_hash_verdict */
-	struct ikc_ev_pl pl[IKC_EV_PL];
 	uint8_t npl, pl_dropped;
-	char *detail;                 /* IDs, proxy IDs, SPIs, chosen transform; NULL: none */
 };
 
 /* One error notify (type < 16384), with where in the SA's life it came. */

@@ -66,7 +66,7 @@ void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t
 
 	if (n < *cap)
 		return v;
-	ncap = *cap ? *cap * 2 : first;
+	ncap = *cap ? *cap + *cap / 2 + 1 : first; /* x1.5: most arrays stay small, held by every live SA */
 	if (max && ncap > max)
 		ncap = max;
 	if (ncap <= n || ncap > SIZE_MAX / elem || !(nv = realloc(v, ncap * elem)))

@@ -69,7 +69,8 @@ void ikc_strjoin(char *buf, size_t sz, ...) __attribute__((sentinel));
 void ikc_appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Room for element n of the array v (capacity *cap, elements of elem
- * bytes): grows by doubling from `first`, never past `max` (0: unbounded).
+ * bytes): grows by half again (plus one) from `first`, never past `max`
+ * (0: unbounded).
  * Returns the array (moved or not), or NULL when it is full at max or out of
  * memory — v and *cap are then unchanged. */
 void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max);

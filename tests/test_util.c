@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -123,4 +124,28 @@ Test(format_addr, ipv6_and_small_buffers_fall_back_to_inet_ntop)
 	cr_assert_str_eq(got, "2001:db8::1");
 	ikc_format_addr(4, v4, got, 8);  /* too small for inet_ntop too */
 	cr_assert_str_eq(got, "?");
+}
+
+Test(grow, room_for_every_element_up_to_max_then_null_and_unchanged)
+{
+	int *v = NULL, *nv;
+	size_t cap = 0, prev = 0;
+
+	for (size_t n = 0; n < 50; n++) {
+		nv = ikc_grow(v, &cap, n, sizeof *v, 1, 50);
+		cr_assert_not_null(nv, "element %zu", n);
+		v = nv;
+		cr_assert_gt(cap, n);
+		cr_assert_leq(cap, 50);
+		cr_assert_geq(cap, prev);
+		prev = cap;
+		v[n] = (int)n; /* ASan: the room is really there */
+	}
+	for (size_t n = 0; n < 50; n++)
+		cr_assert_eq(v[n], (int)n);
+	cr_assert_eq(cap, 50);
+	cr_assert_null(ikc_grow(v, &cap, 50, sizeof *v, 1, 50));
+	cr_assert_eq(cap, 50);
+	cr_assert_null(ikc_grow(NULL, &(size_t){ 0 }, 0, sizeof *v, 0, 0), "first 0 gives no room");
+	free(v);
 }
