@@ -64,35 +64,23 @@ static const char *col(const struct ikc_emitter *e, const char *code)
  * so nothing is ever cut. */
 
 struct lb {
-	FILE *f;
-	size_t n;
+	struct ikc_obuf o;
 	char b[512];
 };
 
 static void lb_init(struct lb *l, FILE *f)
 {
-	l->f = f;
-	l->n = 0;
+	l->o = ikc_ob_init(f, l->b, sizeof l->b);
 }
 
-static void lb_flush(struct lb *l)
+static inline void lb_flush(struct lb *l)
 {
-	if (l->n)
-		fwrite(l->b, 1, l->n, l->f);
-	l->n = 0;
+	ikc_ob_flush(&l->o);
 }
 
 static inline void lb_mem(struct lb *l, const char *s, size_t n)
 {
-	if (l->n + n > sizeof l->b) {
-		lb_flush(l);
-		if (n > sizeof l->b) {
-			fwrite(s, 1, n, l->f);
-			return;
-		}
-	}
-	memcpy(l->b + l->n, s, n);
-	l->n += n;
+	ikc_ob_put(&l->o, s, n);
 }
 
 static inline void lb_s(struct lb *l, const char *s)
@@ -102,9 +90,7 @@ static inline void lb_s(struct lb *l, const char *s)
 
 static inline void lb_c(struct lb *l, char c)
 {
-	if (l->n == sizeof l->b)
-		lb_flush(l);
-	l->b[l->n++] = c;
+	ikc_ob_putc(&l->o, c);
 }
 
 /* v in decimal, right-aligned in width (printf "%*llu"). */
@@ -207,13 +193,13 @@ static void lb_endpoints(struct ikc_emitter *e, struct lb *l, const struct ikc_p
 	lb_endpoint(&t, pkt, true);
 	lb_mem(&t, " > ", 3);
 	lb_endpoint(&t, pkt, false);
-	lb_mem(l, t.b, t.n);
-	if (t.n > sizeof slot->text)
+	lb_mem(l, t.b, t.o.n);
+	if (t.o.n > sizeof slot->text)
 		return; /* cannot happen (47 + 3 + 47), but never cut */
 	slot = &e->endpoints[e->endpoints_next++ % IKC_ENDPOINT_CACHE];
 	slot->key = k;
-	slot->len = (uint8_t)t.n;
-	memcpy(slot->text, t.b, t.n);
+	slot->len = (uint8_t)t.o.n;
+	memcpy(slot->text, t.b, t.o.n);
 }
 
 /* "%5llu HH:MM:SS.uuuuuu SRC > DST " */
@@ -268,13 +254,13 @@ static void text_line(struct ikc_emitter *e, const struct ikc_pkt *pkt, const st
 	lb_init(&l, e->out);
 	line_prefix(e, &l, pkt);
 	lb_s(&l, col(e, C_BOLD));
-	w = l.n;
+	w = l.o.n;
 	lb_s(&l, info->label);
 	if (info->retransmit) {
 		lb_mem(&l, " R", 2);
 		lb_u(&l, info->retransmit_count, 0);
 	}
-	for (w = l.n - w; w < 8; w++)   /* "%-8s" */
+	for (w = l.o.n - w; w < 8; w++)   /* "%-8s" */
 		lb_c(&l, ' ');
 	lb_s(&l, col(e, C_OFF));
 	lb_c(&l, ' ');

@@ -31,34 +31,21 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* Output: the writers run once per field of every packet, so each piece is
- * a copy into w->buf, and the stream sees one write per record (a stream
- * call per piece was a fifth of a JSON run). */
-static void out_flush(struct ikc_rw *w)
+/* Output: each piece is a copy into w->buf (obuf.h); the stream sees one
+ * write per record. */
+static inline void out_flush(struct ikc_rw *w)
 {
-	if (w->blen)
-		fwrite(w->buf, 1, w->blen, w->out);
-	w->blen = 0;
+	ikc_ob_flush(&w->ob);
 }
 
-static void out_mem(struct ikc_rw *w, const void *s, size_t n)
+static inline void out_mem(struct ikc_rw *w, const void *s, size_t n)
 {
-	if (n > sizeof w->buf - w->blen) {
-		out_flush(w);
-		if (n > sizeof w->buf) {
-			fwrite(s, 1, n, w->out);
-			return;
-		}
-	}
-	memcpy(w->buf + w->blen, s, n);
-	w->blen += n;
+	ikc_ob_put(&w->ob, s, n);
 }
 
 static inline void out_c(struct ikc_rw *w, char c)
 {
-	if (w->blen == sizeof w->buf)
-		out_flush(w);
-	w->buf[w->blen++] = c;
+	ikc_ob_putc(&w->ob, c);
 }
 
 static void out_cstr(struct ikc_rw *w, const char *s)
@@ -85,6 +72,7 @@ static void rw_reset(struct ikc_rw *w, const struct ikc_rw_ops *ops, FILE *out)
 	memset(w, 0, offsetof(struct ikc_rw, buf));
 	w->ops = ops;
 	w->out = out;
+	w->ob = ikc_ob_init(out, w->buf, sizeof w->buf);
 }
 
 /* Decimal, or "0x" and lowercase hex (PRIu64 / "0x%" PRIx64), into t;
@@ -273,9 +261,8 @@ static void json_string(struct ikc_rw *w, const uint8_t *s, size_t len)
 	if (len <= sizeof w->buf / (2 * JSON_ESC_MAX)) {
 		char *o;
 
-		if (sizeof w->buf - w->blen < len * JSON_ESC_MAX + 2)
-			out_flush(w);
-		o = w->buf + w->blen;
+		ikc_ob_reserve(&w->ob, len * JSON_ESC_MAX + 2);
+		o = w->ob.b + w->ob.n;
 		*o++ = '"';
 		if (len >= 8) { /* a word at a time; the last word may overlap */
 			uint64_t x;
@@ -304,7 +291,7 @@ static void json_string(struct ikc_rw *w, const uint8_t *s, size_t len)
 				o += json_escape_at(s, len, &i, o);
 		}
 		*o++ = '"';
-		w->blen = (size_t)(o - w->buf);
+		w->ob.n = (size_t)(o - w->ob.b);
 		return;
 	}
 	out_c(w, '"');
@@ -479,22 +466,21 @@ static int text_cols(const struct ikc_rw *w)
  * bytes of it (ikc_sbuf cuts there, as a line buffer of that size did). */
 static struct ikc_sbuf line_begin(struct ikc_rw *w)
 {
-	if (sizeof w->buf - w->blen < TEXT_LINE)
-		out_flush(w);
-	return ikc_sb_init(w->buf + w->blen, TEXT_LINE);
+	ikc_ob_reserve(&w->ob, TEXT_LINE);
+	return ikc_sb_init(w->ob.b + w->ob.n, TEXT_LINE);
 }
 
 /* Keep what ln holds and start the next piece after it. */
 static void line_flush(struct ikc_rw *w, struct ikc_sbuf *ln)
 {
-	w->blen += ln->len;
+	w->ob.n += ln->len;
 	*ln = line_begin(w);
 }
 
 /* The line is complete: at the top level it goes to the stream now. */
 static void line_end(struct ikc_rw *w, struct ikc_sbuf *ln)
 {
-	w->blen += ln->len;
+	w->ob.n += ln->len;
 	out_settle(w);
 }
 

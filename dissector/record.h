@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "obuf.h"
+
 enum ikc_rw_fmt {
 	IKC_RW_DEC = 0,
 	IKC_RW_HEX,      /* text shows 0x%x; JSON still writes a number */
@@ -61,7 +63,7 @@ struct ikc_rw {
 	int margin[IKC_RW_MAX_DEPTH + 1];  /* text: the columns of level d's lines */
 	bool color;                        /* text: ANSI colour allowed */
 	void *impl;                        /* CBOR writer state */
-	size_t blen;                       /* JSON, text: bytes held in buf */
+	struct ikc_obuf ob;                /* JSON, text: over buf, to out */
 	char buf[IKC_RW_BUF];
 };
 
