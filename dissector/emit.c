@@ -133,21 +133,34 @@ static void lb_addr(struct lb *l, int af, const uint8_t *a)
 
 /* HH:MM:SS.uuuuuu in UTC: POSIX time has no leap seconds, so the time of day
  * is the seconds modulo 86400 (what gmtime_r gives, without the calendar). */
-static void lb_time(struct lb *l, const struct ikc_pkt *pkt)
+static void lb_time(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *pkt)
 {
-	int64_t d = pkt->ts_sec % 86400;
-
-	if (d < 0)
-		d += 86400;
 	uint32_t us = pkt->ts_nsec / 1000u % 1000000u;
-	const unsigned two[] = { (unsigned)(d / 3600), (unsigned)(d / 60 % 60), (unsigned)(d % 60),
-				 us / 10000, us / 100 % 100, us % 100 };
-	char t[15] = "00:00:00.000000";
+	char t[7] = { '.' };  /* ".uuuuuu" */
 
-	for (int i = 0; i < 6; i++) {
-		int at = i < 3 ? 3 * i : 9 + 2 * (i - 3);
-		t[at] = ikc_two_digits[2 * two[i]];
-		t[at + 1] = ikc_two_digits[2 * two[i] + 1];
+	if (!e->tod_valid || e->tod_sec != pkt->ts_sec) { /* packets of one second share it */
+		int64_t d = pkt->ts_sec % 86400;
+		unsigned v[3];
+
+		if (d < 0)
+			d += 86400;
+		v[0] = (unsigned)(d / 3600);
+		v[1] = (unsigned)(d / 60 % 60);
+		v[2] = (unsigned)(d % 60);
+		for (int i = 0; i < 3; i++) {
+			e->tod[3 * i] = ikc_two_digits[2 * v[i]];
+			e->tod[3 * i + 1] = ikc_two_digits[2 * v[i] + 1];
+			if (i < 2)
+				e->tod[3 * i + 2] = ':';
+		}
+		e->tod_sec = pkt->ts_sec;
+		e->tod_valid = true;
+	}
+	lb_mem(l, e->tod, sizeof e->tod);
+	for (int i = 0; i < 3; i++) {
+		unsigned two = i == 0 ? us / 10000 : i == 1 ? us / 100 % 100 : us % 100;
+		t[1 + 2 * i] = ikc_two_digits[2 * two];
+		t[2 + 2 * i] = ikc_two_digits[2 * two + 1];
 	}
 	lb_mem(l, t, sizeof t);
 }
@@ -207,7 +220,7 @@ static void line_prefix(struct ikc_emitter *e, struct lb *l, const struct ikc_pk
 {
 	lb_u(l, pkt->frame, 5);
 	lb_c(l, ' ');
-	lb_time(l, pkt);
+	lb_time(e, l, pkt);
 	lb_c(l, ' ');
 	lb_endpoints(e, l, pkt);
 	lb_c(l, ' ');

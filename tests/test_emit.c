@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../dissector/emit.h"
 
@@ -93,5 +94,45 @@ Test(emit, endpoints_of_every_line_across_more_pairs_than_are_kept)
 		cr_assert(strstr(line, want), "line %zu: %s\nwant: %s", frame + 1, line, want);
 	}
 	cr_assert_eq(frame, n);
+	free(buf);
+}
+
+Test(emit, time_of_day_of_every_line_against_gmtime)
+{
+	/* Packets in one second, across seconds, across midnight, and before
+	 * 1970: each line's HH:MM:SS.uuuuuu must be what gmtime_r says. */
+	static const int64_t secs[] = { 1700000000, 1700000000, 1700000001, 1700000001, 1700006399,
+					1700006400, 1700006400, 0, -1, -1, -86401, 1700000000 };
+	static const uint32_t nsecs[] = { 0, 999999999, 1000, 500000, 123456789, 0, 42000, 0, 999999000, 0, 1, 7000 };
+	struct ikc_emit_opts o = { .format = IKC_FMT_TEXT };
+	struct ikc_emitter e;
+	struct ikc_esp_hdr esp = { .spi = 1, .seq = 1, .body_len = 16 };
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0, i = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(ikc_emit_init(&e, f, &o), 0);
+	for (size_t k = 0; k < sizeof secs / sizeof secs[0]; k++) {
+		struct ikc_pkt pkt;
+
+		pkt_of(&pairs[3], k + 1, &pkt);
+		pkt.ts_sec = secs[k];
+		pkt.ts_nsec = nsecs[k];
+		ikc_emit_esp(&e, &pkt, &esp, true, NULL);
+	}
+	ikc_emit_close(&e);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+		time_t t = (time_t)secs[i];
+		struct tm tm;
+		char want[32];
+
+		cr_assert_not_null(gmtime_r(&t, &tm));
+		snprintf(want, sizeof want, " %02d:%02d:%02d.%06u ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (unsigned)(nsecs[i] / 1000));
+		cr_assert(strstr(line, want), "line %zu: %s\nwant: %s", i + 1, line, want);
+	}
+	cr_assert_eq(i, sizeof secs / sizeof secs[0]);
 	free(buf);
 }
