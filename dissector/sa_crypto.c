@@ -29,6 +29,7 @@
 #include "util.h"
 
 #define MAX_CAND 16
+_Static_assert(MAX_CAND < 255, "ikc_sa_crypto.side holds a candidate index plus one in a byte");
 #define MAX_GXY 4
 
 /* IKE auth method ids (RFC 2409 App. A; XAUTH/hybrid drafts). */
@@ -98,10 +99,6 @@ void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 	if (c->cand) {
 		OPENSSL_cleanse(c->cand, c->ncand * sizeof *c->cand);
 		free(c->cand);
-	}
-	if (c->side) {
-		OPENSSL_cleanse(c->side, 2 * sizeof *c->side);
-		free(c->side);
 	}
 	ikc_cr_buf_wipe(&c->ni);
 	ikc_cr_buf_wipe(&c->nr);
@@ -667,7 +664,7 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 	for (int s = 0; s < 2; s++) {
 		int sd = s == 0 ? side : 1 - side;
 		for (size_t i = 0; i < c->ncand; i++)
-			if (ikc_sa_side(c, sd) && strcmp(c->cand[i].source, c->side[sd].source) == 0)
+			if (ikc_sa_side(c, sd) && strcmp(c->cand[i].source, ikc_sa_side(c, sd)->source) == 0)
 				order_add(order, &norder, i);
 	}
 	for (size_t i = 0; i < c->ncand; i++)
@@ -755,11 +752,11 @@ found:
 		}
 		seen->crypto.cand = best_cand;
 		memcpy(seen->crypto.iv, ivs[best_iv].iv, c->block);
-		if (!c->side)
-			c->side = calloc(2, sizeof *c->side); /* out of memory: the side is not recorded */
-		if (c->side && !c->side[side].ready) {
-			c->side[side] = *k;
-			if (c->side[1 - side].ready && strcmp(c->side[1 - side].source, k->source) != 0)
+		if (!ikc_sa_side(c, side)) {
+			const struct ikc_side_keys *other = ikc_sa_side(c, 1 - side);
+
+			c->side[side] = (uint8_t)(best_cand + 1);
+			if (other && strcmp(other->source, k->source) != 0)
 				c->psk_differs = true;
 		}
 		ikc_strjoin(info->dec_detail, sizeof info->dec_detail, "key: ", k->source,
@@ -1229,7 +1226,7 @@ void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w
 	for (int s = 0; s < 2; s++)
 		if (ikc_sa_side(c, s))
 			ikc_rw_cstr(w, s ? "ikecap.responder_key" : "ikecap.initiator_key",
-				    s ? "Responder's key" : "Initiator's key", c->side[s].source);
+				    s ? "Responder's key" : "Initiator's key", ikc_sa_side(c, s)->source);
 	if (c->psk_differs)
 		ikc_rw_cstr(w, "ikecap.psk_mismatch", "PSK mismatch",
 			    "the peers encrypt with different keys: they hold different pre-shared keys");

@@ -66,9 +66,10 @@ struct ikc_sa_crypto {
 	size_t ncbc;
 	/* derived */
 	bool tried;                 /* derivation attempted */
-	/* [0] initiator's view, [1] responder's view; allocated when the first
-	 * message decrypts (an SA without keys spends no kilobyte on it). */
-	struct ikc_side_keys *side;
+	/* The candidate each side's messages decrypt with, plus one ([0] the
+	 * initiator's, [1] the responder's; 0: none yet).  Candidates are
+	 * never replaced once there are any, so an index is enough. */
+	uint8_t side[2];
 	bool psk_differs;
 	uint8_t iv0[IKC_CR_MAX_BLOCK]; /* phase-1 initial IV = hash(g^xi | g^xr) */
 	bool have_iv0;                 /* derived (only once a key candidate can use it) */
@@ -161,13 +162,13 @@ bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, s
 /* Side s's keys (0 initiator, 1 responder), or NULL when none decrypted. */
 static inline const struct ikc_side_keys *ikc_sa_side(const struct ikc_sa_crypto *c, int s)
 {
-	return c && c->side && c->side[s].ready ? &c->side[s] : NULL;
+	return c && c->side[s] && c->side[s] <= c->ncand ? &c->cand[c->side[s] - 1] : NULL;
 }
 
 /* Where side s's key came from ("psk keys.txt:4 + dh"), "" when none. */
 static inline const char *ikc_sa_side_source(const struct ikc_sa_crypto *c, int s)
 {
-	return ikc_sa_side(c, s) ? c->side[s].source : "";
+	return ikc_sa_side(c, s) ? ikc_sa_side(c, s)->source : "";
 }
 
 /* The phase-1 encryption key to export (initiator's side first). */

@@ -315,10 +315,13 @@ Test(diagnose, psk_proven_when_the_two_sides_keys_differ)
 	msg(sa, 6, 0.05, IKC_DIR_R2I, "INFO", 0, 500);
 	ntf(sa, 16, IKC_DIR_R2I, 6, 0);
 	sa->crypto->psk_differs = true;
-	cr_assert_not_null(sa->crypto->side = calloc(2, sizeof *sa->crypto->side));
-	sa->crypto->side[0].ready = sa->crypto->side[1].ready = true;
-	snprintf(sa->crypto->side[0].source, sizeof sa->crypto->side[0].source, "psk a.keys:3");
-	snprintf(sa->crypto->side[1].source, sizeof sa->crypto->side[1].source, "psk a.keys:4");
+	/* two candidates, one per side (freed with the SA) */
+	cr_assert_not_null(sa->crypto->cand = calloc(2, sizeof *sa->crypto->cand));
+	sa->crypto->ncand = 2;
+	snprintf(sa->crypto->cand[0].source, sizeof sa->crypto->cand[0].source, "psk a.keys:3");
+	snprintf(sa->crypto->cand[1].source, sizeof sa->crypto->cand[1].source, "psk a.keys:4");
+	sa->crypto->side[0] = 1;
+	sa->crypto->side[1] = 2;
 	diag(&r, &sa, 1);
 	f = find(&r, "psk-mismatch");
 	cr_assert_not_null(f);
