@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ikc_err.h"
 
@@ -96,7 +97,7 @@ IKC_MUST_CHECK static inline enum ikc_err ikc_cur_copy(struct ikc_cursor *c, siz
 	if (err)
 		return err;
 	if (n)
-		__builtin_memcpy(out, p, n);
+		memcpy(out, p, n);
 	return IKC_OK;
 }
 

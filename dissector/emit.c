@@ -135,8 +135,8 @@ static void lb_addr(struct lb *l, int af, const uint8_t *a)
  * is the seconds modulo 86400 (what gmtime_r gives, without the calendar). */
 static void lb_time(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *pkt)
 {
-	uint32_t us = pkt->ts_nsec / 1000u % 1000000u;
-	char t[7] = { '.' };  /* ".uuuuuu" */
+	char us[24];
+	int at = ikc_dec_right(us, pkt->ts_nsec / 1000u % 1000000u, 6, '0');
 
 	if (!e->tod_valid || e->tod_sec != pkt->ts_sec) { /* packets of one second share it */
 		int64_t d = pkt->ts_sec % 86400;
@@ -157,12 +157,8 @@ static void lb_time(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *p
 		e->tod_valid = true;
 	}
 	lb_mem(l, e->tod, sizeof e->tod);
-	for (int i = 0; i < 3; i++) {
-		unsigned two = i == 0 ? us / 10000 : i == 1 ? us / 100 % 100 : us % 100;
-		t[1 + 2 * i] = ikc_two_digits[2 * two];
-		t[2 + 2 * i] = ikc_two_digits[2 * two + 1];
-	}
-	lb_mem(l, t, sizeof t);
+	lb_c(l, '.');
+	lb_mem(l, us + at, sizeof us - (size_t)at);
 }
 
 static void lb_endpoint(struct lb *l, const struct ikc_pkt *pkt, bool src)

@@ -56,10 +56,10 @@ struct ikc_emitter {
 	struct ikc_rw rw;     /* JSON writer, or the text-tree writer */
 	bool first_ts_set;
 	struct ikc_endpoint_text endpoints[IKC_ENDPOINT_CACHE];
+	unsigned endpoints_next;      /* the slot to replace next */
 	int64_t tod_sec;              /* the second tod[] ("HH:MM:SS") shows */
 	bool tod_valid;
 	char tod[8];                  /* no NUL */
-	unsigned endpoints_next;      /* the slot to replace next */
 };
 
 /* Returns -1 when the CBOR writer cannot get memory. */

@@ -75,32 +75,49 @@ static void rw_reset(struct ikc_rw *w, const struct ikc_rw_ops *ops, FILE *out)
 	w->ob = ikc_ob_init(out, w->buf, sizeof w->buf);
 }
 
-/* Decimal, or "0x" and lowercase hex (PRIu64 / "0x%" PRIx64), into t;
- * returns the start of the digits inside t[0..23]. */
-static char *fmt_u64(char t[24], uint64_t v, bool hex)
+/* Decimal (ikc_dec_right), or "0x" and lowercase hex, NUL-terminated in t;
+ * returns where it starts. */
+static const char *u64_text(char t[25], uint64_t v, bool hex)
 {
-	char *p = t + 23;
+	char *p = t + 24;
 
 	*p = '\0';
+	if (!hex)
+		return t + ikc_dec_right(t, v, 0, ' ');
 	do {
-		*--p = hex ? hexdig[v & 15] : (char)('0' + v % 10);
-		v = hex ? v >> 4 : v / 10;
+		*--p = hexdig[v & 15];
+		v >>= 4;
 	} while (v);
-	if (hex) {
-		*--p = 'x';
-		*--p = '0';
-	}
+	*--p = 'x';
+	*--p = '0';
 	return p;
 }
 
-/* True when all eight bytes of x are printable ASCII other than '\\' (the
- * text writer's plain byte; see json_word_plain for how the test works). */
+/* Eight bytes at a time.  With y = x without its top bits no sum below
+ * carries out of a byte, so each byte's top bit answers for that byte
+ * alone: y + 0x60 has it when y >= 0x20, y + 0x01 when y == 0x7f, and
+ * (y ^ c) + 0x7f when y != c. */
+#define ONES 0x0101010101010101u
+#define HIGH (ONES * 0x80)
+
+/* Top bit set in each byte of x that is printable ASCII (0x20..0x7e). */
+static inline uint64_t word_printable(uint64_t x)
+{
+	uint64_t y = x & ~HIGH;
+
+	return ~x & (y + ONES * 0x60) & ~(y + ONES) & HIGH;
+}
+
+/* Top bit set in each byte of x that is not c (c < 0x80). */
+static inline uint64_t word_not(uint64_t x, uint8_t c)
+{
+	return ((x & ~HIGH) ^ (ONES * c)) + ONES * 0x7f;
+}
+
+/* All eight bytes as the text writer keeps them: printable, no '\\'. */
 static inline bool text_word_plain(uint64_t x)
 {
-	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80, y = x & ~high;
-	uint64_t ok = ~x & (y + ones * 0x60) & ~(y + ones) & ((y ^ (ones * '\\')) + ones * 0x7f);
-
-	return (ok & high) == high;
+	return (word_printable(x) & word_not(x, '\\')) == HIGH;
 }
 
 /* True when ikc_escape_text would return s unchanged: a word at a time, the
@@ -208,17 +225,10 @@ static const uint8_t JSON_PLAIN[256] = {
 
 #define JSON_ESC_MAX 6 /* the longest escape of one byte: \u00XX */
 
-/* True when all eight bytes of x are plain (JSON_PLAIN a word at a time).
- * With y = x without its top bits no sum below carries out of a byte, so
- * each byte's top bit answers for that byte alone: y + 0x60 has it when
- * y >= 0x20, y + 0x01 when y == 0x7f, (y ^ c) + 0x7f when y != c. */
+/* All eight bytes plain for JSON (JSON_PLAIN a word at a time). */
 static inline bool json_word_plain(uint64_t x)
 {
-	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80, y = x & ~high;
-	uint64_t ok = ~x & (y + ones * 0x60) & ~(y + ones) & ((y ^ (ones * '"')) + ones * 0x7f) &
-		      ((y ^ (ones * '\\')) + ones * 0x7f);
-
-	return (ok & high) == high;
+	return (word_printable(x) & word_not(x, '\\') & word_not(x, '"')) == HIGH;
 }
 
 /* The escape of s[*i] (not a plain byte) into o; returns its length. */
@@ -579,13 +589,13 @@ static void text_begin_array(struct ikc_rw *w, const char *key, const char *labe
 static void text_uint(struct ikc_rw *w, const char *key, const char *label, uint64_t v, enum ikc_rw_fmt fmt,
 		      const char *vname)
 {
-	char t[24];
+	char t[25];
 	struct ikc_sbuf ln = line_begin(w);
 	const char *num;
 
 	if (w->depth > IKC_RW_MAX_DEPTH)
 		return;
-	num = fmt_u64(t, v, fmt == IKC_RW_HEX);
+	num = u64_text(t, v, fmt == IKC_RW_HEX);
 	text_label(w, &ln, key, label);
 	if (vname) {
 		if (w->color)
