@@ -46,15 +46,17 @@ static double secs_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
 
 /* The payloads of a message as one line: "SA VID", "{ ID HASH N(INITIAL-CONTACT) }",
  * "{encrypted}" when it could not be opened. */
-static void payload_line(const struct ikc_event *e, uint32_t doi, char *buf, size_t n, bool *error_notify)
+static void payload_line(const struct ikc_ike_sa *sa, const struct ikc_event *e, char *buf, size_t n,
+			 bool *error_notify)
 {
+	uint32_t doi = sa->doi ? sa->doi : IKC_DOI_IPSEC;
 	size_t used = 0;
 	bool in_enc = false;
 
 	buf[0] = '\0';
 	*error_notify = false;
 	for (size_t i = 0; i < e->npl && used + 1 < n; i++) {
-		const struct ikc_ev_pl *p = &e->pl[i];
+		const struct ikc_ev_pl *p = &sa->evpl[e->pl_at + i];
 		char nb[24], item[64];
 
 		if (p->type == IKC_PT_NOTIFY) {
@@ -147,7 +149,7 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	bool err = false;
 	int room;
 
-	payload_line(e, sa->doi ? sa->doi : IKC_DOI_IPSEC, pls, sizeof pls, &err);
+	payload_line(sa, e, pls, sizeof pls, &err);
 	if (e->retransmit)
 		snprintf(head, sizeof head, "%s R%u  %s", e->label, e->retransmit, pls);
 	else

@@ -1018,6 +1018,7 @@ int main(int argc, char **argv)
 		r.ended = ikc_ended_new(&eopts);
 	}
 	scfg.keep_for_reload = iface != NULL && nkeyfiles > 0;  /* keys reloaded live open what went by */
+	scfg.ladder_facts = ladder;
 	r.p.keep_esp = scfg.keep_for_reload;
 	scfg.on_retire = ikc_ended_retire;
 	scfg.retire_ctx = r.ended;

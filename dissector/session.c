@@ -56,6 +56,7 @@ void ikc_session_config_default(struct ikc_session_config *cfg)
 	cfg->retire_idle_s = IKC_SESSION_DEFAULT_RETIRE;
 	cfg->on_retire = NULL;
 	cfg->retire_ctx = NULL;
+	cfg->ladder_facts = true;
 }
 
 struct ikc_session {
@@ -166,6 +167,7 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 	for (size_t i = 0; i < sa->nev; i++)
 		free(sa->ev[i].detail);
 	free(sa->ev);
+	free(sa->evpl);
 	free(sa->seen);
 	free(sa->f.offered);
 	free(sa->f.ntf);
@@ -457,19 +459,26 @@ static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
 	return e;
 }
 
-static void ev_payloads(struct ikc_event *e, const struct ikc_payload *pl, size_t n, bool enc)
+static void ev_payloads(struct ikc_ike_sa *sa, struct ikc_event *e, const struct ikc_payload *pl, size_t n,
+			bool enc)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct ikc_ev_pl *p;
 
-		if (e->npl == IKC_EV_PL) {
+		if (e->npl == IKC_EV_PL ||
+		    !(p = ikc_grow(sa->evpl, &sa->evpl_cap, sa->nevpl, sizeof *p, 4, IKC_EV_MAX * IKC_EV_PL))) {
 			if (e->pl_dropped < UINT8_MAX)
 				e->pl_dropped++;
 			continue;
 		}
-		p = &e->pl[e->npl++];
+		sa->evpl = p;
+		if (!e->npl)
+			e->pl_at = (uint16_t)sa->nevpl;
+		p = &sa->evpl[sa->nevpl++];
+		e->npl++;
 		p->type = pl[i].type;
 		p->enc = enc;
+		p->arg = 0;
 		if (pl[i].type == IKC_PT_NOTIFY)
 			p->arg = pl[i].u.notify.type;
 		else if (pl[i].type == IKC_PT_DELETE)
@@ -719,15 +728,15 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 
 /* Record one message (first copy or retransmission) for the rules and the
  * ladder; called once the message is classified and decrypted. */
-static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const struct ikc_msg *msg,
-			 const struct ikc_msg_info *info, int num)
+static void facts_record(const struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
+			 const struct ikc_msg *msg, const struct ikc_msg_info *info, int num)
 {
 	struct ikc_event *e;
 	struct ikc_qm *qm = NULL;
 	int qidx = -1;
 	bool enc = (msg->hdr.flags & IKC_FLAG_E) != 0;
 	char detail[IKC_EV_DETAIL];
-	struct ikc_sbuf db = ikc_sb_init(detail, sizeof detail);
+	struct ikc_sbuf db = ikc_sb_init(detail, sizeof detail), *dbp;
 
 	if (sa->ikev2)
 		return;
@@ -770,15 +779,18 @@ static void facts_record(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, const
 		e->encrypted = enc;
 		e->dec = (uint8_t)info->dec;
 		e->hash = (uint8_t)info->hash;
-		ev_payloads(e, msg->payloads, msg->npayloads, false);
-		if (info->dec == IKC_DEC_OK)
-			ev_payloads(e, info->payloads, info->npayloads, true);
+		if (s->cfg.ladder_facts) {
+			ev_payloads(sa, e, msg->payloads, msg->npayloads, false);
+			if (info->dec == IKC_DEC_OK)
+				ev_payloads(sa, e, info->payloads, info->npayloads, true);
+		}
 	}
 	if (info->retransmit)
 		return;  /* same bytes: nothing new to learn */
-	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, e ? &db : NULL);
+	dbp = e && s->cfg.ladder_facts ? &db : NULL;
+	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, dbp);
 	if (info->dec == IKC_DEC_OK)
-		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, e ? &db : NULL);
+		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, dbp);
 	/* Held at its exact size: most messages have none, an SA keeps up to
 	 * IKC_EV_MAX of them. */
 	if (e && db.len)
@@ -961,7 +973,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		memcpy(info->label, seen->label, sizeof info->label);
 		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
 		ikc_gdoi_learn(s->gdoi, sa, pkt, msg, info);
-		facts_record(sa, pkt, msg, info, 0);
+		facts_record(s, sa, pkt, msg, info, 0);
 		keep_for_reload(s, sa, pkt, msg, info);
 		return;
 	}
@@ -1016,7 +1028,7 @@ classified:
 		memo_note(s, sa);
 		sa->memo_noted = true;
 	}
-	facts_record(sa, pkt, msg, info, num);
+	facts_record(s, sa, pkt, msg, info, num);
 	keep_for_reload(s, sa, pkt, msg, info);
 }
 

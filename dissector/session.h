@@ -101,6 +101,10 @@ struct ikc_session_config {
 	 * lack of a key (at most IKC_WAIT_MSGS / IKC_WAIT_BYTES per SA,
 	 * IKC_WAIT_TOTAL in all), so that keys loaded later still open it. */
 	bool keep_for_reload;
+	/* Keep what only the ladder draws (ladder.c): each message's payload
+	 * list and detail text.  On by default; ikecap turns it off unless
+	 * -T ladder asks, which saves ~500 bytes an SA. */
+	bool ladder_facts;
 };
 
 #define IKC_WAIT_MSGS 32

@@ -37,7 +37,9 @@ struct ikc_ev_pl {
 	uint16_t arg;
 };
 
-/* One message of an SA, as the ladder draws it. */
+/* One message of an SA, as the diagnosis reads it and the ladder draws it.
+ * What only the ladder draws (its payloads and detail text) is kept only when
+ * the session's ladder_facts asks for it. */
 struct ikc_event {                /* widest members first: every live SA holds ~10 */
 	uint64_t frame;
 	int64_t ts_sec;
@@ -48,7 +50,7 @@ struct ikc_event {                /* widest members first: every live SA holds ~
 	uint32_t msgid;
 	uint32_t retransmit;          /* n of "Rn"; 0 for a first copy */
 	char label[24];
-	struct ikc_ev_pl pl[IKC_EV_PL];
+	uint16_t pl_at;               /* its payloads: the SA's evpl[pl_at .. pl_at + npl) */
 	uint16_t sport, dport;
 	uint8_t exchange;
 	bool encrypted;
@@ -192,6 +194,8 @@ struct ikc_ike_sa {
 	struct ikc_event *ev;       /* grown on demand up to IKC_EV_MAX */
 	size_t nev, ev_cap;
 	uint64_t ev_dropped;
+	struct ikc_ev_pl *evpl;     /* the events' payloads, in order (ladder_facts only) */
+	size_t nevpl, evpl_cap;     /* at most IKC_EV_MAX * IKC_EV_PL */
 };
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);
