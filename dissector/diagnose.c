@@ -732,7 +732,7 @@ static void qm_offers(struct ikc_finding *f, const struct ikc_qm *q)
 	}
 	ikc_finding_say(f, " QM1 (frame %llu) offered:", (unsigned long long)q->f.frame[0]);
 	for (size_t i = 0; i < q->f.noffered; i++)
-		ikc_finding_say(f, "%s %s", i ? ";" : "", q->f.offered[i]);
+		ikc_finding_say(f, "%s %s", i ? ";" : "", ikc_text(q->f.offered[i]));
 	if (q->f.offered_dropped)
 		ikc_finding_say(f, "; and %zu more", q->f.offered_dropped);
 	ikc_finding_say(f, ".");
@@ -740,8 +740,8 @@ static void qm_offers(struct ikc_finding *f, const struct ikc_qm *q)
 
 static void qm_ids(struct ikc_finding *f, const struct ikc_qm *q)
 {
-	if (q->f.have_ids[0])
-		ikc_finding_say(f, " QM1 proposes local %s, remote %s (IDci/IDcr).", q->f.idci[0], q->f.idcr[0]);
+	if (q->f.have_ids)
+		ikc_finding_say(f, " QM1 proposes local %s, remote %s (IDci/IDcr).", ikc_text(q->f.idci), ikc_text(q->f.idcr));
 	else if (q->f.seen_plain[0])
 		ikc_finding_say(f, " QM1 carries no IDs: the peers' addresses are the proxy IDs.");
 	else
@@ -759,8 +759,9 @@ static void qm_address(const struct ikc_ike_sa *sa, const struct ikc_qm *q, bool
 static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_finding *f)
 {
 	uint8_t me[16], peer[16];
+	const char *ci = ikc_text(q->f.idci), *cr = ikc_text(q->f.idcr);
 
-	if (!q->f.have_ids[0] || !c->sa->roles_known)
+	if (!q->f.have_ids || !c->sa->roles_known)
 		return;
 	qm_address(c->sa, q, true, me);
 	qm_address(c->sa, q, false, peer);
@@ -779,30 +780,31 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 			k = c->by_addr[t].next;
 		for (size_t j = 0; j < o->nqm; j++) {
 			const struct ikc_qm *oq = &o->qm[j];
+			const char *o_ci = ikc_text(oq->f.idci), *o_cr = ikc_text(oq->f.idcr);
 			uint8_t oi[16], orr[16];
-			if (oq == q || !oq->f.have_ids[0])
+
+			if (oq == q || !oq->f.have_ids)
 				continue;
 			qm_address(o, oq, true, oi);
 			qm_address(o, oq, false, orr);
 			if (memcmp(oi, peer, 16) != 0 || memcmp(orr, me, 16) != 0)
 				continue;
 			frame_add(f, oq->f.frame[0]);
-			if (strcmp(oq->f.idci[0], q->f.idci[0]) == 0 && strcmp(oq->f.idcr[0], q->f.idcr[0]) == 0)
+			if (strcmp(o_ci, ci) == 0 && strcmp(o_cr, cr) == 0)
 				ikc_finding_say(f, " The other peer's own Quick Mode (frame %llu) proposes the very same local %s, "
 				       "remote %s: the proxy IDs (crypto ACLs) are not mirror images, one side's is "
 				       "written from the other side's point of view. Reverse source and destination on "
 				       "one side.",
-				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0]);
-			else if (strcmp(oq->f.idci[0], q->f.idcr[0]) == 0 && strcmp(oq->f.idcr[0], q->f.idci[0]) == 0)
+				    (unsigned long long)oq->f.frame[0], o_ci, o_cr);
+			else if (strcmp(o_ci, cr) == 0 && strcmp(o_cr, ci) == 0)
 				ikc_finding_say(f, " The other peer's own Quick Mode (frame %llu) proposes the mirror (local %s, "
 				       "remote %s), so the selectors agree and the peer rejects something else "
 				       "(lifetime, a second policy with overlapping selectors).",
-				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0]);
+				    (unsigned long long)oq->f.frame[0], o_ci, o_cr);
 			else
 				ikc_finding_say(f, " The other peer's own Quick Mode (frame %llu) proposes local %s, remote %s; "
 				       "the mirror of this side's would be local %s, remote %s.",
-				    (unsigned long long)oq->f.frame[0], oq->f.idci[0], oq->f.idcr[0], q->f.idcr[0],
-				    q->f.idci[0]);
+				    (unsigned long long)oq->f.frame[0], o_ci, o_cr, cr, ci);
 			return;
 		}
 	}
@@ -869,7 +871,7 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 		       "error).",
 		    q->msgid, who(n->dir), (unsigned long long)q->f.frame[1], notify_name(n->type, nb, sizeof nb),
 		    (unsigned long long)n->frame);
-		if (q->f.chosen[0])
+		if (q->f.chosen)
 			ikc_finding_say(f, " Chosen: %s.", q->f.chosen);
 		return;
 	}
@@ -1134,7 +1136,7 @@ static void rule_missing_keys(struct ctx *c)
 	if (p->wrong_key)
 		ikc_finding_say(f, "; %u with a key that does not fit (frame %llu): the key given is not the one the peers used",
 		    p->wrong_key, (unsigned long long)p->wrong_key_frame);
-	if (sa_crypto(sa)->missing[0])
+	if (sa_crypto(sa)->missing)
 		ikc_finding_say(f, "; %s", sa_crypto(sa)->missing);
 	else if (!p->wrong_key)
 		ikc_finding_say(f, "; give the PSK and g^xy (or the ikev1_decryption_table line) with -k");

@@ -161,22 +161,21 @@ void ikc_ended_write_text(const struct ikc_ended *e, FILE *out)
 
 enum ikc_err ikc_ended_take_findings(struct ikc_ended *e, struct ikc_diag_list *into)
 {
-	struct ikc_diag_list merged = e->diags;
+	size_t n = e->diags.n + into->n;
+	struct ikc_finding *v;
 
 	if (!e->diags.n)
 		return IKC_OK;
-	for (size_t i = 0; i < into->n; i++) {
-		struct ikc_finding *f = &into->v[i];
-		struct ikc_finding *d = ikc_diag_list_add(&merged, f->code, f->severity, f->certainty, f->icky);
-		if (!d) {
-			e->diags = merged;
-			return IKC_NOMEM;
-		}
-		*d = *f;       /* text ownership moves */
-		f->text = NULL;
-	}
-	ikc_diag_list_free(into);
-	*into = merged;
+	/* One list at its exact size, made from the larger (the live SAs'
+	 * usually): a large block grows in place, so the findings are not held
+	 * twice. */
+	if (n > SIZE_MAX / sizeof *v || !(v = realloc(into->v, n * sizeof *v)))
+		return IKC_NOMEM;
+	memmove(v + e->diags.n, v, into->n * sizeof *v);
+	memcpy(v, e->diags.v, e->diags.n * sizeof *v);   /* text ownership moves */
+	into->v = v;
+	into->n = into->cap = n;
+	free(e->diags.v);
 	ikc_diag_list_init(&e->diags);
 	return IKC_OK;
 }

@@ -107,6 +107,9 @@ void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 	ikc_cr_buf_wipe(&c->idii_b);
 	ikc_cr_buf_wipe(&c->idir_b);
 	ikc_cr_buf_wipe(&c->am_hash_r);
+	free(c->missing);
+	free(c->am_psk_verdict);
+	free(c->qm_missing);
 	OPENSSL_cleanse(c, sizeof *c);
 	free(c);
 }
@@ -120,6 +123,11 @@ void ikc_qm_crypto_clear(struct ikc_qm *qm)
 	}
 	ikc_cr_buf_wipe(&qm->crypto.ni);
 	ikc_cr_buf_wipe(&qm->crypto.nr);
+	if (qm->crypto.esp) {
+		OPENSSL_cleanse(qm->crypto.esp, 2 * sizeof *qm->crypto.esp);
+		free(qm->crypto.esp);
+	}
+	free(qm->crypto.keymat_missing);
 	OPENSSL_cleanse(&qm->crypto, sizeof qm->crypto);
 }
 
@@ -274,22 +282,22 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	size_t len;
 
 	c->tried = true;
-	c->missing[0] = '\0';
+	ikc_text_set(&c->missing, "", 1);
 	if (!c->have_transform) {
-		snprintf(c->missing, sizeof c->missing,
+		ikc_text_printf(&c->missing, IKC_CR_TEXT,
 			 "the chosen phase-1 transform is not in the capture (MM2/AM2 missing)");
 		return;
 	}
 	h = ikc_hash_by_ike_id(c->hash);
 	ci = ikc_cipher_by_ike_id(c->enc, c->keylen);
 	if (!h || !ci) {
-		snprintf(c->missing, sizeof c->missing, "unsupported phase-1 %s (id %u)", !h ? "hash" : "cipher",
+		ikc_text_printf(&c->missing, IKC_CR_TEXT, "unsupported phase-1 %s (id %u)", !h ? "hash" : "cipher",
 			 !h ? c->hash : c->enc);
 		return;
 	}
 	c->block = ci->block_len;
 	if (!c->gxi.len || !c->gxr.len || !c->ni.len || !c->nr.len) {
-		snprintf(c->missing, sizeof c->missing,
+		ikc_text_printf(&c->missing, IKC_CR_TEXT,
 			 "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
 		return;
 	}
@@ -355,15 +363,15 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 		return;
 explain:
 	if (!auth_is_psk(c->auth) && !auth_is_sig(c->auth))
-		snprintf(c->missing, sizeof c->missing,
+		ikc_text_printf(&c->missing, IKC_CR_TEXT,
 			 "auth method %u is not supported for decryption: give the phase-1 key (an `ikev1` line)",
 			 c->auth);
 	else if (ngxy == 0)
-		snprintf(c->missing, sizeof c->missing,
+		ikc_text_printf(&c->missing, IKC_CR_TEXT,
 			 "need g^xy (a `dh` line), a DH private value (a `dhpriv` line) or the phase-1 key (an `ikev1` "
 			 "line)");
 	else
-		snprintf(c->missing, sizeof c->missing, "need the pre-shared key (a `psk` line)");
+		ikc_text_printf(&c->missing, IKC_CR_TEXT, "need the pre-shared key (a `psk` line)");
 }
 
 /* Candidate i's Ka keyed once, made at its first use: the SA's messages
@@ -794,17 +802,17 @@ static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, str
 			  ikc_hash_equal(want, c->am_hash_r.p, wlen);
 		OPENSSL_cleanse(skeyid, sizeof skeyid);
 		if (ok) {
-			snprintf(c->am_psk_verdict, sizeof c->am_psk_verdict, "responder's PSK is %s (HASH_R verified)",
+			ikc_text_printf(&c->am_psk_verdict, IKC_CR_TEXT, "responder's PSK is %s (HASH_R verified)",
 				 psks[i]->id);
 			info->hash = IKC_HASH_VERIFIED;
 			snprintf(info->dec_detail, sizeof info->dec_detail, "HASH_R verified with psk %s", psks[i]->id);
 			return;
 		}
 	}
-	snprintf(c->am_psk_verdict, sizeof c->am_psk_verdict,
+	ikc_text_printf(&c->am_psk_verdict, IKC_CR_TEXT,
 		 "no candidate PSK (%zu tried) matches the responder's HASH_R", np);
 	info->hash = IKC_HASH_FAILED;
-	snprintf(info->dec_detail, sizeof info->dec_detail, "%s", c->am_psk_verdict);
+	snprintf(info->dec_detail, sizeof info->dec_detail, "%s", ikc_text(c->am_psk_verdict));
 }
 
 bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa)
@@ -965,31 +973,35 @@ static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct
 	if (q->keymat_ready || !q->have_choice)
 		return;
 	if (!q->have_spi_i) {
-		snprintf(q->keymat_missing, sizeof q->keymat_missing, "QM1's SA payload (the initiator's SPI) was not decrypted");
+		ikc_text_printf(&q->keymat_missing, IKC_CR_TEXT, "QM1's SA payload (the initiator's SPI) was not decrypted");
 		return;
 	}
 	if (!h || !k->hlen) {
-		snprintf(q->keymat_missing, sizeof q->keymat_missing,
+		ikc_text_printf(&q->keymat_missing, IKC_CR_TEXT,
 			 "KEYMAT needs SKEYID_d: the phase-1 key Ka alone does not give it (a `dh` + `psk` line does)");
 		return;
 	}
 	if (!q->ni.len || !q->nr.len) {
-		snprintf(q->keymat_missing, sizeof q->keymat_missing, "the Quick Mode nonces are not both known");
+		ikc_text_printf(&q->keymat_missing, IKC_CR_TEXT, "the Quick Mode nonces are not both known");
 		return;
 	}
 	err = ikc_esp_from_ikev1(q->transform_id, q->keylen, q->auth, &alg);
 	if (err) {
-		snprintf(q->keymat_missing, sizeof q->keymat_missing, "ESP transform %u (key length %u, auth %u) %s",
+		ikc_text_printf(&q->keymat_missing, IKC_CR_TEXT, "ESP transform %u (key length %u, auth %u) %s",
 			 q->transform_id, q->keylen, q->auth, err == IKC_UNSUPPORTED ? "is not supported" : "is malformed");
 		return;
 	}
 	need = alg.enc_key_len + alg.auth_key_len;
-	if (need > sizeof km || alg.enc_key_len > sizeof q->esp[0].enc_key || alg.auth_key_len > sizeof q->esp[0].auth_key)
+	if (need > sizeof km || alg.enc_key_len > IKC_ESP_MAX_ENC_KEY || alg.auth_key_len > IKC_ESP_MAX_AUTH_KEY)
 		return;
+	if (!q->esp && !(q->esp = calloc(2, sizeof *q->esp))) {
+		ikc_text_printf(&q->keymat_missing, IKC_CR_TEXT, "no memory left for the KEYMAT");
+		return;
+	}
 	if (pfs && !qm_pfs_gxy(sa, keys, qm->msgid, q, gxy, &gxy_len)) {
 		char cky[17];
 		ikc_sa_cookie_hex(sa, cky);
-		snprintf(q->keymat_missing, sizeof q->keymat_missing,
+		ikc_text_printf(&q->keymat_missing, IKC_CR_TEXT,
 			 "PFS Quick Mode: need its g^xy (a `dh %s:%08x` line) or a DH private value (`dhpriv`)", cky,
 			 qm->msgid);
 		return;
@@ -1003,7 +1015,7 @@ static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct
 			.spi = spib, .spi_len = 4, .ni_b = q->ni.p, .ni_len = q->ni.len, .nr_b = q->nr.p, .nr_len = q->nr.len,
 		};
 		if (ikc_keymat(h, k->skeyid_d, k->hlen, &in, need, km) != IKC_OK) {
-			snprintf(q->keymat_missing, sizeof q->keymat_missing, "KEYMAT derivation failed");
+			ikc_text_printf(&q->keymat_missing, IKC_CR_TEXT, "KEYMAT derivation failed");
 			OPENSSL_cleanse(km, sizeof km);
 			OPENSSL_cleanse(gxy, sizeof gxy);
 			return;
@@ -1018,7 +1030,7 @@ static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct
 	OPENSSL_cleanse(gxy, sizeof gxy);
 	q->esp_enc = (uint16_t)alg.enc;
 	q->esp_auth = (uint16_t)alg.auth;
-	q->keymat_missing[0] = '\0';
+	ikc_text_set(&q->keymat_missing, "", 1);
 	q->keymat_ready = true;
 }
 
@@ -1067,10 +1079,10 @@ static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const s
 		if (q->keymat_ready) {
 			q->done_frame = pkt->frame;
 			sa->crypto->esp_keyed++;
-			sa->crypto->qm_missing[0] = '\0';
-		} else if (q->keymat_missing[0]) {
-			snprintf(sa->crypto->qm_missing, sizeof sa->crypto->qm_missing, "QM %08x: %s", qm->msgid,
-				 q->keymat_missing);
+			ikc_text_set(&sa->crypto->qm_missing, "", 1);
+		} else if (q->keymat_missing) {
+			ikc_text_printf(&sa->crypto->qm_missing, IKC_CR_QM_TEXT, "QM %08x: %s", qm->msgid,
+					q->keymat_missing);
 		}
 	}
 }
@@ -1144,7 +1156,7 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 		build_candidates(c, sa, keys);
 	} else if (!keys && !c->tried) {
 		c->tried = true;
-		snprintf(c->missing, sizeof c->missing,
+		ikc_text_printf(&c->missing, IKC_CR_TEXT,
 			 "need g^xy (a `dh` line) or the phase-1 key (an `ikev1` line)");
 	}
 	if (msg->enc_len == 0 || (c->block && msg->enc_len % c->block)) {
@@ -1157,7 +1169,7 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 	if (!c->ncand) {
 		info->dec = IKC_DEC_NO_KEY;
 		ikc_strjoin(info->dec_detail, sizeof info->dec_detail, "SA ", cky, ": ", info->label, " not decrypted: ",
-			c->missing[0] ? c->missing : "no key", NULL);
+			c->missing ? c->missing : "no key", NULL);
 		/* The chain still advances (it needs only the block size): a key that arrives later finds it. */
 		if (c->block && msg->enc_len >= c->block && !info->retransmit)
 			advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
@@ -1230,13 +1242,13 @@ void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w
 	if (c->psk_differs)
 		ikc_rw_cstr(w, "ikecap.psk_mismatch", "PSK mismatch",
 			    "the peers encrypt with different keys: they hold different pre-shared keys");
-	if (c->am_psk_verdict[0])
+	if (c->am_psk_verdict)
 		ikc_rw_cstr(w, "ikecap.am_psk", "Aggressive Mode PSK", c->am_psk_verdict);
-	if (c->tried && !c->ncand && c->missing[0])
+	if (c->tried && !c->ncand && c->missing)
 		ikc_rw_cstr(w, "ikecap.missing_secret", "Missing secret", c->missing);
 	if (c->esp_keyed)
 		ikc_rw_uint(w, "ikecap.esp_keyed_quick_modes", "Quick Modes with ESP keys", c->esp_keyed, IKC_RW_DEC,
 			    NULL);
-	if (c->qm_missing[0])
+	if (c->qm_missing)
 		ikc_rw_cstr(w, "ikecap.esp_missing_secret", "No ESP keys", c->qm_missing);
 }

@@ -78,14 +78,16 @@ struct ikc_sa_crypto {
 	uint8_t p2_base[IKC_CR_MAX_BLOCK]; /* last block of the last phase-1 message */
 	bool have_p2_base;
 	size_t block;
-	char missing[160];          /* what secret would be needed */
+	char *missing;              /* what secret would be needed (ikc_text, at most IKC_CR_TEXT) */
 	uint32_t decrypted, failed, hash_ok, hash_bad;
-	char am_psk_verdict[160];            /* which PSK HASH_R proves, or that none does */
+	char *am_psk_verdict;                /* which PSK HASH_R proves, or that none does (ikc_text) */
 	uint32_t esp_keyed;                  /* Quick Modes whose ESP KEYMAT was derived */
-	char qm_missing[200];                /* why the last Quick Mode gave no KEYMAT */
+	char *qm_missing;                    /* why the last Quick Mode gave no KEYMAT (ikc_text, IKC_CR_QM_TEXT) */
 };
 
 #define IKC_QM_MAX_OFFERS 8
+#define IKC_CR_TEXT 160      /* longest missing-secret or verdict text, NUL included */
+#define IKC_CR_QM_TEXT 200   /* ... with the Quick Mode's message id before it */
 
 /* One ESP proposal of QM1: its number and the QM initiator's inbound SPI. */
 struct ikc_qm_offer {
@@ -129,8 +131,8 @@ struct ikc_qm_crypto {
 	 * responder in QM2), [1] the SA the QM responder sends on (QM1's SPI). */
 	bool keymat_ready, installed;
 	uint16_t esp_enc, esp_auth;      /* enum ikc_esp_enc / ikc_esp_auth */
-	struct ikc_qm_esp esp[2];
-	char keymat_missing[160];
+	struct ikc_qm_esp *esp;          /* [2], allocated with the KEYMAT */
+	char *keymat_missing;            /* why there is none yet (ikc_text, IKC_CR_TEXT) */
 };
 
 struct ikc_seen_crypto {

@@ -159,10 +159,21 @@ static void stored_free(struct ikc_session *s, struct ikc_ike_sa *sa)
 	sa->nstored = sa->stored_cap = sa->stored_bytes = 0;
 }
 
+/* A Quick Mode's keys and texts go (before its slot is reused or freed). */
+static void qm_release(struct ikc_qm *qm)
+{
+	ikc_qm_crypto_clear(qm);
+	for (size_t i = 0; i < qm->f.noffered; i++)
+		free(qm->f.offered[i]);
+	free(qm->f.chosen);
+	free(qm->f.idci);
+	free(qm->f.idcr);
+}
+
 static void sa_destroy(struct ikc_ike_sa *sa)
 {
 	for (size_t i = 0; i < sa->nqm; i++)
-		ikc_qm_crypto_clear(&sa->qm[i]);
+		qm_release(&sa->qm[i]);
 	free(sa->qm);
 	for (size_t i = 0; i < sa->nev; i++)
 		free(sa->ev[i].detail);
@@ -302,18 +313,15 @@ static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum
 			return e;
 		}
 	}
-	/* Grow (1, 2, 4 ... IKC_SEEN_RING) while the ring is full; then reuse. */
+	/* Grown (ikc_grow) while the ring is full, up to IKC_SEEN_RING; then reused. */
 	if (sa->seen_next >= sa->seen_cap && sa->seen_cap < IKC_SEEN_RING) {
-		uint32_t cap = sa->seen_cap ? sa->seen_cap * 2 : 1;
-		struct ikc_seen *v;
+		size_t cap = sa->seen_cap;
+		struct ikc_seen *v = ikc_grow(sa->seen, &cap, sa->seen_cap, sizeof *v, 1, IKC_SEEN_RING);
 
-		if (cap > IKC_SEEN_RING)
-			cap = IKC_SEEN_RING;
-		v = realloc(sa->seen, cap * sizeof *v);
 		if (v) {
 			memset(v + sa->seen_cap, 0, (cap - sa->seen_cap) * sizeof *v);
 			sa->seen = v;
-			sa->seen_cap = cap;
+			sa->seen_cap = (uint32_t)cap;
 		}
 	}
 	if (!sa->seen_cap) {   /* no memory: new, and not remembered */
@@ -362,7 +370,7 @@ static struct ikc_qm *qm_find(struct ikc_session *s, struct ikc_ike_sa *sa, uint
 				oldest = &sa->qm[i];
 		sa->qm_evicted++;
 		s->st.qm_evicted++;
-		ikc_qm_crypto_clear(oldest);
+		qm_release(oldest);
 	}
 	memset(oldest, 0, sizeof *oldest);
 	oldest->msgid = msgid;
@@ -647,8 +655,9 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 						}
 						f->offer_frame = pkt->frame;
 					} else if (qm && qidx == 0) {
-						if (qm->f.noffered < IKC_QM_OFFERS)
-							memcpy(qm->f.offered[qm->f.noffered++], txt, IKC_XFORM_TEXT);
+						if (qm->f.noffered < IKC_QM_OFFERS &&
+						    ikc_text_set(&qm->f.offered[qm->f.noffered], txt, IKC_XFORM_TEXT))
+							qm->f.noffered++;
 						else
 							qm->f.offered_dropped++;
 					}
@@ -658,7 +667,7 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 				f->chosen_frame = pkt->frame;
 			}
 			if (qm && qidx == 1 && total)
-				memcpy(qm->f.chosen, first, sizeof qm->f.chosen);
+				ikc_text_set(&qm->f.chosen, first, IKC_XFORM_TEXT);
 			if (qm && qidx >= 0 && qidx < 3)
 				qm->f.group[qidx] = qm_group(sap);
 			if (detail && total) {
@@ -681,11 +690,12 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 			char txt[IKC_IDTEXT];
 
 			id_text(p, txt, sizeof txt);
-			if (qm && qidx >= 0 && qidx < 2 && nid < 2) {
-				memcpy(nid == 0 ? qm->f.idci[qidx] : qm->f.idcr[qidx], txt, IKC_IDTEXT);
-				if (nid == 1)
-					qm->f.have_ids[qidx] = true;
-			} else if (num && !qm) {
+			if (qm) {
+				if (qidx == 0 && nid < 2) {   /* QM1's; QM2's echo them */
+					ikc_text_set(nid == 0 ? &qm->f.idci : &qm->f.idcr, txt, IKC_IDTEXT);
+					qm->f.have_ids |= nid == 1;
+				}
+			} else if (num) {
 				if (dir == IKC_DIR_I2R || (dir == IKC_DIR_UNKNOWN && num % 2)) {
 					memcpy(f->id_i, txt, sizeof f->id_i);
 					f->id_i_clear = !enc;
@@ -1237,9 +1247,9 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 	if (c->psk_differs)
 		fprintf(out, "    PSK mismatch: initiator's key %s, responder's key %s\n", ikc_sa_side_source(c, 0),
 			ikc_sa_side_source(c, 1));
-	if (c->am_psk_verdict[0])
+	if (c->am_psk_verdict)
 		fprintf(out, "    Aggressive Mode: %s\n", c->am_psk_verdict);
-	if (c->tried && !c->ncand && c->missing[0])
+	if (c->tried && !c->ncand && c->missing)
 		fprintf(out, "    not decrypted: %s\n", c->missing);
 }
 

@@ -50,12 +50,16 @@ enum ikc_hash_verdict {
 };
 const char *ikc_hash_verdict_name(enum ikc_hash_verdict v);
 
+/* A message's label: the longest is "PULL" and a 10-digit count, or
+ * "FRAG255/last". */
+#define IKC_LABEL 16
+
 /* Everything the session concluded about one message; valid until the next
  * call of ikc_session_process (decrypted payloads live in the caller's arena). */
 struct ikc_msg_info {
 	struct ikc_ike_sa *sa;
 	bool late;                   /* decrypted after a key reload (ikc_session_take_waiting) */
-	char label[24];              /* "MM5", "QM2", "INFO", "AM1" ... */
+	char label[IKC_LABEL];       /* "MM5", "QM2", "INFO", "AM1" ... */
 	enum ikc_dir dir;
 	bool retransmit;
 	uint32_t retransmit_count;   /* n of "Rn" */

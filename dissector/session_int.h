@@ -49,7 +49,7 @@ struct ikc_event {                /* widest members first: every live SA holds ~
 	enum ikc_dir dir;
 	uint32_t msgid;
 	uint32_t retransmit;          /* n of "Rn"; 0 for a first copy */
-	char label[24];
+	char label[IKC_LABEL];
 	uint16_t pl_at;               /* its payloads: the SA's evpl[pl_at .. pl_at + npl) */
 	uint16_t sport, dport;
 	uint8_t exchange;
@@ -118,11 +118,13 @@ struct ikc_qm_facts {
 	bool seen_plain[3];           /* contents known (clear or decrypted) */
 	bool ke[3];                   /* KE payload present (PFS) */
 	uint16_t group[3];            /* SA Group Description attribute (first found) */
-	char offered[IKC_QM_OFFERS][IKC_XFORM_TEXT];
+	/* Texts (util.h ikc_text_set, NULL: none), as most Quick Modes of a
+	 * capture without keys have none. */
+	char *offered[IKC_QM_OFFERS]; /* QM1's transforms in words */
 	size_t noffered, offered_dropped;
-	char chosen[IKC_XFORM_TEXT];
-	char idci[2][IKC_IDTEXT], idcr[2][IKC_IDTEXT]; /* [0] QM1, [1] QM2 */
-	bool have_ids[2];
+	char *chosen;                 /* QM2's */
+	char *idci, *idcr;            /* QM1's proxy IDs, when have_ids */
+	bool have_ids;
 };
 
 /* One message remembered for retransmission detection, with the IV state it
@@ -133,7 +135,7 @@ struct ikc_seen {
 	uint64_t frame;
 	enum ikc_dir dir;
 	uint32_t retransmits;
-	char label[24];
+	char label[IKC_LABEL];
 	struct ikc_seen_crypto crypto;
 };
 

@@ -75,6 +75,38 @@ void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t
 	return nv;
 }
 
+bool ikc_text_set(char **t, const char *s, size_t max)
+{
+	size_t n = max ? strnlen(s, max - 1) : 0;
+	char *c;
+
+	if (!n) {
+		free(*t);
+		*t = NULL;
+		return true;
+	}
+	if (!(c = malloc(n + 1)))
+		return false;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	free(*t);
+	*t = c;
+	return true;
+}
+
+bool ikc_text_printf(char **t, size_t max, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (max > sizeof buf)
+		max = sizeof buf;
+	va_start(ap, fmt);
+	vsnprintf(buf, max, fmt, ap);
+	va_end(ap);
+	return ikc_text_set(t, buf, max);
+}
+
 struct ikc_sbuf ikc_sb_init(char *buf, size_t cap)
 {
 	if (cap)

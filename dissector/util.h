@@ -2,6 +2,7 @@
 #ifndef IKC_UTIL_H
 #define IKC_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -74,5 +75,16 @@ void ikc_appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((form
  * Returns the array (moved or not), or NULL when it is full at max or out of
  * memory — v and *cap are then unchanged. */
 void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max);
+
+/* A text an SA keeps, held at its exact size (NULL: none), so that what
+ * most SAs never fill costs a pointer.  ikc_text_set replaces *t with a copy
+ * of the first max - 1 bytes of s ("" frees it); false when out of memory
+ * (*t unchanged).  ikc_text_printf formats (cut at max - 1, max <= 512). */
+bool ikc_text_set(char **t, const char *s, size_t max);
+bool ikc_text_printf(char **t, size_t max, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static inline const char *ikc_text(const char *t)
+{
+	return t ? t : "";
+}
 
 #endif

@@ -20,6 +20,7 @@
 #include "../dissector/ladder.h"
 #include "../dissector/record.h"
 #include "../dissector/session_int.h"
+#include "../dissector/util.h"
 
 static struct ikc_ike_sa *sa_new(uint8_t exchange, uint8_t last_addr_i, uint8_t last_addr_r)
 {
@@ -55,11 +56,35 @@ static void sa_free(struct ikc_ike_sa *sa)
 	for (size_t i = 0; i < sa->nev; i++)
 		free(sa->ev[i].detail);
 	free(sa->ev);
+	free(sa->evpl);
+	for (size_t i = 0; i < sa->qm_cap; i++) {
+		for (size_t k = 0; k < IKC_QM_OFFERS; k++)
+			free(sa->qm[i].f.offered[k]);
+		free(sa->qm[i].f.idci);
+		free(sa->qm[i].f.idcr);
+		free(sa->qm[i].f.chosen);
+	}
 	free(sa->qm);
 	free(sa->f.offered);
 	free(sa->f.ntf);
+	free(sa->crypto->missing);
 	free(sa->crypto);
 	free(sa);
+}
+
+/* One payload of event e, appended to the SA's pool as the session does
+ * (an event's payloads are contiguous there). */
+static void ev_pl(struct ikc_ike_sa *sa, struct ikc_event *e, uint8_t type, bool enc, uint16_t arg)
+{
+	struct ikc_ev_pl *v = realloc(sa->evpl, (sa->nevpl + 1) * sizeof *v);
+
+	cr_assert_not_null(v);
+	sa->evpl = v;
+	if (!e->npl)
+		e->pl_at = (uint16_t)sa->nevpl;
+	sa->evpl[sa->nevpl++] = (struct ikc_ev_pl){ type, enc, arg };
+	sa->evpl_cap = sa->nevpl;
+	e->npl++;
 }
 
 /* One message: frame, seconds since start, direction, label, retransmission
@@ -489,8 +514,8 @@ Test(diagnose, qm_no_proposal_without_pfs_is_transform_mismatch)
 	sa->nqm = 0;
 	sa->nev = 7;
 	q = qm(sa, 0x77, IKC_DIR_I2R, 1, 7);
-	snprintf(q->f.offered[0], IKC_XFORM_TEXT, "ESP 3DES-CBC, HMAC-MD5, tunnel");
-	snprintf(q->f.offered[1], IKC_XFORM_TEXT, "ESP AES-CBC-128, HMAC-SHA1, tunnel");
+	cr_assert(ikc_text_set(&q->f.offered[0], "ESP 3DES-CBC, HMAC-MD5, tunnel", IKC_XFORM_TEXT));
+	cr_assert(ikc_text_set(&q->f.offered[1], "ESP AES-CBC-128, HMAC-SHA1, tunnel", IKC_XFORM_TEXT));
 	q->f.noffered = 2;
 	ntf(sa, 14, IKC_DIR_R2I, 8, 0x77);
 	diag(&r, &sa, 1);
@@ -515,15 +540,15 @@ Test(diagnose, invalid_id_names_the_unmirrored_acl)
 	sa->nqm = 0;
 	sa->nev = 7;
 	q = qm(sa, 0x77, IKC_DIR_I2R, 1, 7);
-	snprintf(q->f.idci[0], IKC_IDTEXT, "10.1.0.0/24");
-	snprintf(q->f.idcr[0], IKC_IDTEXT, "10.2.0.0/24");
-	q->f.have_ids[0] = true;
+	cr_assert(ikc_text_set(&q->f.idci, "10.1.0.0/24", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&q->f.idcr, "10.2.0.0/24", IKC_IDTEXT));
+	q->f.have_ids = true;
 	ntf(sa, 18, IKC_DIR_R2I, 8, 0x77);
 	/* The responder's own QM proposes the same pair instead of its mirror. */
 	back = qm(sa, 0x99, IKC_DIR_R2I, 1, 20);
-	snprintf(back->f.idci[0], IKC_IDTEXT, "10.1.0.0/24");
-	snprintf(back->f.idcr[0], IKC_IDTEXT, "10.2.0.0/24");
-	back->f.have_ids[0] = true;
+	cr_assert(ikc_text_set(&back->f.idci, "10.1.0.0/24", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&back->f.idcr, "10.2.0.0/24", IKC_IDTEXT));
+	back->f.have_ids = true;
 	diag(&r, &sa, 1);
 	f = find(&r, "proxy-id-mismatch");
 	cr_assert_not_null(f);
@@ -534,8 +559,8 @@ Test(diagnose, invalid_id_names_the_unmirrored_acl)
 	ikc_diag_list_free(&r.l);
 
 	/* A mirror image is not the reversed-ACL case. */
-	snprintf(back->f.idci[0], IKC_IDTEXT, "10.2.0.0/24");
-	snprintf(back->f.idcr[0], IKC_IDTEXT, "10.1.0.0/24");
+	cr_assert(ikc_text_set(&back->f.idci, "10.2.0.0/24", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&back->f.idcr, "10.1.0.0/24", IKC_IDTEXT));
 	diag(&r, &sa, 1);
 	f = find(&r, "proxy-id-mismatch");
 	cr_assert_not_null(f);
@@ -635,7 +660,7 @@ Test(diagnose, informational_findings)
 	a->f.delete_dir = IKC_DIR_I2R;
 	a->f.not_decrypted = 2;
 	a->f.not_decrypted_frame = 5;
-	snprintf(a->crypto->missing, sizeof a->crypto->missing, "the PSK for 198.51.100.2");
+	cr_assert(ikc_text_set(&a->crypto->missing, "the PSK for 198.51.100.2", IKC_CR_TEXT));
 	healthy_mm(b);                       /* a new phase 1 between the same peers */
 	b->seq = 1;
 	b->first_frame = 60;
@@ -766,19 +791,16 @@ Test(ladder, arrows_labels_and_findings)
 	int arrows_r = 0, arrows_l = 0;
 
 	up_to_mm5(sa);
-	sa->ev[0].pl[0].type = IKC_PT_SA;
-	sa->ev[0].npl = 1;
+	ev_pl(sa, &sa->ev[0], IKC_PT_SA, false, 0);
 	sa->ev[0].detail = strdup("offer AES-CBC-128, SHA1, modp1024 (group 2)");
 	e = &sa->ev[4];
 	e->dec = IKC_DEC_OK;
 	e->hash = IKC_HASH_VERIFIED;
-	e->pl[0] = (struct ikc_ev_pl){ IKC_PT_ID, true, 0 };
-	e->pl[1] = (struct ikc_ev_pl){ IKC_PT_HASH, true, 0 };
-	e->pl[2] = (struct ikc_ev_pl){ IKC_PT_NOTIFY, true, 24578 };
-	e->npl = 3;
+	ev_pl(sa, e, IKC_PT_ID, true, 0);
+	ev_pl(sa, e, IKC_PT_HASH, true, 0);
+	ev_pl(sa, e, IKC_PT_NOTIFY, true, 24578);
 	msg(sa, 6, 0.05, IKC_DIR_R2I, "INFO", 0, 500);
-	sa->ev[5].pl[0] = (struct ikc_ev_pl){ IKC_PT_NOTIFY, false, 16 };
-	sa->ev[5].npl = 1;
+	ev_pl(sa, &sa->ev[5], IKC_PT_NOTIFY, false, 16);
 	ntf(sa, 16, IKC_DIR_R2I, 6, 0);
 	e = msg(sa, 7, 4.04, IKC_DIR_I2R, "MM5", 1, 500);
 	e->original_frame = 5;
@@ -822,8 +844,7 @@ Test(ladder, long_payload_lists_wrap_inside_the_lane)
 
 	e = msg(sa, 1, 0, IKC_DIR_I2R, "MM1", 0, 500);
 	for (int i = 0; i < IKC_EV_PL; i++)
-		e->pl[i] = (struct ikc_ev_pl){ IKC_PT_VID, false, 0 };
-	e->npl = IKC_EV_PL;
+		ev_pl(sa, e, IKC_PT_VID, false, 0);
 	e->pl_dropped = 40;
 	e->detail = calloc(1, IKC_EV_DETAIL);
 	cr_assert_not_null(e->detail);
