@@ -149,3 +149,25 @@ Test(grow, room_for_every_element_up_to_max_then_null_and_unchanged)
 	cr_assert_null(ikc_grow(NULL, &(size_t){ 0 }, 0, sizeof *v, 0, 0), "first 0 gives no room");
 	free(v);
 }
+
+Test(text, exact_copies_cut_like_snprintf_and_empty_frees)
+{
+	char *t = NULL, want[40];
+
+	cr_assert_str_eq(ikc_text(t), "", "none reads as empty");
+	for (size_t max = 1; max < 20; max++) {
+		cr_assert(ikc_text_set(&t, "ESP AES-CBC-128, HMAC-SHA1", max));
+		snprintf(want, max, "%s", "ESP AES-CBC-128, HMAC-SHA1");
+		if (max == 1) {
+			cr_assert_null(t, "nothing kept is no allocation");
+			continue;
+		}
+		cr_assert_str_eq(t, want, "max %zu", max);
+	}
+	cr_assert(ikc_text_printf(&t, 160, "QM %08x: %s", 0xabcu, "the Quick Mode nonces are not both known"));
+	cr_assert_str_eq(t, "QM 00000abc: the Quick Mode nonces are not both known");
+	cr_assert(ikc_text_printf(&t, 8, "QM %08x", 0x12345678u));
+	cr_assert_str_eq(t, "QM 1234");
+	cr_assert(ikc_text_set(&t, "", 160));
+	cr_assert_null(t, "an empty text frees");
+}
