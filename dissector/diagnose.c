@@ -714,8 +714,8 @@ static void rule_aggressive(struct ctx *c)
 	frame_add(f, label_frame(sa, "AM1", NULL));
 	frame_add(f, label_frame(sa, "AM2", NULL));
 	ikc_finding_say(f, "Aggressive Mode: the identities travel in clear");
-	if (p->id_i[0] || p->id_r[0])
-		ikc_finding_say(f, " (initiator %s, responder %s)", p->id_i[0] ? p->id_i : "?", p->id_r[0] ? p->id_r : "?");
+	if (p->id_i || p->id_r)
+		ikc_finding_say(f, " (initiator %s, responder %s)", p->id_i ? p->id_i : "?", p->id_r ? p->id_r : "?");
 	if (psk)
 		ikc_finding_say(f, ", and the responder's HASH_R lets anyone holding this capture test PSK guesses offline "
 		       "(ikecap --psk-audit). Prefer Main Mode, or certificates; at least use a long random PSK.");
@@ -972,7 +972,7 @@ static void rule_notifies(struct ctx *c)
 				frame_add(f, n->frame);
 				ikc_finding_say(f, "The %s rejected the phase-1 identity (INVALID-ID-INFORMATION, frame %llu)",
 				    who(n->dir), (unsigned long long)n->frame);
-				if (sa->f.id_i[0])
+				if (sa->f.id_i)
 					ikc_finding_say(f, "; the initiator presented %s", sa->f.id_i);
 				ikc_finding_say(f, ". Make the identity each side sends match what the other expects (IP address, "
 				       "FQDN, DN).");

@@ -181,6 +181,8 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 	free(sa->evpl);
 	free(sa->seen);
 	free(sa->f.offered);
+	free(sa->f.id_i);
+	free(sa->f.id_r);
 	free(sa->f.ntf);
 	ikc_cr_buf_wipe(&sa->sai_b);
 	ikc_sa_crypto_free(sa->crypto);
@@ -662,10 +664,6 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 							qm->f.offered_dropped++;
 					}
 				}
-			if (num == 2 && total) {
-				memcpy(f->chosen, first, sizeof f->chosen);
-				f->chosen_frame = pkt->frame;
-			}
 			if (qm && qidx == 1 && total)
 				ikc_text_set(&qm->f.chosen, first, IKC_XFORM_TEXT);
 			if (qm && qidx >= 0 && qidx < 3)
@@ -697,10 +695,10 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 				}
 			} else if (num) {
 				if (dir == IKC_DIR_I2R || (dir == IKC_DIR_UNKNOWN && num % 2)) {
-					memcpy(f->id_i, txt, sizeof f->id_i);
+					ikc_text_set(&f->id_i, txt, IKC_IDTEXT);
 					f->id_i_clear = !enc;
 				} else {
-					memcpy(f->id_r, txt, sizeof f->id_r);
+					ikc_text_set(&f->id_r, txt, IKC_IDTEXT);
 					f->id_r_clear = !enc;
 				}
 			}

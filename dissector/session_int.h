@@ -83,16 +83,14 @@ struct ikc_natd_facts {
 	bool unchecked;               /* NAT-D present but hash unknown (no transform) */
 };
 
-/* Phase 1: what MM1/AM1 offered and MM2/AM2 chose, in words. */
+/* Phase 1: what MM1/AM1 offered, in words, and what followed. */
 struct ikc_p1_facts {
 	char (*offered)[IKC_XFORM_TEXT];           /* grown on demand up to IKC_P1_OFFERS */
 	size_t offered_cap;
 	uint8_t offered_prop[IKC_P1_OFFERS], offered_tr[IKC_P1_OFFERS];
 	size_t noffered, offered_dropped;
 	uint64_t offer_frame;
-	char chosen[IKC_XFORM_TEXT];
-	uint64_t chosen_frame;
-	char id_i[IKC_IDTEXT], id_r[IKC_IDTEXT];   /* MM5/MM6 or AM1/AM2 identities */
+	char *id_i, *id_r;                         /* MM5/MM6 or AM1/AM2 identities (ikc_text) */
 	bool id_i_clear, id_r_clear;               /* identity travelled unencrypted */
 	uint32_t dpd_sent, dpd_acked;              /* R-U-THERE / R-U-THERE-ACK */
 	uint64_t dpd_last_frame, dpd_ack_last_frame;

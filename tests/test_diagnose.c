@@ -66,6 +66,8 @@ static void sa_free(struct ikc_ike_sa *sa)
 	}
 	free(sa->qm);
 	free(sa->f.offered);
+	free(sa->f.id_i);
+	free(sa->f.id_r);
 	free(sa->f.ntf);
 	free(sa->crypto->missing);
 	free(sa->crypto);
@@ -438,8 +440,8 @@ Test(diagnose, aggressive_mode_hash_r_failure)
 
 	msg(sa, 1, 0, IKC_DIR_I2R, "AM1", 0, 500);
 	msg(sa, 2, 0.01, IKC_DIR_R2I, "AM2", 0, 500)->hash = IKC_HASH_FAILED;
-	snprintf(sa->f.id_i, sizeof sa->f.id_i, "initiator.example");
-	snprintf(sa->f.id_r, sizeof sa->f.id_r, "responder.example");
+	cr_assert(ikc_text_set(&sa->f.id_i, "initiator.example", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&sa->f.id_r, "responder.example", IKC_IDTEXT));
 	diag(&r, &sa, 1);
 	f = find(&r, "psk-mismatch");
 	cr_assert_not_null(f);
