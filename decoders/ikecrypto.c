@@ -88,6 +88,13 @@ static struct {
 	EVP_CIPHER *cipher[ARRAY_LEN(cipher_table)]; /* NULL: no loaded provider has it */
 } fetched;
 
+/* The digest context of this thread, kept from one ikc_hash to the next:
+ * OpenSSL 3 re-initialises a context for the same digest in place, at a
+ * fraction of a new context's cost, and IVs and NAT-D hashes run per
+ * message.  Per thread, as the module's state is otherwise read-only;
+ * freed by ikc_crypto_release. */
+static _Thread_local EVP_MD_CTX *hash_ctx;
+
 static EVP_MAC_CTX *hmac_template(const char *digest)
 {
 	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
@@ -129,6 +136,8 @@ void ikc_crypto_release(void)
 	for (size_t i = 0; i < ARRAY_LEN(cipher_table); i++)
 		EVP_CIPHER_free(fetched.cipher[i]);
 	memset(&fetched, 0, sizeof fetched);
+	EVP_MD_CTX_free(hash_ctx);
+	hash_ctx = NULL;
 }
 
 /* The index of a descriptor in its table, or -1 for one from elsewhere. */
@@ -276,7 +285,7 @@ enum ikc_err ikc_hash(const struct ikc_hash_desc *h, const struct ikc_iov *parts
 {
 	enum ikc_err err = IKC_CRYPTO;
 	EVP_MD *md = NULL;
-	EVP_MD_CTX *ctx = NULL;
+	EVP_MD_CTX *ctx;
 	unsigned int n = 0;
 
 	if (!h || (!parts && nparts) || !out || !outlen)
@@ -284,8 +293,9 @@ enum ikc_err ikc_hash(const struct ikc_hash_desc *h, const struct ikc_iov *parts
 	md = get_md(h);
 	if (!md)
 		goto out;
-	ctx = EVP_MD_CTX_new();
-	if (!ctx)
+	if (!hash_ctx)
+		hash_ctx = EVP_MD_CTX_new();
+	if (!(ctx = hash_ctx))
 		goto out;
 	if (!EVP_DigestInit_ex2(ctx, md, NULL))
 		goto out;
@@ -304,7 +314,6 @@ enum ikc_err ikc_hash(const struct ikc_hash_desc *h, const struct ikc_iov *parts
 	*outlen = n;
 	err = IKC_OK;
 out:
-	EVP_MD_CTX_free(ctx);
 	EVP_MD_free(md);
 	return err;
 }

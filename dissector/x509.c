@@ -2,6 +2,7 @@
 #include "x509.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -33,20 +34,52 @@ static size_t name_text(const X509_NAME *name, char *buf, size_t bufsz)
 	return out;
 }
 
+/* The last few Names formatted and their texts: the same gateways present
+ * the same DN at every phase 1 (and each is shown in the line and kept for
+ * the diagnosis), while OpenSSL's parse and print of one costs ~35k
+ * instructions.  Per thread; the text depends on the buffer's size too. */
+#define DN_MEMO 4
+#define DN_MEMO_BYTES 256   /* DER and text bytes kept per entry */
+
+struct dn_memo {
+	size_t der_len, bufsz, n;
+	uint8_t der[DN_MEMO_BYTES];
+	char text[DN_MEMO_BYTES];
+};
+
+static _Thread_local struct dn_memo dn_memo[DN_MEMO];
+static _Thread_local unsigned dn_memo_next;
+
 size_t ikc_dn_format(const uint8_t *der, size_t len, char *buf, size_t bufsz)
 {
 	const unsigned char *p = der;
 	X509_NAME *name;
 	size_t n = 0;
+	bool memo = len <= DN_MEMO_BYTES && bufsz && bufsz <= DN_MEMO_BYTES;
 
 	if (bufsz)
 		buf[0] = '\0';
 	if (!der || !len || len > 65535)
 		return 0;
+	for (unsigned i = 0; memo && i < DN_MEMO; i++) {
+		const struct dn_memo *m = &dn_memo[i];
+		if (m->der_len == len && m->bufsz == bufsz && memcmp(m->der, der, len) == 0) {
+			memcpy(buf, m->text, m->n + 1);
+			return m->n;
+		}
+	}
 	name = d2i_X509_NAME(NULL, &p, (long)len);
 	if (name) {
 		n = name_text(name, buf, bufsz);
 		X509_NAME_free(name);
+	}
+	if (memo) {
+		struct dn_memo *m = &dn_memo[dn_memo_next++ % DN_MEMO];
+		m->der_len = len;
+		m->bufsz = bufsz;
+		m->n = n;
+		memcpy(m->der, der, len);
+		memcpy(m->text, buf, n + 1);
 	}
 	return n;
 }

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../dissector/x509.h"
@@ -89,4 +90,31 @@ Test(x509, dn_of_an_identity)
 	cr_assert_gt(ikc_dn_format(der, sizeof der, name, sizeof name), 0);
 	cr_assert_str_eq(name, "CN=initiator.lab.example");
 	cr_assert_eq(ikc_dn_format(der, sizeof der - 1, name, sizeof name), 0);  /* cut short */
+}
+
+Test(x509, remembered_names_answer_like_the_first_time)
+{
+	/* Six Names ("CN=peer0.example" ... "CN=peer5.example") through the four
+	 * remembered ones, twice, at two buffer sizes: every answer is the text
+	 * OpenSSL gave the first time, cut to that buffer. */
+	uint8_t der[6][23];
+	char name[64], small[9];
+
+	for (int i = 0; i < 6; i++) {
+		static const uint8_t head[] = { 0x30, 0x15, 0x31, 0x13, 0x30, 0x11, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x0a };
+		memcpy(der[i], head, sizeof head);
+		memcpy(der[i] + sizeof head, "peer0.exam", 10);
+		der[i][sizeof head + 4] = (uint8_t)('0' + i);
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 6; i++) {
+			char want[32];
+			snprintf(want, sizeof want, "CN=peer%d.exam", i);
+			cr_assert_eq(ikc_dn_format(der[i], sizeof der[i], name, sizeof name), strlen(want));
+			cr_assert_str_eq(name, want, "round %d, name %d", round, i);
+			ikc_dn_format(der[i], sizeof der[i], small, sizeof small);
+			cr_assert_eq(strncmp(small, want, strlen(small)), 0);
+			cr_assert_lt(strlen(small), sizeof small);
+			cr_assert_eq(ikc_dn_format(der[i], sizeof der[i] - 1, name, sizeof name), 0, "cut short");
+		}
 }
