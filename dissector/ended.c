@@ -92,33 +92,84 @@ static void keep_findings(struct ikc_ended *e, struct ikc_diag_list *l)
 	}
 }
 
-/* The findings of one SA, moved out of l into one. */
-static void findings_of(struct ikc_diag_list *l, const struct ikc_ike_sa *sa, struct ikc_diag_list *one)
+/* The batch's findings ordered by SA: the SAs' order in sas, each SA's in
+ * the order found (one sort, not a pass over the list per SA).  Findings of
+ * no SA in sas go last.  False when out of memory (l unchanged). */
+struct sa_at {
+	const struct ikc_ike_sa *sa;
+	size_t pos;                  /* in sas */
+};
+
+struct finding_at {
+	size_t sa_pos, index;        /* its SA's place in sas (n: none), its place in the list */
+};
+
+static int sa_at_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		struct ikc_finding *f = &l->v[i], *d;
-		if (f->sa != sa || !(d = ikc_diag_list_add(one, f->code, f->severity, f->certainty, f->icky)))
-			continue;
-		*d = *f;
-		f->text = NULL;
+	uintptr_t x = (uintptr_t)((const struct sa_at *)a)->sa, y = (uintptr_t)((const struct sa_at *)b)->sa;
+
+	return (x > y) - (x < y);
+}
+
+static int finding_at_cmp(const void *a, const void *b)
+{
+	const struct finding_at *x = a, *y = b;
+
+	if (x->sa_pos != y->sa_pos)
+		return x->sa_pos < y->sa_pos ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static bool order_by_sa(struct ikc_diag_list *l, const struct ikc_ike_sa *const *sas, size_t n)
+{
+	struct sa_at *by_ptr = malloc((n ? n : 1) * sizeof *by_ptr);
+	struct finding_at *key = malloc((l->n ? l->n : 1) * sizeof *key);
+	struct ikc_finding *v = malloc((l->n ? l->n : 1) * sizeof *v);
+	bool ok = by_ptr && key && v;
+
+	if (ok) {
+		for (size_t i = 0; i < n; i++)
+			by_ptr[i] = (struct sa_at){ sas[i], i };
+		qsort(by_ptr, n, sizeof *by_ptr, sa_at_cmp);
+		for (size_t i = 0; i < l->n; i++) {
+			struct sa_at want = { l->v[i].sa, 0 };
+			const struct sa_at *hit = bsearch(&want, by_ptr, n, sizeof *by_ptr, sa_at_cmp);
+			key[i] = (struct finding_at){ hit ? hit->pos : n, i };
+		}
+		qsort(key, l->n, sizeof *key, finding_at_cmp);
+		for (size_t i = 0; i < l->n; i++)
+			v[i] = l->v[key[i].index];
+		free(l->v);
+		l->v = v;
+		l->cap = l->n;
+		v = NULL;
 	}
+	free(by_ptr);
+	free(key);
+	free(v);
+	return ok;
 }
 
 void ikc_ended_retire(void *ctx, const struct ikc_session *s, const struct ikc_ike_sa *const *sas, size_t n)
 {
 	struct ikc_ended *e = ctx;
 	struct ikc_diag_list l;
+	size_t at = 0;
 
 	e->count += n;
 	ikc_diag_list_init(&l);
-	if (ikc_diagnose_retiring(s, sas, n, &l) != IKC_OK)
+	if (ikc_diagnose_retiring(s, sas, n, &l) != IKC_OK || !order_by_sa(&l, sas, n))
 		fputs("ikecap: out of memory: findings of ended SAs incomplete\n", stderr);
 	for (size_t i = 0; i < n; i++) {
 		const struct ikc_ike_sa *sa = sas[i];
-		struct ikc_diag_list one;
+		struct ikc_diag_list one;   /* a view of l: this SA's findings */
 
-		ikc_diag_list_init(&one);
-		findings_of(&l, sa, &one);
+		one.v = l.v + at;
+		one.n = 0;
+		while (at + one.n < l.n && l.v[at + one.n].sa == sa)
+			one.n++;
+		one.cap = one.n;
+		at += one.n;
 		for (size_t k = 0; k < e->o.nrw; k++) {
 			ikc_session_write_sa(s, sa, e->o.rw[k]);
 			ikc_diag_write_all(&one, e->o.rw[k]);
@@ -135,7 +186,6 @@ void ikc_ended_retire(void *ctx, const struct ikc_session *s, const struct ikc_i
 			if (e->keys_mem && ikc_session_export_sa(sa, e->keys_mem))
 				e->nkeys++;
 		}
-		ikc_diag_list_free(&one);
 	}
 	ikc_diag_list_free(&l);
 }
