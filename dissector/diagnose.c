@@ -191,8 +191,13 @@ void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...)
 		n = strlen(fmt);
 	} else {
 		va_start(ap, fmt);
-		r = vsnprintf(part, sizeof part, fmt, ap);
+		r = ikc_vformat(part, sizeof part, fmt, ap);
 		va_end(ap);
+		if (r < 0) {   /* a conversion ikc_vformat leaves to stdio */
+			va_start(ap, fmt);
+			r = vsnprintf(part, sizeof part, fmt, ap);
+			va_end(ap);
+		}
 		if (r <= 0)
 			return;
 		n = (size_t)r < sizeof part ? (size_t)r : sizeof part - 1;

@@ -1,6 +1,7 @@
 /* util.c - see util.h. */
 #include "util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 #include <arpa/inet.h>
@@ -75,6 +76,86 @@ void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t
 	return nv;
 }
 
+/* The conversion at f (just past '%') if ikc_vformat knows it: its length. */
+static size_t simple_conversion(const char *f)
+{
+	if (*f == 's' || *f == 'd' || *f == 'u' || *f == 'x' || *f == '%')
+		return 1;
+	if ((f[0] == 'l' && f[1] == 'l' && f[2] == 'u') || (f[0] == '0' && f[1] == '8' && f[2] == 'x'))
+		return 3;
+	if (f[0] == 'z' && f[1] == 'u')
+		return 2;
+	return 0;
+}
+
+struct vf {
+	char *buf;
+	size_t size, len;
+};
+
+static inline void vf_put(struct vf *o, const char *s, size_t n)
+{
+	if (o->len + 1 < o->size) {
+		size_t room = o->size - 1 - o->len;
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	}
+	o->len += n;
+}
+
+static void vf_number(struct vf *o, unsigned long long v, unsigned base, int width)
+{
+	char t[24];
+	int n = (int)sizeof t;
+
+	do {
+		t[--n] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while ((int)sizeof t - n < width)
+		t[--n] = '0';
+	vf_put(o, t + n, sizeof t - (size_t)n);
+}
+
+int ikc_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct vf o = { buf, size, 0 };
+	const char *f = fmt, *pct;
+
+	for (pct = strchr(fmt, '%'); pct; pct = strchr(pct + 1 + simple_conversion(pct + 1), '%'))
+		if (!simple_conversion(pct + 1))
+			return -1;
+	while ((pct = strchr(f, '%')) != NULL) {
+		vf_put(&o, f, (size_t)(pct - f));   /* the literal run, then the conversion */
+		f = pct + 1 + simple_conversion(pct + 1);
+		switch (pct[1]) {
+		case 's': {
+			const char *str = va_arg(ap, const char *);
+			if (!str)
+				str = "(null)";
+			vf_put(&o, str, strlen(str));
+			break;
+		}
+		case 'd': {
+			int v = va_arg(ap, int);
+			if (v < 0)
+				vf_put(&o, "-", 1);
+			vf_number(&o, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, 10, 0);
+			break;
+		}
+		case 'u': vf_number(&o, va_arg(ap, unsigned), 10, 0); break;
+		case 'x': vf_number(&o, va_arg(ap, unsigned), 16, 0); break;
+		case 'l': vf_number(&o, va_arg(ap, unsigned long long), 10, 0); break;
+		case 'z': vf_number(&o, va_arg(ap, size_t), 10, 0); break;
+		case '0': vf_number(&o, va_arg(ap, unsigned), 16, 8); break;
+		default: vf_put(&o, "%", 1); break;   /* "%%" */
+		}
+	}
+	vf_put(&o, f, strlen(f));
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return o.len > INT_MAX ? INT_MAX : (int)o.len;
+}
+
 bool ikc_text_set(char **t, const char *s, size_t max)
 {
 	size_t n = max ? strnlen(s, max - 1) : 0;
@@ -101,8 +182,14 @@ bool ikc_text_printf(char **t, size_t max, const char *fmt, ...)
 
 	if (max > sizeof buf)
 		max = sizeof buf;
+	if (!strchr(fmt, '%'))
+		return ikc_text_set(t, fmt, max);
 	va_start(ap, fmt);
-	vsnprintf(buf, max, fmt, ap);
+	if (ikc_vformat(buf, max, fmt, ap) < 0) {
+		va_end(ap);
+		va_start(ap, fmt);
+		vsnprintf(buf, max, fmt, ap);
+	}
 	va_end(ap);
 	return ikc_text_set(t, buf, max);
 }

@@ -2,6 +2,7 @@
 #ifndef IKC_UTIL_H
 #define IKC_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +76,12 @@ void ikc_appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((form
  * Returns the array (moved or not), or NULL when it is full at max or out of
  * memory — v and *cap are then unchanged. */
 void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max);
+
+/* vsnprintf for the conversions the diagnosis texts use (%s %d %u %x %08x
+ * %llu %zu %%) without stdio's set-up per call, which cost as much as the
+ * text: same output, cut at size - 1, and the full length returned.  -1
+ * (nothing written, ap untouched) when fmt has any other conversion. */
+int ikc_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* A text an SA keeps, held at its exact size (NULL: none), so that what
  * most SAs never fill costs a pointer.  ikc_text_set replaces *t with a copy

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,4 +175,52 @@ Test(text, exact_copies_cut_like_snprintf_and_empty_frees)
 	cr_assert_str_eq(t, "QM 1234");
 	cr_assert(ikc_text_set(&t, "", 160));
 	cr_assert_null(t, "an empty text frees");
+}
+
+static int vformat(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = ikc_vformat(buf, size, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+Test(vformat, every_conversion_like_vsnprintf_at_every_size)
+{
+	static const char *words[] = { "", "x", "NO-PROPOSAL-CHOSEN", "an identity of 40 characters, no more...", NULL };
+	static const long long nums[] = { 0, 1, -1, 9, 10, 4294967295ll, -2147483647ll - 1, 0x7fffffff };
+
+	for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+		for (size_t k = 0; k < sizeof nums / sizeof *nums; k++)
+			for (size_t size = 0; size < 120; size++) {
+				char a[128], b[128];
+				unsigned u = (unsigned)nums[k];
+				unsigned long long ull = (unsigned long long)nums[k] * 1000003ull;
+				int ra, rb;
+
+				memset(a, '#', sizeof a);
+				memset(b, '#', sizeof b);
+				ra = vformat(a, size, "%s (frame %llu) sent %u time%s, %zu more, limit %d; SPI 0x%08x / %x 100%%",
+					     words[w], ull, u, u == 1 ? "" : "s", (size_t)ull, (int)nums[k], u, u);
+				rb = snprintf(b, size, "%s (frame %llu) sent %u time%s, %zu more, limit %d; SPI 0x%08x / %x 100%%",
+					      words[w], ull, u, u == 1 ? "" : "s", (size_t)ull, (int)nums[k], u, u);
+				cr_assert_eq(ra, rb, "length, word %zu num %zu size %zu", w, k, size);
+				cr_assert_eq(memcmp(a, b, sizeof a), 0, "bytes, word %zu num %zu size %zu: [%.*s] [%.*s]", w, k,
+					     size, (int)(size ? size - 1 : 0), a, (int)(size ? size - 1 : 0), b);
+			}
+}
+
+Test(vformat, other_conversions_are_left_to_stdio)
+{
+	char buf[32] = "untouched";
+
+	cr_assert_eq(vformat(buf, sizeof buf, "over %.1f s", 1.5), -1);
+	cr_assert_eq(vformat(buf, sizeof buf, "%5u", 3u), -1);
+	cr_assert_eq(vformat(buf, sizeof buf, "%s and %p", "a", (void *)buf), -1);
+	cr_assert_str_eq(buf, "untouched");
+	cr_assert_eq(vformat(buf, sizeof buf, "plain text, no conversion"), 25);
+	cr_assert_str_eq(buf, "plain text, no conversion");
 }
