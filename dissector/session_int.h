@@ -11,10 +11,11 @@
 #include "session.h"
 
 /* Memory per SA is proportional to what the SA carries: every array below
- * that is a pointer grows on demand (doubling) up to its limit, and key
- * material is allocated to its exact size (sa_crypto.h).  An SA made by a
- * single MM1 holds the record, one event, one seen entry, its offers and
- * its SAi_b. */
+ * that is a pointer grows on demand (ikc_grow: by half again, the message
+ * arrays from four) up to its limit, texts and key material are allocated
+ * to their exact size (ikc_text_set, sa_crypto.h).  An SA made by a single
+ * MM1 holds the record, room for four events and four seen entries, its
+ * offers and its SAi_b. */
 #define IKC_SEEN_RING 32   /* messages remembered per SA for retransmit detection */
 #define IKC_MAX_QM 32      /* default Quick Modes (message ids) tracked per SA (--max-quick-modes) */
 
