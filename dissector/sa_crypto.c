@@ -553,7 +553,21 @@ struct attempt {
 	int cand;
 	const char *iv_name;
 	uint8_t iv[IKC_MAX_BLOCK];
+	const uint8_t *base;          /* not NULL: iv is hash(base | M-ID), made when first tried */
 };
+
+/* The alternatives to the standard IV are rarely needed: each costs a hash
+ * (~2k instructions), made only when the trial reaches it.  False when it
+ * cannot be made (the attempt is skipped). */
+static bool attempt_ready(const struct ikc_sa_crypto *c, uint32_t msgid, struct attempt *t)
+{
+	if (!t->base)
+		return true;
+	if (ikc_p2_iv(ikc_hash_by_ike_id(c->hash), t->base, c->block, msgid, t->iv) != IKC_OK)
+		return false;
+	t->base = NULL;
+	return true;
+}
 
 /* The IVs a message may have been encrypted with, the standard one first. */
 static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, struct ikc_seen *seen,
@@ -563,6 +577,8 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, st
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	size_t n = 0;
 
+	for (size_t i = 0; i < max; i++)
+		iv[i].base = NULL;
 	if (seen->crypto.have_iv) {  /* a retransmission: the original's IV */
 		memcpy(iv[n].iv, seen->crypto.iv, c->block);
 		iv[n++].iv_name = "";
@@ -591,12 +607,20 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, st
 	if (c->have_p2_base && n < max && ikc_p2_iv(h, c->p2_base, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK)
 		iv[n++].iv_name = "";
 	if (c->have_p1_last && n < max &&
-	    (!c->have_p2_base || memcmp(c->p1_last_block, c->p2_base, c->block) != 0) &&
-	    ikc_p2_iv(h, c->p1_last_block, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK)
+	    (!c->have_p2_base || memcmp(c->p1_last_block, c->p2_base, c->block) != 0)) {
+		iv[n].base = c->p1_last_block;
 		iv[n++].iv_name = "earlier-phase1-block";
-	if (n < max && ikc_p2_iv(h, c->iv0, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK) {
+	}
+	if (n < max) {
+		iv[n].base = c->iv0;
 		iv[n].iv_name = n == 0 ? "" : "initial-iv";
 		n++;
+	}
+	/* The first (standard) IV is made now: the message's record keeps it. */
+	while (n && !attempt_ready(c, msg->hdr.msgid, &iv[0])) {
+		memmove(iv, iv + 1, --n * sizeof *iv);
+		if (n && iv[0].iv_name[0] && iv[0].base == c->iv0)
+			iv[0].iv_name = "";
 	}
 	return n;
 }
@@ -694,7 +718,8 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 			struct ikc_decode_ctx dctx = { .doi = info->doi };
 
 			a->used = mark;
-			if (decrypt_with(c, order[oi], ci, ivs[v].iv, msg, plain) != IKC_OK)
+			if (!attempt_ready(c, msg->hdr.msgid, &ivs[v]) ||
+			    decrypt_with(c, order[oi], ci, ivs[v].iv, msg, plain) != IKC_OK)
 				continue;
 			if (ikc_payload_chain_decode(a, msg->hdr.next, plain, msg->enc_len, &dctx, &pl, &n, &cn) !=
 				    IKC_OK ||
