@@ -74,6 +74,14 @@ struct ikc_session {
 	size_t nmemo, memo_cap;
 	size_t stored_total;             /* bytes kept for a key reload, all SAs */
 	bool replaying;                  /* ikc_session_replay: do not count twice */
+	struct natd_memo {               /* the last NAT-D hashes made (natd_hash) */
+		const struct ikc_hash_desc *h;
+		int af;
+		uint8_t icky[8], rcky[8], addr[16], port[2];
+		size_t len;
+		uint8_t digest[IKC_MAX_HASH];
+	} natd[4];
+	unsigned natd_next;
 };
 
 static uint32_t cookie_hash(const struct ikc_session *s, const uint8_t icky[8])
@@ -518,19 +526,50 @@ static uint16_t qm_group(const struct ikc_sa *sap)
  * of the destination, the others of the source, as the sender sees them.
  * A hash that differs from the addresses this capture shows means a NAT sits
  * between the sender and the capture point. */
-static void natd_check(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir,
+/* HASH(CKY-I | CKY-R | IP | port) of one endpoint, remembered: a peer's MM3
+ * and the other's MM4 hash the same cookies, address and port. */
+static bool natd_hash(struct ikc_session *s, const struct ikc_ike_sa *sa, const struct ikc_hash_desc *h, int af,
+		      const uint8_t addr[16], const uint8_t port[2], const uint8_t **digest, size_t *len)
+{
+	size_t alen = af == 6 ? 16 : 4;
+	struct natd_memo *m;
+	struct ikc_iov parts[4] = { { sa->icky, 8 }, { sa->rcky, 8 }, { addr, alen }, { port, 2 } };
+
+	for (size_t i = 0; i < sizeof s->natd / sizeof s->natd[0]; i++) {
+		m = &s->natd[i];
+		if (m->h == h && m->af == af && memcmp(m->icky, sa->icky, 8) == 0 && memcmp(m->rcky, sa->rcky, 8) == 0 &&
+		    memcmp(m->addr, addr, alen) == 0 && memcmp(m->port, port, 2) == 0) {
+			*digest = m->digest;
+			*len = m->len;
+			return true;
+		}
+	}
+	m = &s->natd[s->natd_next++ % (sizeof s->natd / sizeof s->natd[0])];
+	m->h = NULL;
+	if (ikc_hash(h, parts, 4, m->digest, &m->len) != IKC_OK)
+		return false;
+	m->h = h;
+	m->af = af;
+	memcpy(m->icky, sa->icky, 8);
+	memcpy(m->rcky, sa->rcky, 8);
+	memcpy(m->addr, addr, alen);
+	memcpy(m->port, port, 2);
+	*digest = m->digest;
+	*len = m->len;
+	return true;
+}
+
+static void natd_check(struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir,
 		       const struct ikc_payload *pl, size_t n)
 {
 	struct ikc_natd_facts *nf = &sa->f.natd;
 	const struct ikc_hash_desc *h = sa->crypto ? ikc_hash_by_ike_id(sa->crypto->hash) : NULL;
-	size_t alen = pkt->af == 6 ? 16 : 4;
 	int k = 0, kind;
 
 	for (size_t i = 0; i < n; i++) {
-		const uint8_t *addr;
-		uint8_t port[2], want[IKC_MAX_HASH];
+		const uint8_t *addr, *want;
+		uint8_t port[2];
 		size_t wlen = 0;
-		struct ikc_iov parts[4];
 
 		if (pl[i].type != IKC_PT_NATD && pl[i].type != IKC_PT_NATD_DRAFT)
 			continue;
@@ -542,12 +581,8 @@ static void natd_check(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ik
 		addr = k == 0 ? pkt->dst : pkt->src;
 		port[0] = (uint8_t)((k == 0 ? pkt->dport : pkt->sport) >> 8);
 		port[1] = (uint8_t)(k == 0 ? pkt->dport : pkt->sport);
-		parts[0] = (struct ikc_iov){ sa->icky, 8 };
-		parts[1] = (struct ikc_iov){ sa->rcky, 8 };
-		parts[2] = (struct ikc_iov){ addr, alen };
-		parts[3] = (struct ikc_iov){ port, 2 };
 		k++;
-		if (ikc_hash(h, parts, 4, want, &wlen) != IKC_OK)
+		if (!natd_hash(s, sa, h, pkt->af, addr, port, &want, &wlen))
 			continue;
 		nf->seen = true;
 		if (wlen != pl[i].u.natd.len || !ikc_hash_equal(want, pl[i].u.natd.data, wlen)) {
@@ -622,8 +657,8 @@ static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const s
 
 /* What one payload chain (clear, or decrypted) says.  num: phase-1 message
  * number (0 otherwise); qm/qidx: the Quick Mode and its message index. */
-static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir, int num,
-			struct ikc_qm *qm, int qidx, const struct ikc_payload *pl, size_t n, bool enc,
+static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum ikc_dir dir,
+			int num, struct ikc_qm *qm, int qidx, const struct ikc_payload *pl, size_t n, bool enc,
 			struct ikc_sbuf *detail)
 {
 	struct ikc_p1_facts *f = &sa->f;
@@ -731,12 +766,12 @@ static void facts_chain(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, enum i
 			break;
 		}
 	}
-	natd_check(sa, pkt, dir, pl, n);
+	natd_check(s, sa, pkt, dir, pl, n);
 }
 
 /* Record one message (first copy or retransmission) for the rules and the
  * ladder; called once the message is classified and decrypted. */
-static void facts_record(const struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
+static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
 			 const struct ikc_msg *msg, const struct ikc_msg_info *info, int num)
 {
 	struct ikc_event *e;
@@ -796,9 +831,9 @@ static void facts_record(const struct ikc_session *s, struct ikc_ike_sa *sa, con
 	if (info->retransmit)
 		return;  /* same bytes: nothing new to learn */
 	dbp = e && s->cfg.ladder_facts ? &db : NULL;
-	facts_chain(sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, dbp);
+	facts_chain(s, sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, dbp);
 	if (info->dec == IKC_DEC_OK)
-		facts_chain(sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, dbp);
+		facts_chain(s, sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, dbp);
 	/* Held at its exact size: most messages have none, an SA keeps up to
 	 * IKC_EV_MAX of them. */
 	if (e && db.len)
