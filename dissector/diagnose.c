@@ -117,6 +117,11 @@ struct ctx {
 	const struct ikc_ike_sa *sa;
 	struct ikc_diag_list *out;
 	bool nomem;
+	/* Counting only (ikc_diagnose_session_count): add() hands out scratch,
+	 * a finding with no code, whose text ikc_finding_say does not compose. */
+	bool count_only;
+	size_t counted;
+	struct ikc_finding scratch;
 };
 
 struct ikc_finding *ikc_diag_list_add(struct ikc_diag_list *l, const char *code, enum ikc_diag_severity sev,
@@ -139,7 +144,14 @@ struct ikc_finding *ikc_diag_list_add(struct ikc_diag_list *l, const char *code,
 static struct ikc_finding *add(struct ctx *c, const char *code, enum ikc_diag_severity sev,
 			       enum ikc_diag_certainty cert)
 {
-	struct ikc_finding *f = ikc_diag_list_add(c->out, code, sev, cert, c->sa->icky);
+	struct ikc_finding *f;
+
+	if (c->count_only) {
+		c->counted++;
+		memset(&c->scratch, 0, sizeof c->scratch);
+		return &c->scratch;
+	}
+	f = ikc_diag_list_add(c->out, code, sev, cert, c->sa->icky);
 
 	if (!f) {
 		c->nomem = true;
@@ -178,7 +190,7 @@ void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...)
 	char *t;
 	va_list ap;
 
-	if (!f)
+	if (!f || !f->code)   /* none, or only being counted */
 		return;
 	used = f->text ? strlen(f->text) : 0;
 	if (used + 1 >= IKC_DIAG_TEXT)
@@ -1254,11 +1266,21 @@ static int ptr_cmp(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_p1_memo *memos,
-				 size_t nmemo, const struct ikc_ike_sa *const *only, size_t nonly,
-				 struct ikc_diag_list *out)
+/* How a run of the rules hands out what it finds. */
+struct run_opts {
+	bool count_only;             /* count (into counted), keep nothing */
+	size_t counted;
+	size_t batch;                /* take: after every `batch` SAs, out is handed over and emptied */
+	void (*take)(void *ctx, const struct ikc_diag_list *l);
+	void *take_ctx;
+};
+
+static enum ikc_err run_rules(const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_p1_memo *memos,
+			      size_t nmemo, const struct ikc_ike_sa *const *only, size_t nonly,
+			      struct ikc_diag_list *out, struct run_opts *o)
 {
-	struct ctx c = { .sas = sas, .nsas = n, .out = out };
+	struct ctx c = { .sas = sas, .nsas = n, .out = out, .count_only = o && o->count_only };
+	size_t done_in_batch = 0;
 
 	/* Finished phase 1s by pair of peers: the session's memo (every one, as
 	 * it finished, SAs since retired included) or, without one, these SAs. */
@@ -1288,11 +1310,29 @@ enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n, 
 			continue;
 		c.sa = sas[i];
 		diagnose_one(&c);
+		if (o && o->take && ++done_in_batch == o->batch) {
+			o->take(o->take_ctx, out);
+			ikc_diag_list_free(out);
+			done_in_batch = 0;
+		}
 	}
+	if (o && o->take && !c.nomem) {
+		o->take(o->take_ctx, out);
+		ikc_diag_list_free(out);
+	}
+	if (o)
+		o->counted = c.counted;
 	free(c.done);
 	free(c.by_addr);
 	free(c.bucket);
 	return c.nomem ? IKC_NOMEM : IKC_OK;
+}
+
+enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_p1_memo *memos,
+				 size_t nmemo, const struct ikc_ike_sa *const *only, size_t nonly,
+				 struct ikc_diag_list *out)
+{
+	return run_rules(sas, n, memos, nmemo, only, nonly, out, NULL);
 }
 
 enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, struct ikc_diag_list *out)
@@ -1301,13 +1341,13 @@ enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n, str
 }
 
 static enum ikc_err diagnose_in_session(const struct ikc_session *s, const struct ikc_ike_sa *const *only,
-					size_t nonly, struct ikc_diag_list *out)
+					size_t nonly, struct ikc_diag_list *out, struct run_opts *o)
 {
 	const struct ikc_ike_sa **v = NULL;
 	const struct ikc_p1_memo *memos;
 	size_t nmemo = ikc_session_p1_memos(s, &memos);
 	size_t n = ikc_session_list(s, &v);
-	enum ikc_err err = v ? ikc_diagnose_sas_ex(v, n, memos, nmemo, only, nonly, out) : IKC_NOMEM;
+	enum ikc_err err = v ? run_rules(v, n, memos, nmemo, only, nonly, out, o) : IKC_NOMEM;
 
 	free(v);
 	return err;
@@ -1315,7 +1355,32 @@ static enum ikc_err diagnose_in_session(const struct ikc_session *s, const struc
 
 enum ikc_err ikc_diagnose_session(const struct ikc_session *s, struct ikc_diag_list *out)
 {
-	return diagnose_in_session(s, NULL, 0, out);
+	return diagnose_in_session(s, NULL, 0, out, NULL);
+}
+
+enum ikc_err ikc_diagnose_session_count(const struct ikc_session *s, size_t *n)
+{
+	struct ikc_diag_list none;
+	struct run_opts o = { .count_only = true };
+	enum ikc_err err;
+
+	ikc_diag_list_init(&none);
+	err = diagnose_in_session(s, NULL, 0, &none, &o);
+	*n = o.counted;
+	return err;
+}
+
+enum ikc_err ikc_diagnose_session_each(const struct ikc_session *s, size_t batch,
+				       void (*take)(void *ctx, const struct ikc_diag_list *l), void *ctx)
+{
+	struct ikc_diag_list l;
+	struct run_opts o = { .batch = batch ? batch : 1, .take = take, .take_ctx = ctx };
+	enum ikc_err err;
+
+	ikc_diag_list_init(&l);
+	err = diagnose_in_session(s, NULL, 0, &l, &o);
+	ikc_diag_list_free(&l);
+	return err;
 }
 
 enum ikc_err ikc_diagnose_retiring(const struct ikc_session *s, const struct ikc_ike_sa *const *sas, size_t n,
@@ -1328,7 +1393,7 @@ enum ikc_err ikc_diagnose_retiring(const struct ikc_session *s, const struct ikc
 		return IKC_NOMEM;
 	memcpy(only, sas, n * sizeof *only);
 	qsort(only, n, sizeof *only, ptr_cmp);
-	err = diagnose_in_session(s, only, n, out);
+	err = diagnose_in_session(s, only, n, out, NULL);
 	free(only);
 	return err;
 }
@@ -1431,11 +1496,20 @@ void ikc_diag_write_text(const struct ikc_finding *f, FILE *out, bool color, int
 	fwrite(s.b, 1, s.len, out);
 }
 
-void ikc_diag_write_text_all(const struct ikc_diag_list *l, FILE *out, bool color)
+void ikc_diag_write_text_head(size_t n, FILE *out)
 {
-	if (!l->n)
-		return;
-	fprintf(out, "Diagnosis (%zu finding%s):\n", l->n, l->n > 1 ? "s" : "");
+	if (n)
+		fprintf(out, "Diagnosis (%zu finding%s):\n", n, n > 1 ? "s" : "");
+}
+
+void ikc_diag_write_text_each(const struct ikc_diag_list *l, FILE *out, bool color)
+{
 	for (size_t i = 0; i < l->n; i++)
 		ikc_diag_write_text(&l->v[i], out, color, 80);
+}
+
+void ikc_diag_write_text_all(const struct ikc_diag_list *l, FILE *out, bool color)
+{
+	ikc_diag_write_text_head(l->n, out);
+	ikc_diag_write_text_each(l, out, color);
 }

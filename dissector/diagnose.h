@@ -96,6 +96,14 @@ IKC_MUST_CHECK enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *
 						struct ikc_diag_list *out);
 /* The same over every SA of a finished run, in order of creation. */
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_session(const struct ikc_session *s, struct ikc_diag_list *out);
+/* The same without holding every finding at once: each SA still against
+ * all the others, in the same order.  _count only counts them (their texts
+ * are not composed); _each hands the findings of every `batch` SAs to take,
+ * then frees them. */
+IKC_MUST_CHECK enum ikc_err ikc_diagnose_session_count(const struct ikc_session *s, size_t *n);
+IKC_MUST_CHECK enum ikc_err ikc_diagnose_session_each(const struct ikc_session *s, size_t batch,
+						      void (*take)(void *ctx, const struct ikc_diag_list *l),
+						      void *ctx);
 /* The SAs that retire together (ikc_retire_cb), the SAs still alive as
  * evidence; findings in the order of the session's SA list. */
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_retiring(const struct ikc_session *s, const struct ikc_ike_sa *const *sas,
@@ -114,5 +122,9 @@ void ikc_diag_write_all(const struct ikc_diag_list *l, struct ikc_rw *w);
 void ikc_diag_write_text(const struct ikc_finding *f, FILE *out, bool color, int width);
 /* A heading and every finding; nothing when the list is empty. */
 void ikc_diag_write_text_all(const struct ikc_diag_list *l, FILE *out, bool color);
+/* The two halves, for findings written in parts: the heading for n in all
+ * (nothing for 0), and a list's findings. */
+void ikc_diag_write_text_head(size_t n, FILE *out);
+void ikc_diag_write_text_each(const struct ikc_diag_list *l, FILE *out, bool color);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "../decoders/arena.h"
 #include "../decoders/isakmp.h"
+#include "../dissector/diagnose.h"
 #include "../dissector/net.h"
 #include "../dissector/session.h"
 #include "../dissector/session_int.h"
@@ -131,6 +132,77 @@ Test(flood, twenty_thousand_cookies_keep_the_newest_thousand)
 	cr_assert_null(v[0]->crypto);
 	cr_assert_eq(v[0]->sai_b.len, 4 + 4 + 8 + 8 + 20);
 	free(v);
+	ikc_session_free(f.s);
+	ikc_net_free(net);
+	ikc_arena_free(&f.a);
+}
+
+struct collected {
+	struct ikc_diag_list l;
+	size_t batches;
+};
+
+static void collect(void *ctx, const struct ikc_diag_list *l)
+{
+	struct collected *c = ctx;
+
+	c->batches++;
+	for (size_t i = 0; i < l->n; i++) {
+		struct ikc_finding *d = ikc_diag_list_add(&c->l, l->v[i].code, l->v[i].severity, l->v[i].certainty,
+							  l->v[i].icky);
+		cr_assert_not_null(d);
+		memcpy(d->frames, l->v[i].frames, sizeof d->frames);
+		d->nframes = l->v[i].nframes;
+		d->text = l->v[i].text ? strdup(l->v[i].text) : NULL;
+	}
+}
+
+/* The end-of-run text diagnosis counts the live SAs' findings, then writes
+ * them a batch at a time: both must agree with the one-shot diagnosis,
+ * finding for finding, at every batch size. */
+Test(flood, batched_diagnosis_matches_the_whole)
+{
+	struct ikc_session_config cfg;
+	struct ikc_net_config ncfg;
+	struct ikc_net *net;
+	struct flood f = { 0 };
+	struct ikc_diag_list all;
+	uint8_t frame[256];
+	size_t counted = 0;
+	static const size_t batches[] = { 1, 7, 256, 600, 5000 };
+
+	ikc_session_config_default(&cfg);
+	ikc_net_config_default(&ncfg);
+	net = ikc_net_new(&ncfg);
+	f.s = ikc_session_new(&cfg, NULL);
+	cr_assert(net && f.s);
+	cr_assert_eq(ikc_arena_init(&f.a, 1u << 16), 0);
+	for (uint32_t i = 0; i < 600; i++) {
+		size_t len = mm1_frame(frame, i % 300);   /* the second 300 retransmit the first */
+		ikc_net_input(net, 1, i + 1, 1700000000 + i, 0, frame, len, len, on_pkt, &f);
+	}
+	ikc_diag_list_init(&all);
+	cr_assert_eq(ikc_diagnose_session(f.s, &all), IKC_OK);
+	cr_assert_geq(all.n, 300, "every unanswered MM1 is a finding");
+	cr_assert_eq(ikc_diagnose_session_count(f.s, &counted), IKC_OK);
+	cr_assert_eq(counted, all.n);
+	for (size_t b = 0; b < sizeof batches / sizeof *batches; b++) {
+		struct collected c = { .batches = 0 };
+
+		ikc_diag_list_init(&c.l);
+		cr_assert_eq(ikc_diagnose_session_each(f.s, batches[b], collect, &c), IKC_OK);
+		cr_assert_eq(c.l.n, all.n, "batch %zu", batches[b]);
+		cr_assert_eq(c.batches, 300 / batches[b] + 1, "every full batch, then the rest (maybe none)");
+		for (size_t i = 0; i < all.n; i++) {
+			cr_assert_str_eq(c.l.v[i].code, all.v[i].code);
+			cr_assert_eq(memcmp(c.l.v[i].icky, all.v[i].icky, 8), 0);
+			cr_assert_eq(c.l.v[i].nframes, all.v[i].nframes);
+			cr_assert_eq(memcmp(c.l.v[i].frames, all.v[i].frames, sizeof all.v[i].frames), 0);
+			cr_assert_str_eq(c.l.v[i].text ? c.l.v[i].text : "", all.v[i].text ? all.v[i].text : "");
+		}
+		ikc_diag_list_free(&c.l);
+	}
+	ikc_diag_list_free(&all);
 	ikc_session_free(f.s);
 	ikc_net_free(net);
 	ikc_arena_free(&f.a);
