@@ -56,7 +56,7 @@ static void payload_line(const struct ikc_ike_sa *sa, const struct ikc_event *e,
 	buf[0] = '\0';
 	*error_notify = false;
 	for (size_t i = 0; i < e->npl && used + 1 < n; i++) {
-		const struct ikc_ev_pl *p = &sa->evpl[e->pl_at + i];
+		const struct ikc_ev_pl *p = &sa->lf->pl[e->pl_at + i];
 		char nb[24], item[64];
 
 		if (p->type == IKC_PT_NOTIFY) {
@@ -168,8 +168,8 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	} else {
 		arrow(p, e, t, head, NULL, err);
 	}
-	if (e->detail && !e->retransmit)
-		lane_text(p, e->detail, NULL);
+	if (ikc_event_detail(sa, i) && !e->retransmit)
+		lane_text(p, ikc_event_detail(sa, i), NULL);
 	if (e->retransmit)
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "retransmission of frame %llu",
 				       (unsigned long long)e->original_frame);

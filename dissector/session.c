@@ -183,10 +183,13 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 	for (size_t i = 0; i < sa->nqm; i++)
 		qm_release(&sa->qm[i]);
 	free(sa->qm);
-	for (size_t i = 0; i < sa->nev; i++)
-		free(sa->ev[i].detail);
+	if (sa->lf) {
+		for (size_t i = 0; i < IKC_EV_MAX; i++)
+			free(sa->lf->detail[i]);
+		free(sa->lf->pl);
+		free(sa->lf);
+	}
 	free(sa->ev);
-	free(sa->evpl);
 	free(sa->seen);
 	free(sa->f.offered);
 	free(sa->f.id_i);
@@ -477,22 +480,32 @@ static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
 	return e;
 }
 
+/* The SA's ladder facts, made on first use; NULL when out of memory. */
+static struct ikc_ladder_facts *ladder_facts(struct ikc_ike_sa *sa)
+{
+	if (!sa->lf)
+		sa->lf = calloc(1, sizeof *sa->lf);
+	return sa->lf;
+}
+
 static void ev_payloads(struct ikc_ike_sa *sa, struct ikc_event *e, const struct ikc_payload *pl, size_t n,
 			bool enc)
 {
+	struct ikc_ladder_facts *lf = n ? ladder_facts(sa) : NULL;
+
 	for (size_t i = 0; i < n; i++) {
 		struct ikc_ev_pl *p;
 
-		if (e->npl == IKC_EV_PL ||
-		    !(p = ikc_grow(sa->evpl, &sa->evpl_cap, sa->nevpl, sizeof *p, 4, IKC_EV_MAX * IKC_EV_PL))) {
+		if (e->npl == IKC_EV_PL || !lf ||
+		    !(p = ikc_grow(lf->pl, &lf->pl_cap, lf->npl, sizeof *p, 4, IKC_EV_MAX * IKC_EV_PL))) {
 			if (e->pl_dropped < UINT8_MAX)
 				e->pl_dropped++;
 			continue;
 		}
-		sa->evpl = p;
+		lf->pl = p;
 		if (!e->npl)
-			e->pl_at = (uint16_t)sa->nevpl;
-		p = &sa->evpl[sa->nevpl++];
+			e->pl_at = (uint16_t)lf->npl;
+		p = &lf->pl[lf->npl++];
 		e->npl++;
 		p->type = pl[i].type;
 		p->enc = enc;
@@ -811,11 +824,13 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 		e->frame = pkt->frame;
 		e->ts_sec = pkt->ts_sec;
 		e->ts_nsec = pkt->ts_nsec;
-		e->dir = info->dir;
+		e->dir = (uint8_t)info->dir;
 		memcpy(e->label, info->label, sizeof e->label);
 		e->exchange = msg->hdr.exchange;
 		e->msgid = msg->hdr.msgid;
-		e->retransmit = info->retransmit ? info->retransmit_count : 0;
+		e->retransmit = 0;
+		if (info->retransmit)
+			e->retransmit = info->retransmit_count < UINT16_MAX ? (uint16_t)info->retransmit_count : UINT16_MAX;
 		e->original_frame = info->original_frame;
 		e->sport = pkt->sport;
 		e->dport = pkt->dport;
@@ -836,8 +851,8 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 		facts_chain(s, sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, dbp);
 	/* Held at its exact size: most messages have none, an SA keeps up to
 	 * IKC_EV_MAX of them. */
-	if (e && db.len)
-		e->detail = strdup(detail);
+	if (e && db.len && ladder_facts(sa))
+		sa->lf->detail[sa->nev - 1] = strdup(detail);
 }
 
 static void memo_note(struct ikc_session *s, const struct ikc_ike_sa *sa);

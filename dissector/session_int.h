@@ -38,26 +38,32 @@ struct ikc_ev_pl {
 	uint16_t arg;
 };
 
-/* One message of an SA, as the diagnosis reads it and the ladder draws it.
- * What only the ladder draws (its payloads and detail text) is kept only when
- * the session's ladder_facts asks for it. */
-struct ikc_event {                /* widest members first: every live SA holds ~10 */
+/* One message of an SA, as the diagnosis reads it and the ladder draws it
+ * (what only the ladder draws is in the SA's struct ikc_ladder_facts). */
+struct ikc_event {                /* widest members first: every live SA holds ~10; 64 bytes */
 	uint64_t frame;
 	int64_t ts_sec;
 	uint64_t original_frame;
-	char *detail;                 /* IDs, proxy IDs, SPIs, chosen transform; NULL: none */
 	uint32_t ts_nsec;
-	enum ikc_dir dir;
 	uint32_t msgid;
-	uint32_t retransmit;          /* n of "Rn"; 0 for a first copy */
 	char label[IKC_LABEL];
-	uint16_t pl_at;               /* its payloads: the SA's evpl[pl_at .. pl_at + npl) */
+	uint16_t retransmit;          /* n of "Rn"; 0 for a first copy (an SA keeps IKC_EV_MAX events) */
+	uint16_t pl_at;               /* its payloads: the ladder facts' pl[pl_at .. pl_at + npl) */
 	uint16_t sport, dport;
+	uint8_t dir;                  /* enum ikc_dir */
 	uint8_t exchange;
 	bool encrypted;
 	uint8_t dec;                  /* enum ikc_decrypt_status */
 	uint8_t hash;                 /* enum ikc_hash_verdict */
 	uint8_t npl, pl_dropped;
+};
+
+/* What only the ladder draws, kept when the session's ladder_facts asks:
+ * each message's payloads (in order) and its detail text, by event. */
+struct ikc_ladder_facts {
+	struct ikc_ev_pl *pl;
+	size_t npl, pl_cap;           /* at most IKC_EV_MAX * IKC_EV_PL */
+	char *detail[IKC_EV_MAX];     /* IDs, proxy IDs, SPIs, chosen transform; NULL: none */
 };
 
 /* One error notify (type < 16384), with where in the SA's life it came. */
@@ -195,11 +201,16 @@ struct ikc_ike_sa {
 	struct ikc_event *ev;       /* grown on demand up to IKC_EV_MAX */
 	size_t nev, ev_cap;
 	uint64_t ev_dropped;
-	struct ikc_ev_pl *evpl;     /* the events' payloads, in order (ladder_facts only) */
-	size_t nevpl, evpl_cap;     /* at most IKC_EV_MAX * IKC_EV_PL */
+	struct ikc_ladder_facts *lf; /* NULL unless ladder_facts and the SA had some */
 };
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);
+
+/* Event i's detail text for the ladder, NULL for none. */
+static inline const char *ikc_event_detail(const struct ikc_ike_sa *sa, size_t i)
+{
+	return sa->lf && i < IKC_EV_MAX ? sa->lf->detail[i] : NULL;
+}
 
 /* Phase 1 finished: MM6 / AM3 seen; true when the capture holds no phase 1
  * to wait for. */

@@ -53,10 +53,13 @@ static struct ikc_ike_sa *sa_new(uint8_t exchange, uint8_t last_addr_i, uint8_t 
 
 static void sa_free(struct ikc_ike_sa *sa)
 {
-	for (size_t i = 0; i < sa->nev; i++)
-		free(sa->ev[i].detail);
+	if (sa->lf) {
+		for (size_t i = 0; i < IKC_EV_MAX; i++)
+			free(sa->lf->detail[i]);
+		free(sa->lf->pl);
+		free(sa->lf);
+	}
 	free(sa->ev);
-	free(sa->evpl);
 	for (size_t i = 0; i < sa->qm_cap; i++) {
 		for (size_t k = 0; k < IKC_QM_OFFERS; k++)
 			free(sa->qm[i].f.offered[k]);
@@ -76,16 +79,24 @@ static void sa_free(struct ikc_ike_sa *sa)
 
 /* One payload of event e, appended to the SA's pool as the session does
  * (an event's payloads are contiguous there). */
+static struct ikc_ladder_facts *lf_of(struct ikc_ike_sa *sa)
+{
+	if (!sa->lf)
+		cr_assert_not_null(sa->lf = calloc(1, sizeof *sa->lf));
+	return sa->lf;
+}
+
 static void ev_pl(struct ikc_ike_sa *sa, struct ikc_event *e, uint8_t type, bool enc, uint16_t arg)
 {
-	struct ikc_ev_pl *v = realloc(sa->evpl, (sa->nevpl + 1) * sizeof *v);
+	struct ikc_ladder_facts *lf = lf_of(sa);
+	struct ikc_ev_pl *v = realloc(lf->pl, (lf->npl + 1) * sizeof *v);
 
 	cr_assert_not_null(v);
-	sa->evpl = v;
+	lf->pl = v;
 	if (!e->npl)
-		e->pl_at = (uint16_t)sa->nevpl;
-	sa->evpl[sa->nevpl++] = (struct ikc_ev_pl){ type, enc, arg };
-	sa->evpl_cap = sa->nevpl;
+		e->pl_at = (uint16_t)lf->npl;
+	lf->pl[lf->npl++] = (struct ikc_ev_pl){ type, enc, arg };
+	lf->pl_cap = lf->npl;
 	e->npl++;
 }
 
@@ -794,7 +805,7 @@ Test(ladder, arrows_labels_and_findings)
 
 	up_to_mm5(sa);
 	ev_pl(sa, &sa->ev[0], IKC_PT_SA, false, 0);
-	sa->ev[0].detail = strdup("offer AES-CBC-128, SHA1, modp1024 (group 2)");
+	lf_of(sa)->detail[0] = strdup("offer AES-CBC-128, SHA1, modp1024 (group 2)");
 	e = &sa->ev[4];
 	e->dec = IKC_DEC_OK;
 	e->hash = IKC_HASH_VERIFIED;
@@ -848,9 +859,8 @@ Test(ladder, long_payload_lists_wrap_inside_the_lane)
 	for (int i = 0; i < IKC_EV_PL; i++)
 		ev_pl(sa, e, IKC_PT_VID, false, 0);
 	e->pl_dropped = 40;
-	e->detail = calloc(1, IKC_EV_DETAIL);
-	cr_assert_not_null(e->detail);
-	memset(e->detail, 'd', IKC_EV_DETAIL - 1);
+	cr_assert_not_null(lf_of(sa)->detail[0] = calloc(1, IKC_EV_DETAIL));
+	memset(sa->lf->detail[0], 'd', IKC_EV_DETAIL - 1);
 	out = ladder_of(sa, false, NULL);
 	cr_assert_not_null(strstr(out, "+40"), "dropped payloads counted");
 	cr_assert_not_null(strstr(out, "Findings: none"));
