@@ -30,6 +30,7 @@
 
 #define MAX_CAND 16
 _Static_assert(MAX_CAND < 255, "ikc_sa_crypto.side holds a candidate index plus one in a byte");
+_Static_assert(MAX_CAND <= INT8_MAX, "ikc_seen_crypto.cand holds a candidate index in an int8_t");
 #define MAX_GXY 4
 
 /* IKE auth method ids (RFC 2409 App. A; XAUTH/hybrid drafts). */
@@ -783,7 +784,7 @@ found:
 			else if (best_hash == IKC_HASH_FAILED)
 				c->hash_bad++;
 		}
-		seen->crypto.cand = best_cand;
+		seen->crypto.cand = (int8_t)best_cand;
 		memcpy(seen->crypto.iv, ivs[best_iv].iv, c->block);
 		if (!ikc_sa_side(c, side)) {
 			const struct ikc_side_keys *other = ikc_sa_side(c, 1 - side);

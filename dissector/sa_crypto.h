@@ -138,7 +138,7 @@ struct ikc_qm_crypto {
 struct ikc_seen_crypto {
 	uint8_t iv[IKC_CR_MAX_BLOCK];   /* IV this message was decrypted with */
 	bool have_iv;
-	int cand;                        /* candidate key set that worked, -1 none */
+	int8_t cand;                     /* candidate key set that worked (< MAX_CAND, 16), -1 none */
 };
 
 /* Copy n bytes (at most cap) into b at their exact size; the old bytes are

@@ -344,7 +344,7 @@ static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum
 	slot = &sa->seen[sa->seen_next++ % sa->seen_cap];
 	memset(slot, 0, sizeof *slot);
 	slot->digest = digest;
-	slot->dir = dir;
+	slot->dir = (uint8_t)dir;
 	slot->frame = frame;
 	*is_new = true;
 	return slot;

@@ -135,13 +135,13 @@ struct ikc_qm_facts {
 /* One message remembered for retransmission detection, with the IV state it
  * was decrypted with so a retransmission decrypts the same way and does not
  * advance the chain. */
-struct ikc_seen {
+struct ikc_seen {                 /* 56 bytes */
 	uint64_t digest;
 	uint64_t frame;
-	enum ikc_dir dir;
 	uint32_t retransmits;
 	char label[IKC_LABEL];
 	struct ikc_seen_crypto crypto;
+	uint8_t dir;                  /* enum ikc_dir */
 };
 
 struct ikc_qm {
