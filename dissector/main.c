@@ -1046,6 +1046,7 @@ int main(int argc, char **argv)
 	}
 	scfg.keep_for_reload = iface != NULL && nkeyfiles > 0;  /* keys reloaded live open what went by */
 	scfg.ladder_facts = ladder;
+	scfg.keep_key_inputs = nkeyfiles > 0 || audit_file;   /* nothing else can use them */
 	r.p.keep_esp = scfg.keep_for_reload;
 	scfg.on_retire = ikc_ended_retire;
 	scfg.retire_ctx = r.ended;

@@ -165,7 +165,7 @@ static void learn_clear(struct ikc_ike_sa *sa, enum ikc_dir dir, const struct ik
 		if (p->notes & (IKC_NOTE(LENGTH_SHORT) | IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED)))
 			continue;
 		if (p->type == IKC_PT_SA) {
-			if (from_i && !sa->sai_b.len)
+			if (from_i && !sa->sai_b.len && !sa->key_inputs_off)
 				ikc_cr_buf_set(&sa->sai_b, IKC_CR_MAX_SAB, p->body, p->body_len);
 			continue;
 		}
@@ -174,12 +174,24 @@ static void learn_clear(struct ikc_ike_sa *sa, enum ikc_dir dir, const struct ik
 			continue;
 		if (!(c = ikc_sa_crypto_of(sa)))
 			return;
+		if (p->type == IKC_PT_KE || p->type == IKC_PT_NONCE) {
+			uint8_t bit = p->type == IKC_PT_KE ? (from_i ? IKC_IN_KE_I : IKC_IN_KE_R)
+							   : (from_i ? IKC_IN_NONCE_I : IKC_IN_NONCE_R);
+			if (p->body && p->body_len)
+				c->inputs |= bit;
+			else
+				c->inputs &= (uint8_t)~bit;
+		}
+		if (sa->key_inputs_off)
+			continue;
 		switch (p->type) {
 		case IKC_PT_KE:
-			ikc_cr_buf_set(from_i ? &c->gxi : &c->gxr, IKC_CR_MAX_KE, p->body, p->body_len);
+			if (!ikc_cr_buf_set(from_i ? &c->gxi : &c->gxr, IKC_CR_MAX_KE, p->body, p->body_len))
+				c->inputs &= (uint8_t)~(from_i ? IKC_IN_KE_I : IKC_IN_KE_R);
 			break;
 		case IKC_PT_NONCE:
-			ikc_cr_buf_set(from_i ? &c->ni : &c->nr, IKC_CR_MAX_NONCE, p->body, p->body_len);
+			if (!ikc_cr_buf_set(from_i ? &c->ni : &c->nr, IKC_CR_MAX_NONCE, p->body, p->body_len))
+				c->inputs &= (uint8_t)~(from_i ? IKC_IN_NONCE_I : IKC_IN_NONCE_R);
 			break;
 		case IKC_PT_ID:
 			ikc_cr_buf_set(from_i ? &c->idii_b : &c->idir_b, IKC_CR_MAX_ID, p->body, p->body_len);
@@ -297,7 +309,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 		return;
 	}
 	c->block = ci->block_len;
-	if (!c->gxi.len || !c->gxr.len || !c->ni.len || !c->nr.len) {
+	if (c->inputs != IKC_IN_ALL) {
 		ikc_text_printf(&c->missing, IKC_CR_TEXT,
 			 "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
 		return;

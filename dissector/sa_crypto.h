@@ -79,6 +79,7 @@ struct ikc_sa_crypto {
 	bool have_p2_base;
 	size_t block;
 	char *missing;              /* what secret would be needed (ikc_text, at most IKC_CR_TEXT) */
+	uint8_t inputs;             /* IKC_IN_*: the KE and nonces seen, whether their bytes were kept or not */
 	uint32_t decrypted, failed, hash_ok, hash_bad;
 	char *am_psk_verdict;                /* which PSK HASH_R proves, or that none does (ikc_text) */
 	uint32_t esp_keyed;                  /* Quick Modes whose ESP KEYMAT was derived */
@@ -86,6 +87,11 @@ struct ikc_sa_crypto {
 };
 
 #define IKC_QM_MAX_OFFERS 8
+#define IKC_IN_KE_I 1u       /* ikc_sa_crypto.inputs */
+#define IKC_IN_KE_R 2u
+#define IKC_IN_NONCE_I 4u
+#define IKC_IN_NONCE_R 8u
+#define IKC_IN_ALL 15u
 #define IKC_CR_TEXT 160      /* longest missing-secret or verdict text, NUL included */
 #define IKC_CR_QM_TEXT 200   /* ... with the Quick Mode's message id before it */
 

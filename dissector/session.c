@@ -57,6 +57,7 @@ void ikc_session_config_default(struct ikc_session_config *cfg)
 	cfg->on_retire = NULL;
 	cfg->retire_ctx = NULL;
 	cfg->ladder_facts = true;
+	cfg->keep_key_inputs = true;
 }
 
 struct ikc_session {
@@ -276,6 +277,7 @@ static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt 
 	sa->first_ts_nsec = pkt->ts_nsec;
 	sa->af = pkt->af;
 	sa->ikev2 = IKC_IS_IKEV2(msg->hdr.version);
+	sa->key_inputs_off = !s->cfg.keep_key_inputs;
 	sa->hash_next = s->buckets[h];
 	s->buckets[h] = sa;
 	lru_append(s, sa);

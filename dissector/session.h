@@ -109,6 +109,11 @@ struct ikc_session_config {
 	 * list and detail text.  On by default; ikecap turns it off unless
 	 * -T ladder asks, which saves ~500 bytes an SA. */
 	bool ladder_facts;
+	/* Keep the bytes key derivation needs (KE, nonces, SA and ID bodies,
+	 * AM HASH_R) for keys that may come: on by default; ikecap turns it
+	 * off when no key file is given and no PSK audit runs (~330 bytes an
+	 * SA).  Whether each was sent is kept either way. */
+	bool keep_key_inputs;
 };
 
 #define IKC_WAIT_MSGS 32

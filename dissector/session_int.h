@@ -175,6 +175,7 @@ struct ikc_ike_sa {
 	uint32_t msgs, retrans;
 	bool natt_float, deleted, qm_done;
 	bool kek;                   /* the cookie pair of a GDOI KEK: rekeys, no phase 1 */
+	bool key_inputs_off;        /* the session keeps no key-derivation bytes (keep_key_inputs) */
 	/* Live: its messages while none has decrypted (session.h, keep_for_reload) */
 	struct ikc_stored_msg *stored;
 	size_t nstored, stored_cap, stored_bytes;
