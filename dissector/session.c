@@ -691,10 +691,16 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 			for (size_t a = 0; a < sap->nprop; a++)
 				for (size_t b = 0; b < sap->proposals[a].ntr; b++) {
 					const struct ikc_proposal *pr = &sap->proposals[a];
+					bool want_first = !total && (detail || (qm && qidx == 1));
+					bool kept = num == 1 ? f->noffered < IKC_P1_OFFERS
+							     : qm && qidx == 0 && qm->f.noffered < IKC_QM_OFFERS;
 					char txt[IKC_XFORM_TEXT];
 
-					ikc_transform_summary(&pr->transforms[b], pr->protoid, txt, sizeof txt);
-					if (!total++)
+					/* In words only what is kept: the offers, a QM2's
+					 * choice and the ladder's detail (MM2's went nowhere). */
+					if (kept || want_first)
+						ikc_transform_summary(&pr->transforms[b], pr->protoid, txt, sizeof txt);
+					if (!total++ && want_first)
 						memcpy(first, txt, sizeof first);
 					if (num == 1) {
 						if (f->noffered < IKC_P1_OFFERS && offered_room(f)) {
