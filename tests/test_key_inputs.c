@@ -17,6 +17,7 @@
 #include "../dissector/keys.h"
 #include "../dissector/session.h"
 #include "../dissector/session_int.h"
+#include "feed.h"
 
 struct rig {
 	struct ikc_session *s;
@@ -122,17 +123,7 @@ static size_t mm5(uint8_t *b)
 
 static void feed(struct rig *r, const uint8_t *b, size_t len, bool from_i)
 {
-	struct ikc_pkt pkt = { .frame = ++r->frame, .ts_sec = 1000 + (int64_t)r->frame, .af = 4, .sport = 500,
-			       .dport = 500, .transport = IKC_T_UDP500, .data = b, .len = len, .wire_len = len };
-	struct ikc_decode_ctx d = { .doi = IKC_DOI_IPSEC };
-	struct ikc_msg msg;
-	uint8_t i[4] = { 198, 51, 100, 1 }, resp[4] = { 198, 51, 100, 2 };
-
-	memcpy(pkt.src, from_i ? i : resp, 4);
-	memcpy(pkt.dst, from_i ? resp : i, 4);
-	ikc_arena_reset(&r->a);
-	cr_assert_eq(ikc_isakmp_decode(&r->a, b, len, &d, &msg), IKC_OK);
-	ikc_session_process(r->s, &r->a, &pkt, &msg, &r->info);
+	feed_message(r->s, &r->a, ++r->frame, b, len, from_i, &r->info);
 }
 
 /* Main Mode up to MM5 (without MM4 when asked); the SA it made. */

@@ -18,6 +18,7 @@
 #include "../decoders/isakmp.h"
 #include "../dissector/net.h"
 #include "../dissector/session.h"
+#include "feed.h"
 
 struct rig {
 	struct ikc_session *s;
@@ -63,19 +64,9 @@ static size_t enc_msg(uint8_t *b, uint8_t sa, uint8_t nth, size_t blocks)
 
 static void feed(struct rig *r, const uint8_t *b, size_t len, bool from_i)
 {
-	struct ikc_pkt pkt = { .frame = ++r->frame, .ts_sec = 1000 + (int64_t)r->frame, .af = 4,
-			       .sport = 500, .dport = 500, .transport = IKC_T_UDP500,
-			       .data = b, .len = len, .wire_len = len };
-	struct ikc_decode_ctx d = { .doi = IKC_DOI_IPSEC };
-	struct ikc_msg msg;
 	struct ikc_msg_info info;
-	uint8_t a[4] = { 198, 51, 100, 1 }, c[4] = { 198, 51, 100, 2 };
 
-	memcpy(pkt.src, from_i ? a : c, 4);
-	memcpy(pkt.dst, from_i ? c : a, 4);
-	ikc_arena_reset(&r->a);
-	cr_assert_eq(ikc_isakmp_decode(&r->a, b, len, &d, &msg), IKC_OK);
-	ikc_session_process(r->s, &r->a, &pkt, &msg, &info);
+	feed_message(r->s, &r->a, ++r->frame, b, len, from_i, &info);
 	cr_assert_eq(info.dec, IKC_DEC_NO_KEY, "no key store: every encrypted message is not decrypted for lack of a key");
 }
 
