@@ -117,19 +117,25 @@ void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 
 void ikc_qm_crypto_clear(struct ikc_qm *qm)
 {
-	if (qm->crypto.pfs) {
-		ikc_cr_buf_wipe(&qm->crypto.pfs->gxi);
-		ikc_cr_buf_wipe(&qm->crypto.pfs->gxr);
-		free(qm->crypto.pfs);
+	struct ikc_qm_crypto *q = qm->crypto;
+
+	if (!q)
+		return;
+	if (q->pfs) {
+		ikc_cr_buf_wipe(&q->pfs->gxi);
+		ikc_cr_buf_wipe(&q->pfs->gxr);
+		free(q->pfs);
 	}
-	ikc_cr_buf_wipe(&qm->crypto.ni);
-	ikc_cr_buf_wipe(&qm->crypto.nr);
-	if (qm->crypto.esp) {
-		OPENSSL_cleanse(qm->crypto.esp, 2 * sizeof *qm->crypto.esp);
-		free(qm->crypto.esp);
+	ikc_cr_buf_wipe(&q->ni);
+	ikc_cr_buf_wipe(&q->nr);
+	if (q->esp) {
+		OPENSSL_cleanse(q->esp, 2 * sizeof *q->esp);
+		free(q->esp);
 	}
-	free(qm->crypto.keymat_missing);
-	OPENSSL_cleanse(&qm->crypto, sizeof qm->crypto);
+	free(q->keymat_missing);
+	OPENSSL_cleanse(q, sizeof *q);
+	free(q);
+	qm->crypto = NULL;
 }
 
 void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_transform *t)
@@ -451,6 +457,15 @@ static struct ikc_qm *qm_of(struct ikc_ike_sa *sa, uint32_t msgid)
 	return NULL;
 }
 
+/* The Quick Mode's key state, made when it first carries some (a Quick Mode
+ * of a capture without keys never does); NULL when out of memory. */
+static struct ikc_qm_crypto *qm_crypto_of(struct ikc_qm *qm)
+{
+	if (!qm->crypto)
+		qm->crypto = calloc(1, sizeof *qm->crypto);
+	return qm->crypto;
+}
+
 static int label_number(const char *label)
 {
 	size_t n = strlen(label);
@@ -526,31 +541,32 @@ static enum ikc_hash_verdict verify_hash(struct ikc_ike_sa *sa, const struct ikc
 		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
 		const struct ikc_payload *np = ikc_find_payload(pl, n, IKC_PT_NONCE);
 		int num = label_number(info->label);
+		struct ikc_qm_crypto *q;
 
-		if (!qm)
+		if (!qm || !(q = qm_crypto_of(qm)))
 			return IKC_HASH_UNCHECKED;
 		if (np && num == 1)
-			ikc_cr_buf_set(&qm->crypto.ni, IKC_CR_MAX_NONCE, np->body, np->body_len);
+			ikc_cr_buf_set(&q->ni, IKC_CR_MAX_NONCE, np->body, np->body_len);
 		if (np && num == 2)
-			ikc_cr_buf_set(&qm->crypto.nr, IKC_CR_MAX_NONCE, np->body, np->body_len);
+			ikc_cr_buf_set(&q->nr, IKC_CR_MAX_NONCE, np->body, np->body_len);
 		/* HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [| KE] [| IDci | IDcr])
 		 * HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [| KE] [| IDci | IDcr])
 		 * HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)
 		 * GROUPKEY-PULL's four differ (gdoi.h): no 0 octet in HASH(3). */
 		if (info->doi == IKC_DOI_GDOI) {
-			if (num == 1 || (num == 2 && qm->crypto.ni.len) ||
-			    (num >= 3 && qm->crypto.ni.len && qm->crypto.nr.len))
-				err = ikc_gdoi_pull_hash(h, k->skeyid_a, k->hlen, msg->hdr.msgid, num, qm->crypto.ni.p,
-							 qm->crypto.ni.len, qm->crypto.nr.p, qm->crypto.nr.len, after,
+			if (num == 1 || (num == 2 && q->ni.len) ||
+			    (num >= 3 && q->ni.len && q->nr.len))
+				err = ikc_gdoi_pull_hash(h, k->skeyid_a, k->hlen, msg->hdr.msgid, num, q->ni.p,
+							 q->ni.len, q->nr.p, q->nr.len, after,
 							 after_len, want, &wlen);
 		} else if (num == 1)
 			err = ikc_qm_hash1(h, k->skeyid_a, k->hlen, msg->hdr.msgid, after, after_len, want, &wlen);
-		else if (num == 2 && qm->crypto.ni.len)
-			err = ikc_qm_hash2(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni.p, qm->crypto.ni.len,
+		else if (num == 2 && q->ni.len)
+			err = ikc_qm_hash2(h, k->skeyid_a, k->hlen, msg->hdr.msgid, q->ni.p, q->ni.len,
 					   after, after_len, want, &wlen);
-		else if (num == 3 && qm->crypto.ni.len && qm->crypto.nr.len)
-			err = ikc_qm_hash3(h, k->skeyid_a, k->hlen, msg->hdr.msgid, qm->crypto.ni.p, qm->crypto.ni.len,
-					   qm->crypto.nr.p, qm->crypto.nr.len, want, &wlen);
+		else if (num == 3 && q->ni.len && q->nr.len)
+			err = ikc_qm_hash3(h, k->skeyid_a, k->hlen, msg->hdr.msgid, q->ni.p, q->ni.len,
+					   q->nr.p, q->nr.len, want, &wlen);
 	} else if (msg->hdr.exchange == IKC_EX_INFO || msg->hdr.exchange == IKC_EX_TRANSACTION) {
 		/* HASH(1) = prf(SKEYID_a, M-ID | N/D) (§5.7); Mode Config the same over ATTR. */
 		err = ikc_info_hash(h, k->skeyid_a, k->hlen, msg->hdr.msgid, after, after_len, want, &wlen);
@@ -608,8 +624,8 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, st
 	}
 	{
 		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
-		if (qm && qm->crypto.have_iv) {
-			memcpy(iv[n].iv, qm->crypto.iv, c->block);
+		if (qm && qm->crypto && qm->crypto->have_iv) {
+			memcpy(iv[n].iv, qm->crypto->iv, c->block);
 			iv[n++].iv_name = "";
 			return n;
 		}
@@ -650,11 +666,14 @@ static void advance_chain(struct ikc_ike_sa *sa, const struct ikc_msg *msg, cons
 		c->have_p2_base = true;
 		return;
 	}
-	{
+	/* A Quick Mode's chain, for a key that comes later: none can come when
+	 * the session keeps no key inputs. */
+	if (!sa->key_inputs_off) {
 		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
-		if (qm) {
-			memcpy(qm->crypto.iv, last_block, c->block);
-			qm->crypto.have_iv = true;
+		struct ikc_qm_crypto *q = qm ? qm_crypto_of(qm) : NULL;
+		if (q) {
+			memcpy(q->iv, last_block, c->block);
+			q->have_iv = true;
 		}
 	}
 }
@@ -1000,7 +1019,7 @@ static bool qm_pfs_gxy(const struct ikc_ike_sa *sa, const struct ikc_keys *keys,
 static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_qm *qm,
 		      const struct ikc_side_keys *k)
 {
-	struct ikc_qm_crypto *q = &qm->crypto;
+	struct ikc_qm_crypto *q = qm->crypto;   /* made by qm_learn */
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(sa->crypto->hash);
 	struct ikc_esp_ikev1_alg alg;
 	uint8_t gxy[IKC_MAX_DH], km[IKC_MAX_KEYMAT];
@@ -1080,9 +1099,8 @@ static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const s
 	struct ikc_qm_crypto *q;
 	int num = label_number(info->label);
 
-	if (!qm || num < 1 || num > 3)
+	if (!qm || num < 1 || num > 3 || !(q = qm_crypto_of(qm)))
 		return;
-	q = &qm->crypto;
 	for (size_t i = 0; i < info->npayloads; i++) {
 		const struct ikc_payload *p = &info->payloads[i];
 		if (p->notes & (IKC_NOTE(LENGTH_PAST_END) | IKC_NOTE(TRUNCATED) | IKC_NOTE(LENGTH_SHORT)))
@@ -1134,9 +1152,9 @@ size_t ikc_sa_crypto_install_esp(struct ikc_ike_sa *sa, struct ikc_esp_table *t)
 		return 0;
 	for (size_t i = 0; i < sa->nqm; i++) {
 		struct ikc_qm *qm = &sa->qm[i];
-		struct ikc_qm_crypto *q = &qm->crypto;
+		struct ikc_qm_crypto *q = qm->crypto;
 
-		if (!q->keymat_ready || q->installed)
+		if (!q || !q->keymat_ready || q->installed)
 			continue;
 		ikc_sa_cookie_hex(sa, cky);
 		for (int d = 0; d < 2; d++) {

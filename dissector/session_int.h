@@ -150,7 +150,7 @@ struct ikc_qm {
 	enum ikc_dir initiator_dir;  /* who sent QM1 */
 	uint32_t count;              /* distinct messages seen */
 	uint64_t last_frame;
-	struct ikc_qm_crypto crypto;
+	struct ikc_qm_crypto *crypto;  /* NULL until it carries key state (sa_crypto.c) */
 	struct ikc_qm_facts f;
 };
 
