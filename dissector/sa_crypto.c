@@ -708,7 +708,6 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 	bool any_verifier = false;
 	char cky[17];
 
-	ikc_sa_cookie_hex(sa, cky);
 	if (!plain) {
 		info->dec = IKC_DEC_MALFORMED;
 		snprintf(info->dec_detail, sizeof info->dec_detail, "no memory left to decrypt");
@@ -782,6 +781,7 @@ found:
 	if (!best_sound) {
 		info->dec = IKC_DEC_WRONG_KEY;
 		c->failed++;
+		ikc_sa_cookie_hex(sa, cky);
 		snprintf(info->dec_detail, sizeof info->dec_detail,
 			 "SA %s: %s does not decrypt with any of %zu candidate key(s): wrong key or PSK", cky,
 			 info->label, c->ncand);
@@ -1202,9 +1202,10 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 	}
 	if (!(msg->hdr.flags & IKC_FLAG_E))
 		return;
-	ikc_sa_cookie_hex(sa, cky);
+	/* cky, the SA's name, is made only for the texts that show it */
 	if (!(c = ikc_sa_crypto_of(sa))) {
 		info->dec = IKC_DEC_MALFORMED;
+		ikc_sa_cookie_hex(sa, cky);
 		snprintf(info->dec_detail, sizeof info->dec_detail, "SA %s: no memory left for its key state", cky);
 		return;
 	}
@@ -1217,6 +1218,7 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 	}
 	if (msg->enc_len == 0 || (c->block && msg->enc_len % c->block)) {
 		info->dec = IKC_DEC_MALFORMED;
+		ikc_sa_cookie_hex(sa, cky);
 		snprintf(info->dec_detail, sizeof info->dec_detail,
 			 "SA %s: %s: %zu encrypted bytes is not a whole number of cipher blocks", cky, info->label,
 			 msg->enc_len);
@@ -1224,6 +1226,7 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 	}
 	if (!c->ncand) {
 		info->dec = IKC_DEC_NO_KEY;
+		ikc_sa_cookie_hex(sa, cky);
 		ikc_strjoin(info->dec_detail, sizeof info->dec_detail, "SA ", cky, ": ", info->label, " not decrypted: ",
 			c->missing ? c->missing : "no key", NULL);
 		/* The chain still advances (it needs only the block size): a key that arrives later finds it. */
