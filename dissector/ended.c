@@ -10,17 +10,67 @@
 #include "ladder.h"
 #include "util.h"
 
+/* Text kept for the summary at the end: a temporary file, so that memory
+ * does not grow with the SAs a long capture ends (up to IKC_ENDED_MAX of
+ * them); in memory when no temporary file can be made. */
+struct spill {
+	FILE *f;
+	bool in_memory;              /* f is a memstream over mem */
+	char *mem;
+	size_t mem_len;
+	bool failed;                 /* neither could be made */
+};
+
+static FILE *spill_file(struct spill *sp)
+{
+	if (sp->f || sp->failed)
+		return sp->f;
+	if (!(sp->f = tmpfile()))
+		sp->in_memory = (sp->f = open_memstream(&sp->mem, &sp->mem_len)) != NULL;
+	sp->failed = !sp->f;
+	return sp->f;
+}
+
+/* Copy what was kept to out; false when it could not be kept or read back. */
+static bool spill_copy(struct spill *sp, FILE *out)
+{
+	char buf[16384];
+	size_t n;
+	bool ok;
+
+	if (!sp->f)
+		return !sp->failed;
+	if (fflush(sp->f) != 0)
+		return false;
+	if (sp->in_memory) {
+		fwrite(sp->mem, 1, sp->mem_len, out);
+		return true;
+	}
+	rewind(sp->f);
+	while ((n = fread(buf, 1, sizeof buf, sp->f)) > 0)
+		fwrite(buf, 1, n, out);
+	ok = !ferror(sp->f);
+	fseek(sp->f, 0, SEEK_END);
+	return ok;
+}
+
+static void spill_close(struct spill *sp)
+{
+	if (sp->f)
+		fclose(sp->f);
+	free(sp->mem);
+}
+
 struct ikc_ended {
 	struct ikc_ended_opts o;
 	uint64_t count;
-	char *text;                  /* summary lines of the kept SAs (memstream) */
-	size_t text_len;
-	FILE *text_mem;
+	struct spill text;           /* summary lines of the kept SAs */
 	size_t ntext;
 	uint64_t text_dropped;       /* SAs past IKC_ENDED_MAX, not listed */
-	struct ikc_diag_list diags;  /* their findings (text mode) */
+	struct spill findings;       /* their findings, as ikc_diag_write_text writes them (text mode) */
+	uint64_t nfindings;
 	uint64_t diags_dropped;      /* info findings past the limit */
-	char *keys;                  /* ikev1 key lines (memstream) */
+	char *keys;                  /* ikev1 key lines (memstream: secrets stay in memory) */
 	size_t keys_len;
 	FILE *keys_mem;
 	size_t nkeys;
@@ -33,7 +83,6 @@ struct ikc_ended *ikc_ended_new(const struct ikc_ended_opts *o)
 	if (!e)
 		return NULL;
 	e->o = *o;
-	ikc_diag_list_init(&e->diags);
 	return e;
 }
 
@@ -41,10 +90,8 @@ void ikc_ended_free(struct ikc_ended *e)
 {
 	if (!e)
 		return;
-	if (e->text_mem)
-		fclose(e->text_mem);
-	free(e->text);
-	ikc_diag_list_free(&e->diags);
+	spill_close(&e->text);
+	spill_close(&e->findings);
 	if (e->keys_mem)
 		fclose(e->keys_mem);
 	if (e->keys) {
@@ -54,41 +101,41 @@ void ikc_ended_free(struct ikc_ended *e)
 	free(e);
 }
 
-/* What print_sa writes, appended to the one text stream of all kept SAs
- * (a memstream per SA cost an 8 KB calloc each). */
+/* What print_sa writes, appended to the one text stream of all kept SAs. */
 static void keep_text(struct ikc_ended *e, const struct ikc_session *s, const struct ikc_ike_sa *sa)
 {
-	if (e->ntext == IKC_ENDED_MAX || (!e->text_mem && !(e->text_mem = open_memstream(&e->text, &e->text_len)))) {
+	FILE *f;
+
+	if (e->ntext == IKC_ENDED_MAX || !(f = spill_file(&e->text))) {
 		e->text_dropped++;
 		return;
 	}
 	if (e->o.verbose) {
 		struct ikc_rw tw;
-		ikc_rw_text_init(&tw, e->text_mem, 2, e->o.color);
+		ikc_rw_text_init(&tw, f, 2, e->o.color);
 		ikc_session_write_sa(s, sa, &tw);
 		ikc_rw_flush(&tw);
 	} else {
-		ikc_session_write_sa_text(sa, e->text_mem);
+		ikc_session_write_sa_text(sa, f);
 	}
 	e->ntext++;
 }
 
-/* Findings move to e->diags; their SA is about to be freed. */
-static void keep_findings(struct ikc_ended *e, struct ikc_diag_list *l)
+/* The SA's findings, written as the diagnosis at the end will show them;
+ * past IKC_ENDED_MAX kept, informational ones are only counted. */
+static void keep_findings(struct ikc_ended *e, const struct ikc_diag_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		struct ikc_finding *f = &l->v[i], *d;
+		const struct ikc_finding *f = &l->v[i];
 		bool info = f->severity == IKC_DIAG_INFO;
+		FILE *out;
 
-		if ((info && e->diags.n >= IKC_ENDED_MAX) ||
-		    !(d = ikc_diag_list_add(&e->diags, f->code, f->severity, f->certainty, f->icky))) {
+		if ((info && e->nfindings >= IKC_ENDED_MAX) || !(out = spill_file(&e->findings))) {
 			e->diags_dropped++;
 			continue;
 		}
-		memcpy(d->frames, f->frames, sizeof d->frames);
-		d->nframes = f->nframes;
-		d->text = f->text;   /* ownership moves */
-		f->text = NULL;
+		ikc_diag_write_text(f, out, e->o.color, 80);
+		e->nfindings++;
 	}
 }
 
@@ -195,12 +242,10 @@ uint64_t ikc_ended_count(const struct ikc_ended *e)
 	return e ? e->count : 0;
 }
 
-void ikc_ended_write_text(const struct ikc_ended *e, FILE *out)
+void ikc_ended_write_text(struct ikc_ended *e, FILE *out)
 {
-	if (e->text_mem && fflush(e->text_mem) == 0)
-		fwrite(e->text, 1, e->text_len, out);
-	else if (e->text_mem)
-		fputs("ikecap: out of memory: the SAs that ended earlier are not listed\n", stderr);
+	if (!spill_copy(&e->text, out))
+		fputs("ikecap: the SAs that ended earlier could not be kept: not all are listed\n", stderr);
 	if (e->text_dropped)
 		fprintf(out, "  ... and %llu more SAs that ended earlier, not listed (limit %d; -T json lists all)\n",
 			(unsigned long long)e->text_dropped, IKC_ENDED_MAX);
@@ -209,25 +254,15 @@ void ikc_ended_write_text(const struct ikc_ended *e, FILE *out)
 			(unsigned long long)e->diags_dropped);
 }
 
-enum ikc_err ikc_ended_take_findings(struct ikc_ended *e, struct ikc_diag_list *into)
+uint64_t ikc_ended_findings(const struct ikc_ended *e)
 {
-	size_t n = e->diags.n + into->n;
-	struct ikc_finding *v;
+	return e ? e->nfindings : 0;
+}
 
-	if (!e->diags.n)
-		return IKC_OK;
-	/* One list at its exact size, made from the larger (the live SAs'
-	 * usually): a large block grows in place, so the findings are not held
-	 * twice. */
-	if (n > SIZE_MAX / sizeof *v || !(v = realloc(into->v, n * sizeof *v)))
-		return IKC_NOMEM;
-	memmove(v + e->diags.n, v, into->n * sizeof *v);
-	memcpy(v, e->diags.v, e->diags.n * sizeof *v);   /* text ownership moves */
-	into->v = v;
-	into->n = into->cap = n;
-	free(e->diags.v);
-	ikc_diag_list_init(&e->diags);
-	return IKC_OK;
+void ikc_ended_write_findings(struct ikc_ended *e, FILE *out)
+{
+	if (e && !spill_copy(&e->findings, out))
+		fputs("ikecap: the findings of SAs that ended earlier could not be read back\n", stderr);
 }
 
 size_t ikc_ended_export_ikev1(const struct ikc_ended *e, FILE *out)

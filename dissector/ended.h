@@ -7,9 +7,10 @@
  * - JSON / CBOR (-T, --export-cbor): its "sa" record and its findings are
  *   written into each stream right away;
  * - ladder: its ladder and findings are written right away;
- * - text: its summary lines and findings are kept for the summary at the
- *   end (at most IKC_ENDED_MAX SAs; past that they are counted, and the
- *   failures and warnings among the findings are still kept);
+ * - text: its summary lines and findings are kept (in a temporary file)
+ *   for the summary at the end (at most IKC_ENDED_MAX SAs; past that they
+ *   are counted, and the failures and warnings among the findings are
+ *   still kept);
  * - with --export-keys, its Wireshark ikev1 key line is kept.
  */
 #ifndef IKC_ENDED_H
@@ -48,12 +49,15 @@ void ikc_ended_retire(void *ctx, const struct ikc_session *s, const struct ikc_i
 uint64_t ikc_ended_count(const struct ikc_ended *e);
 
 /* Text: the kept summary lines, in the order the SAs ended, and a line for
- * those past IKC_ENDED_MAX. */
-void ikc_ended_write_text(const struct ikc_ended *e, FILE *out);
+ * those past IKC_ENDED_MAX.  Lines and findings are kept in a temporary
+ * file (in memory when none can be made), so a run's memory does not grow
+ * with the SAs that ended. */
+void ikc_ended_write_text(struct ikc_ended *e, FILE *out);
 
-/* Text: move the kept findings to the front of `into` (they come from SAs
- * that are gone: their sa pointer is NULL). */
-IKC_MUST_CHECK enum ikc_err ikc_ended_take_findings(struct ikc_ended *e, struct ikc_diag_list *into);
+/* Text: how many findings of ended SAs were kept, and those findings as
+ * ikc_diag_write_text wrote them, in the order the SAs ended. */
+uint64_t ikc_ended_findings(const struct ikc_ended *e);
+void ikc_ended_write_findings(struct ikc_ended *e, FILE *out);
 
 /* The kept ikev1_decryption_table lines; returns how many. */
 size_t ikc_ended_export_ikev1(const struct ikc_ended *e, FILE *out);

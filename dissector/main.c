@@ -369,18 +369,19 @@ static void write_findings(void *ctx, const struct ikc_diag_list *l)
 	ikc_diag_write_text_each(l, stdout, *(const bool *)ctx);
 }
 
-static void diagnosis_text(struct run *r, const struct ikc_diag_list *ended, const struct ikc_diag_list *gdoi,
-			   bool color)
+static void diagnosis_text(struct run *r, const struct ikc_diag_list *held, bool count_live, bool color)
 {
 	size_t live = 0;
 
-	if (ikc_diagnose_session_count(r->p.sess, &live) != IKC_OK)
+	/* held: the findings made already (GDOI's; and the live SAs' too when
+	 * they had to be made for another output, !count_live). */
+	if (count_live && ikc_diagnose_session_count(r->p.sess, &live) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
-	ikc_diag_write_text_head(ended->n + live + gdoi->n, stdout);
-	ikc_diag_write_text_each(ended, stdout, color);
+	ikc_diag_write_text_head((size_t)ikc_ended_findings(r->ended) + live + held->n, stdout);
+	ikc_ended_write_findings(r->ended, stdout);
 	if (live && ikc_diagnose_session_each(r->p.sess, DIAG_BATCH, write_findings, &color) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
-	ikc_diag_write_text_each(gdoi, stdout, color);
+	ikc_diag_write_text_each(held, stdout, color);
 }
 
 static void text_summary(struct run *r, FILE *out)
@@ -786,7 +787,7 @@ int main(int argc, char **argv)
 	bool no_progress = false;
 	bool ladder = false;
 	size_t max_esp_sas = IKC_ESP_SA_DEFAULT_MAX;
-	struct ikc_diag_list diags, ended_diags;
+	struct ikc_diag_list diags;
 	bool stream_diag;
 	OSSL_PROVIDER *prov_default = NULL, *prov_legacy = NULL;
 	int c, rc = EXIT_OK;
@@ -795,7 +796,6 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	r.stall_s = 30;
 	ikc_diag_list_init(&diags);
-	ikc_diag_list_init(&ended_diags);
 	ikc_net_config_default(&ncfg);
 	ikc_live_opts_default(&lopts);
 	ikc_session_config_default(&scfg);
@@ -1136,8 +1136,6 @@ int main(int argc, char **argv)
 	} else {
 		text_summary(&r, stdout);
 		evictions_text(&r, stdout);
-		if (ikc_ended_take_findings(r.ended, stream_diag ? &ended_diags : &diags) != IKC_OK)
-			fputs("ikecap: out of memory: findings of ended SAs incomplete\n", stderr);
 		if (ikc_ended_count(r.ended))
 			fprintf(stdout, "IKE SAs (%llu ended during the capture, listed first; %zu at its end):\n",
 				(unsigned long long)ikc_ended_count(r.ended), ikc_session_live(r.p.sess));
@@ -1152,10 +1150,7 @@ int main(int argc, char **argv)
 		}
 		ikc_gdoi_write_text(ikc_session_gdoi(r.p.sess), stdout);
 		ikc_emit_esp_sas(&r.em, r.p.esp, scfg.print_keys);
-		if (stream_diag)
-			diagnosis_text(&r, &ended_diags, &diags, eo.color);
-		else
-			ikc_diag_write_text_all(&diags, stdout, eo.color);
+		diagnosis_text(&r, &diags, stream_diag, eo.color);
 	}
 	if (export_dir && export_keys(&r, export_dir) != 0)
 		rc = EXIT_IO;
@@ -1178,7 +1173,6 @@ int main(int argc, char **argv)
 
 out:
 	ikc_diag_list_free(&diags);
-	ikc_diag_list_free(&ended_diags);
 	if (r.p.pw && ikc_pcap_out_close(r.p.pw) != IKC_OK)
 		rc = EXIT_IO;
 	ikc_emit_close(&r.em);
