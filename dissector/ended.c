@@ -12,7 +12,8 @@
 
 /* Text kept for the summary at the end: a temporary file, so that memory
  * does not grow with the SAs a long capture ends (up to IKC_ENDED_MAX of
- * them); in memory when no temporary file can be made. */
+ * them); in memory when no temporary file can be made, or when the text
+ * carries keys (--print-keys), which must not reach a disk. */
 struct spill {
 	FILE *f;
 	bool in_memory;              /* f is a memstream over mem */
@@ -21,11 +22,11 @@ struct spill {
 	bool failed;                 /* neither could be made */
 };
 
-static FILE *spill_file(struct spill *sp)
+static FILE *spill_file(struct spill *sp, bool memory_only)
 {
 	if (sp->f || sp->failed)
 		return sp->f;
-	if (!(sp->f = tmpfile()))
+	if (memory_only || !(sp->f = tmpfile()))
 		sp->in_memory = (sp->f = open_memstream(&sp->mem, &sp->mem_len)) != NULL;
 	sp->failed = !sp->f;
 	return sp->f;
@@ -106,7 +107,7 @@ static void keep_text(struct ikc_ended *e, const struct ikc_session *s, const st
 {
 	FILE *f;
 
-	if (e->ntext == IKC_ENDED_MAX || !(f = spill_file(&e->text))) {
+	if (e->ntext == IKC_ENDED_MAX || !(f = spill_file(&e->text, e->o.keys_in_text))) {
 		e->text_dropped++;
 		return;
 	}
@@ -130,7 +131,7 @@ static void keep_findings(struct ikc_ended *e, const struct ikc_diag_list *l)
 		bool info = f->severity == IKC_DIAG_INFO;
 		FILE *out;
 
-		if ((info && e->nfindings >= IKC_ENDED_MAX) || !(out = spill_file(&e->findings))) {
+		if ((info && e->nfindings >= IKC_ENDED_MAX) || !(out = spill_file(&e->findings, false))) {
 			e->diags_dropped++;
 			continue;
 		}

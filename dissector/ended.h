@@ -32,6 +32,7 @@ struct ikc_ended_opts {
 	enum ikc_format format;
 	bool ladder, verbose, color;
 	bool keep_keys;              /* --export-keys: keep the ikev1 key lines */
+	bool keys_in_text;           /* --print-keys: SA texts carry keys, kept in memory, not in a file */
 	struct ikc_rw *rw[2];        /* JSON / CBOR record writers (-T, --export-cbor) */
 	size_t nrw;
 	FILE *out;                   /* ladder output */

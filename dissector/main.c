@@ -1037,7 +1037,8 @@ int main(int argc, char **argv)
 	r.p.net = ikc_net_new(&ncfg);
 	{
 		struct ikc_ended_opts eopts = { .format = eo.format, .ladder = ladder, .verbose = eo.verbose,
-						.color = eo.color, .keep_keys = export_dir != NULL, .out = stdout };
+						.color = eo.color, .keep_keys = export_dir != NULL,
+						.keys_in_text = scfg.print_keys, .out = stdout };
 		if (eo.format != IKC_FMT_TEXT && !ladder)
 			eopts.rw[eopts.nrw++] = &r.em.rw;
 		if (cbor_path)
