@@ -136,6 +136,13 @@ static bool plain_text(const char *s, size_t n)
 		memcpy(&x, s + n - 8, 8);
 		return text_word_plain(x);
 	}
+	if (n >= 4) {   /* the first four and the last four (they may overlap) as one word */
+		uint32_t lo, hi;
+
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		return text_word_plain((uint64_t)lo | (uint64_t)hi << 32);
+	}
 	for (; i < n; i++) {
 		uint8_t b = (uint8_t)s[i];
 		if (b < 0x20 || b >= 0x7f || b == '\\')
@@ -603,7 +610,9 @@ static void text_uint(struct ikc_rw *w, const char *key, const char *label, uint
 		text_escaped(&ln, vname, 160);
 		if (w->color)
 			ikc_sb_put(&ln, C_OFF);
-		ikc_sb_join(&ln, " (", num, ")\n", NULL);
+		ikc_sb_putn(&ln, " (", 2);   /* three pieces: not worth ikc_sb_join's walk */
+		ikc_sb_put(&ln, num);
+		ikc_sb_putn(&ln, ")\n", 2);
 	} else {
 		ikc_sb_put(&ln, num);
 		ikc_sb_putc(&ln, '\n');
