@@ -503,11 +503,10 @@ static void line_end(struct ikc_rw *w, struct ikc_sbuf *ln)
 
 static void text_pad(struct ikc_rw *w, struct ikc_sbuf *ln, int extra)
 {
-	static const char spaces[] = "                                                                ";
 	int n = text_cols(w) + extra;
 
-	for (; n > 0; n -= (int)sizeof spaces - 1)
-		ikc_sb_putn(ln, spaces, (size_t)n < sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1);
+	if (n > 0)
+		ikc_sb_fill(ln, ' ', (size_t)n);
 }
 
 /* s as ikc_escape_text would print it (bounded to what fits in cap - 1

@@ -45,6 +45,18 @@ static inline void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
 	s->b[s->len] = '\0';
 }
 
+/* n copies of c (cut to fit). */
+static inline void ikc_sb_fill(struct ikc_sbuf *s, char c, size_t n)
+{
+	if (!s->cap || s->len + 1 >= s->cap)
+		return;
+	if (n > s->cap - 1 - s->len)
+		n = s->cap - 1 - s->len;
+	memset(s->b + s->len, c, n);
+	s->len += n;
+	s->b[s->len] = '\0';
+}
+
 static inline void ikc_sb_putc(struct ikc_sbuf *s, char c)
 {
 	if (s->cap && s->len + 1 < s->cap) {
