@@ -1432,7 +1432,6 @@ static const char *sev_color(enum ikc_diag_severity s)
 /* Words of text onto s, wrapped at width, continuation lines indented. */
 static void wrap(struct ikc_sbuf *s, const char *text, int col, int indent, int width)
 {
-	static const char spaces[] = "                ";
 	const char *p = text;
 
 	while (*p) {
@@ -1442,7 +1441,7 @@ static void wrap(struct ikc_sbuf *s, const char *text, int col, int indent, int 
 			wl++;
 		if (col > indent && col + 1 + (int)wl > width) {
 			ikc_sb_putc(s, '\n');
-			ikc_sb_putn(s, spaces, (size_t)indent < sizeof spaces - 1 ? (size_t)indent : sizeof spaces - 1);
+			ikc_sb_fill(s, ' ', indent < 16 ? (size_t)indent : 16);   /* indents of at most 16 */
 			col = indent;
 		} else if (col > indent) {
 			ikc_sb_putc(s, ' ');
