@@ -133,10 +133,40 @@ static void lb_addr(struct lb *l, int af, const uint8_t *a)
 
 /* HH:MM:SS.uuuuuu in UTC: POSIX time has no leap seconds, so the time of day
  * is the seconds modulo 86400 (what gmtime_r gives, without the calendar). */
+/* The frame number, right-aligned in five columns: the decimal text is
+ * counted up in place when the frame follows the last one (it nearly
+ * always does), written afresh otherwise. */
+static void lb_frame(struct ikc_emitter *e, struct lb *l, uint64_t frame)
+{
+	char *t = e->frame_txt;
+	size_t end = sizeof e->frame_txt, first = end - e->frame_len;
+
+	if (e->frame_len && frame == e->frame_no + 1 && e->frame_len < sizeof e->frame_txt) {
+		size_t i = end;
+		while (i > first && t[i - 1] == '9')
+			t[--i] = '0';
+		if (i > first)
+			t[i - 1]++;
+		else
+			t[--first] = '1', e->frame_len++;
+	} else {
+		char d[24];
+		int at = ikc_dec_right(d, frame, 0, ' ');
+
+		e->frame_len = (uint8_t)(sizeof d - (size_t)at);
+		first = end - e->frame_len;
+		memcpy(t + first, d + at, e->frame_len);
+	}
+	e->frame_no = frame;
+	if (e->frame_len < 5)
+		lb_mem(l, "    ", 5u - e->frame_len);
+	lb_mem(l, t + first, e->frame_len);
+}
+
 static void lb_time(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *pkt)
 {
-	char us[24];
-	int at = ikc_dec_right(us, pkt->ts_nsec / 1000u % 1000000u, 6, '0');
+	char us[7];   /* ".uuuuuu" */
+	unsigned u = pkt->ts_nsec / 1000u % 1000000u;
 
 	if (!e->tod_valid || e->tod_sec != pkt->ts_sec) { /* packets of one second share it */
 		int64_t d = pkt->ts_sec % 86400;
@@ -156,9 +186,13 @@ static void lb_time(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *p
 		e->tod_sec = pkt->ts_sec;
 		e->tod_valid = true;
 	}
+	us[0] = '.';
+	for (int i = 2; i >= 0; i--, u /= 100) {
+		us[1 + 2 * i] = ikc_two_digits[2 * (u % 100)];
+		us[2 + 2 * i] = ikc_two_digits[2 * (u % 100) + 1];
+	}
 	lb_mem(l, e->tod, sizeof e->tod);
-	lb_c(l, '.');
-	lb_mem(l, us + at, sizeof us - (size_t)at);
+	lb_mem(l, us, sizeof us);
 }
 
 static void lb_endpoint(struct lb *l, const struct ikc_pkt *pkt, bool src)
@@ -214,7 +248,7 @@ static void lb_endpoints(struct ikc_emitter *e, struct lb *l, const struct ikc_p
 /* "%5llu HH:MM:SS.uuuuuu SRC > DST " */
 static void line_prefix(struct ikc_emitter *e, struct lb *l, const struct ikc_pkt *pkt)
 {
-	lb_u(l, pkt->frame, 5);
+	lb_frame(e, l, pkt->frame);
 	lb_c(l, ' ');
 	lb_time(e, l, pkt);
 	lb_c(l, ' ');

@@ -60,6 +60,9 @@ struct ikc_emitter {
 	int64_t tod_sec;              /* the second tod[] ("HH:MM:SS") shows */
 	bool tod_valid;
 	char tod[8];                  /* no NUL */
+	uint64_t frame_no;            /* the last line's frame number, */
+	uint8_t frame_len;            /* its digits at the end of frame_txt (0: none yet): */
+	char frame_txt[20];           /* the next line's is one more, counted up in place */
 };
 
 /* Returns -1 when the CBOR writer cannot get memory. */

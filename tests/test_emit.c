@@ -136,3 +136,43 @@ Test(emit, time_of_day_of_every_line_against_gmtime)
 	cr_assert_eq(i, sizeof secs / sizeof secs[0]);
 	free(buf);
 }
+
+Test(emit, frame_numbers_of_every_line_against_printf)
+{
+	/* Frames counted up across every carry (9 -> 10 ... 999999 -> 1000000),
+	 * repeated, going back and jumping: each line starts with "%5llu ". */
+	static const uint64_t starts[] = { 1, 95, 995, 9995, 99995, 999995, 9999999999995ull, 7, 7, 3 };
+	struct ikc_emit_opts o = { .format = IKC_FMT_TEXT };
+	struct ikc_emitter e;
+	struct ikc_esp_hdr esp = { .spi = 1, .seq = 1, .body_len = 16 };
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0, n = 0;
+	uint64_t frames[128];
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(ikc_emit_init(&e, f, &o), 0);
+	for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++)
+		for (uint64_t v = starts[k]; v < starts[k] + 10 && n < 128; v++) {
+			struct ikc_pkt pkt;
+
+			frames[n++] = v;
+			pkt_of(&pairs[0], v, &pkt);
+			ikc_emit_esp(&e, &pkt, &esp, true, NULL);
+			if (k == 7 && v == starts[k] + 2) {   /* the same frame twice */
+				frames[n++] = v;
+				ikc_emit_esp(&e, &pkt, &esp, true, NULL);
+			}
+		}
+	ikc_emit_close(&e);
+	fclose(f);
+	n = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		char want[32];
+
+		snprintf(want, sizeof want, "%5llu ", (unsigned long long)frames[n]);
+		cr_assert_eq(strncmp(line, want, strlen(want)), 0, "line %zu: %s\nwant: %s", n + 1, line, want);
+	}
+	cr_assert_eq(n, 10 * (sizeof starts / sizeof starts[0]) + 1);
+	free(buf);
+}
