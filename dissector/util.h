@@ -34,12 +34,18 @@ struct ikc_sbuf {
 /* An empty builder over buf[cap] (cap > 0). */
 struct ikc_sbuf ikc_sb_init(char *buf, size_t cap);
 /* Inline: the text writers call these for every piece of every line. */
-static inline void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
+/* How many of n more characters fit (cap - 1 in all). */
+static inline size_t ikc_sb_room(const struct ikc_sbuf *s, size_t n)
 {
 	if (!s->cap || s->len + 1 >= s->cap)
+		return 0;
+	return n < s->cap - 1 - s->len ? n : s->cap - 1 - s->len;
+}
+
+static inline void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
+{
+	if ((n = ikc_sb_room(s, n)) == 0)
 		return;
-	if (n > s->cap - 1 - s->len)
-		n = s->cap - 1 - s->len;
 	memcpy(s->b + s->len, p, n);
 	s->len += n;
 	s->b[s->len] = '\0';
@@ -48,10 +54,8 @@ static inline void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
 /* n copies of c (cut to fit). */
 static inline void ikc_sb_fill(struct ikc_sbuf *s, char c, size_t n)
 {
-	if (!s->cap || s->len + 1 >= s->cap)
+	if ((n = ikc_sb_room(s, n)) == 0)
 		return;
-	if (n > s->cap - 1 - s->len)
-		n = s->cap - 1 - s->len;
 	memset(s->b + s->len, c, n);
 	s->len += n;
 	s->b[s->len] = '\0';
