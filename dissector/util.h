@@ -37,9 +37,9 @@ struct ikc_sbuf ikc_sb_init(char *buf, size_t cap);
 /* How many of n more characters fit (cap - 1 in all). */
 static inline size_t ikc_sb_room(const struct ikc_sbuf *s, size_t n)
 {
-	if (!s->cap || s->len + 1 >= s->cap)
-		return 0;
-	return n < s->cap - 1 - s->len ? n : s->cap - 1 - s->len;
+	size_t left = s->cap > s->len + 1 ? s->cap - 1 - s->len : 0;
+
+	return n < left ? n : left;
 }
 
 static inline void ikc_sb_putn(struct ikc_sbuf *s, const char *p, size_t n)
