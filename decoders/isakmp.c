@@ -185,9 +185,10 @@ void ikc_chain_walk(struct ikc_dec *d, uint8_t first, struct ikc_cursor *c,
 				decode_body(&sub, &body, pl);
 				pl->notes &= ~IKC_NOTE(EXTRA_DATA);
 			} else {
+				/* body/body_len hold the bytes; u stays zeroed, as
+				 * aliasing them into a typed member gave readers
+				 * pointer bytes for a notify type or protocol. */
 				pl->notes |= IKC_NOTE(LENGTH_PAST_END);
-				pl->u.raw.data = body.p;
-				pl->u.raw.len = body.left;
 			}
 			break;
 		}

@@ -346,4 +346,23 @@ IKC_MUST_CHECK enum ikc_err ikc_payload_chain_decode(struct ikc_arena *a, uint8_
 /* First payload of a given type in a list, or NULL. */
 const struct ikc_payload *ikc_find_payload(const struct ikc_payload *pl, size_t n, uint8_t type);
 
+/* Was the body decoded into p->u?  Not when its type is unknown or its
+ * length wrong (short, or past the end of an uncut message): then only
+ * body/body_len hold its bytes and p->u is left zeroed, so no typed field
+ * (a notify type, a delete's protocol) may be read from it. */
+static inline bool ikc_payload_decoded(const struct ikc_payload *p)
+{
+	if (p->notes & (IKC_NOTE(UNKNOWN_PAYLOAD) | IKC_NOTE(LENGTH_SHORT)))
+		return false;
+	return !(p->notes & IKC_NOTE(LENGTH_PAST_END)) || (p->notes & IKC_NOTE(TRUNCATED));
+}
+
+/* Are all of a TLV attribute's declared len bytes at data?  Not for a TV,
+ * and not when the attribute ran past its container (ATTR_TRUNCATED): then
+ * len is the length it declared and data holds fewer bytes. */
+static inline bool ikc_attr_whole(const struct ikc_attr *a)
+{
+	return !a->tv && a->data && !(a->notes & IKC_NOTE(ATTR_TRUNCATED));
+}
+
 #endif

@@ -265,14 +265,15 @@ static void payload_words(struct ikc_emitter *e, struct lb *l, const struct ikc_
 	for (size_t i = 0; i < n; i++) {
 		const struct ikc_payload *p = &pl[i];
 		const char *name = ikev2 ? ikc_ikev2_payload_name(p->type) : ikc_payload_name(p->type, doi);
+		bool typed = !ikev2 && ikc_payload_decoded(p);   /* else the name alone */
 
 		lb_c(l, ' ');
 		lb_s(l, ikc_name_or_num(name, p->type, nb, sizeof nb));
-		if (!ikev2 && p->type == IKC_PT_NOTIFY) {
+		if (typed && p->type == IKC_PT_NOTIFY) {
 			lb_c(l, '(');
 			lb_s(l, ikc_name_or_num(ikc_notify_name(p->u.notify.type), p->u.notify.type, nb, sizeof nb));
 			lb_c(l, ')');
-		} else if (!ikev2 && p->type == IKC_PT_DELETE) {
+		} else if (typed && p->type == IKC_PT_DELETE) {
 			lb_c(l, '(');
 			lb_s(l, ikc_name_or_num(ikc_protocol_name(p->u.del.protoid), p->u.del.protoid, nb, sizeof nb));
 			lb_mem(l, " x", 2);

@@ -396,7 +396,7 @@ static size_t kek_block(uint16_t alg)
  * the KEK algorithm key; the public SIG_ALGORITHM_KEY is sent as is. */
 static bool kd_secret(uint8_t kd_type, const struct ikc_attr *a)
 {
-	return !a->tv && a->data && ((kd_type == KD_TEK && (a->type == KD_TEK_ALGORITHM_KEY ||
+	return ikc_attr_whole(a) && ((kd_type == KD_TEK && (a->type == KD_TEK_ALGORITHM_KEY ||
 							    a->type == KD_TEK_INTEGRITY_KEY)) ||
 				     (kd_type == KD_KEK && a->type == KD_KEK_ALGORITHM_KEY));
 }
@@ -449,9 +449,9 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc
 			const struct ikc_attr *ik = attr_find(kp->attrs, kp->nattrs, KD_TEK_INTEGRITY_KEY);
 			struct tek *t = tek_of(gr, be32(kp->spi));
 
-			if (!t || !ek || ek->tv || !ek->data || ek->len > sizeof t->enc_key)
+			if (!t || !ek || !ikc_attr_whole(ek) || ek->len > sizeof t->enc_key)
 				continue;
-			if (ik && (ik->tv || !ik->data || ik->len > sizeof t->auth_key))
+			if (ik && (!ikc_attr_whole(ik) || ik->len > sizeof t->auth_key))
 				continue;
 			if (!kd_value(kd, ek, mask, mask_len, t->enc_key) ||
 			    (ik && !kd_value(kd, ik, mask, mask_len, t->auth_key)))
@@ -474,7 +474,7 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc
 			gr->have_kek_spi = true;
 			uint8_t ab[IKC_MAX_BLOCK + MAX_KEK_KEY];
 
-			if (ak && !ak->tv && ak->data && ak->len > blk && ak->len - blk <= MAX_KEK_KEY &&
+			if (ak && ikc_attr_whole(ak) && ak->len > blk && ak->len - blk <= MAX_KEK_KEY &&
 			    kd_value(kd, ak, mask, mask_len, ab)) {
 				memcpy(gr->kek_iv, ab, blk);
 				gr->kek_iv_len = blk;
@@ -486,7 +486,7 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc
 				gr->kek_past_frame = 0;
 			}
 			OPENSSL_cleanse(ab, sizeof ab);
-			if (sk && !sk->tv && sk->data && sk->len && sk->len <= MAX_SPKI) {
+			if (sk && ikc_attr_whole(sk) && sk->len && sk->len <= MAX_SPKI) {
 				uint8_t *p = malloc(sk->len);
 				if (p) {
 					memcpy(p, sk->data, sk->len);

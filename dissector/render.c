@@ -181,7 +181,7 @@ static bool attr_u64(const struct ikc_attr *a, uint64_t *v)
 		*v = a->value;
 		return true;
 	}
-	if (!a->tv && a->data && a->len > 0 && a->len <= 8) {
+	if (ikc_attr_whole(a) && a->len > 0 && a->len <= 8) {
 		*v = be_uint(a->data, a->len);
 		return true;
 	}
@@ -1124,17 +1124,6 @@ static const struct {
 	[IKC_PT_FRAG] = { r_frag, 0 },
 };
 
-/* Was the body decoded into p->u?  Not when its length was wrong or its
- * type unknown: the decoder then left only the raw bytes. */
-static bool decoded(const struct ikc_payload *p)
-{
-	if (p->notes & (IKC_NOTE(UNKNOWN_PAYLOAD) | IKC_NOTE(LENGTH_SHORT)))
-		return false;
-	if ((p->notes & IKC_NOTE(LENGTH_PAST_END)) && !(p->notes & IKC_NOTE(TRUNCATED)))
-		return false;
-	return true;
-}
-
 static const char *payload_name(uint8_t type, bool v2, uint32_t doi)
 {
 	if (v2)
@@ -1163,7 +1152,7 @@ static void render_one(struct ikc_rw *w, const struct ikc_payload *p, const stru
 	if (!v2) {
 		const render_fn fn = v1_payloads[p->type].fn;
 
-		if (fn && (!v1_payloads[p->type].doi || v1_payloads[p->type].doi == doi) && decoded(p))
+		if (fn && (!v1_payloads[p->type].doi || v1_payloads[p->type].doi == doi) && ikc_payload_decoded(p))
 			fn(&c, p);
 		else
 			r_body(&c, p, "isakmp.datapayload", "Payload data");
@@ -1186,7 +1175,7 @@ static void render_chain(struct ikc_rw *w, const struct ikc_payload *pl, size_t 
 
 		render_one(w, p, ctx, o, doi, level);
 		/* As the decoder does: an SA names the DOI of what follows. */
-		if (!v2 && p->type == IKC_PT_SA && decoded(p) && !(p->notes & IKC_NOTE(MALFORMED)) &&
+		if (!v2 && p->type == IKC_PT_SA && ikc_payload_decoded(p) && !(p->notes & IKC_NOTE(MALFORMED)) &&
 		    (p->u.sa.doi == IKC_DOI_IPSEC || p->u.sa.doi == IKC_DOI_GDOI))
 			doi = p->u.sa.doi;
 	}

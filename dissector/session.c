@@ -433,6 +433,8 @@ static void record_notifies(struct ikc_ike_sa *sa, const struct ikc_payload *pl,
 			    enum ikc_dir dir)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (!ikc_payload_decoded(&pl[i]))
+			continue;
 		if (pl[i].type == IKC_PT_NOTIFY) {
 			uint16_t t = pl[i].u.notify.type;
 			if (t < 16384) { /* error types */
@@ -496,6 +498,7 @@ static void ev_payloads(struct ikc_ike_sa *sa, struct ikc_event *e, const struct
 	struct ikc_ladder_facts *lf = n ? ladder_facts(sa) : NULL;
 
 	for (size_t i = 0; i < n; i++) {
+		bool typed = ikc_payload_decoded(&pl[i]);
 		struct ikc_ev_pl *p;
 
 		if (e->npl == IKC_EV_PL || !lf ||
@@ -512,9 +515,9 @@ static void ev_payloads(struct ikc_ike_sa *sa, struct ikc_event *e, const struct
 		p->type = pl[i].type;
 		p->enc = enc;
 		p->arg = 0;
-		if (pl[i].type == IKC_PT_NOTIFY)
+		if (typed && pl[i].type == IKC_PT_NOTIFY)
 			p->arg = pl[i].u.notify.type;
-		else if (pl[i].type == IKC_PT_DELETE)
+		else if (typed && pl[i].type == IKC_PT_DELETE)
 			p->arg = pl[i].u.del.protoid;
 	}
 }
@@ -586,7 +589,7 @@ static void natd_check(struct ikc_session *s, struct ikc_ike_sa *sa, const struc
 		uint8_t port[2];
 		size_t wlen = 0;
 
-		if (pl[i].type != IKC_PT_NATD && pl[i].type != IKC_PT_NATD_DRAFT)
+		if ((pl[i].type != IKC_PT_NATD && pl[i].type != IKC_PT_NATD_DRAFT) || !ikc_payload_decoded(&pl[i]))
 			continue;
 		if (!h || !sa->have_rcky || !sa->crypto->have_transform) {
 			nf->unchecked = true;
@@ -682,6 +685,8 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 	for (size_t i = 0; i < n; i++) {
 		const struct ikc_payload *p = &pl[i];
 
+		if (!ikc_payload_decoded(p))
+			continue;   /* nothing typed to learn from its bytes */
 		switch (p->type) {
 		case IKC_PT_SA: {
 			const struct ikc_sa *sap = &p->u.sa;

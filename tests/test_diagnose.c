@@ -19,6 +19,7 @@
 #include "../dissector/diagnose.h"
 #include "../dissector/ladder.h"
 #include "../dissector/record.h"
+#include "../dissector/sa_crypto.h"
 #include "../dissector/session_int.h"
 #include "../dissector/util.h"
 
@@ -72,8 +73,7 @@ static void sa_free(struct ikc_ike_sa *sa)
 	free(sa->f.id_i);
 	free(sa->f.id_r);
 	free(sa->f.ntf);
-	free(sa->crypto->missing);
-	free(sa->crypto);
+	ikc_sa_crypto_free(sa->crypto);   /* its texts and key candidates */
 	free(sa);
 }
 

@@ -861,6 +861,30 @@ Test(isakmp, length_past_end)
 	cr_assert_eq(m.payloads[1].body_len, 10);
 }
 
+/* RFC 2408 §3.15: a DELETE (DOI, protocol, SPI size, #SPIs) whose length
+ * runs past the message is not decoded: its typed fields must read zero, not
+ * whatever the raw bytes' address aliases into them (the one-line view once
+ * printed "D(#176 x0)", a pointer byte), and the shared predicate says so. */
+Test(isakmp, length_past_end_leaves_no_typed_fields)
+{
+	struct bb b;
+	struct ikc_msg m;
+
+	hdr(&b, IKC_PT_DELETE, 0x10, 5, 0, 0);
+	p8(&b, 0); p8(&b, 0); p16(&b, 400);          /* length 400, 12 bytes follow */
+	p32(&b, 1); p8(&b, 1); p8(&b, 16); p16(&b, 1); pfill(&b, 0x3c, 4);
+	close_hdr(&b);
+	m = decode(&b, 1);
+	cr_assert_eq(m.npayloads, 1);
+	cr_assert(m.payloads[0].notes & IKC_NOTE(LENGTH_PAST_END));
+	cr_assert_not(ikc_payload_decoded(&m.payloads[0]));
+	cr_assert_eq(m.payloads[0].body_len, 12);
+	cr_assert_eq(m.payloads[0].u.del.doi, 0);
+	cr_assert_eq(m.payloads[0].u.del.protoid, 0);
+	cr_assert_eq(m.payloads[0].u.del.nspi, 0);
+	cr_assert_null(m.payloads[0].u.del.spis);
+}
+
 Test(isakmp, chain_promises_missing_payload)
 {
 	struct bb b;
@@ -923,6 +947,11 @@ Test(isakmp, absurd_attribute_length)
 	cr_assert_eq(m.payloads[0].u.attr.nattrs, 2);
 	cr_assert(m.payloads[0].u.attr.attrs[1].notes & IKC_NOTE(ATTR_TRUNCATED));
 	cr_assert_not(m.payloads[0].u.attr.attrs[1].has_value);
+	/* It keeps the length it declared, so its bytes are not whole. */
+	cr_assert_eq(m.payloads[0].u.attr.attrs[1].len, 0xffff);
+	cr_assert_not(ikc_attr_whole(&m.payloads[0].u.attr.attrs[1]));
+	cr_assert(ikc_attr_whole(&(struct ikc_attr){ .data = (const uint8_t *)"ab", .len = 2 }));
+	cr_assert_not(ikc_attr_whole(&m.payloads[0].u.attr.attrs[0]));   /* a TV */
 	/* A dangling 1-3 byte tail is an attribute cut short too. */
 	hdr(&b, IKC_PT_GAP, 0x10, 32, 0, 1);
 	at = open_gen(&b, 0); p16(&b, 0x8001); p16(&b, 1); p8(&b, 0x80); close_gen(&b, at);

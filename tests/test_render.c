@@ -460,6 +460,29 @@ static const char *render_json(const struct ikc_payload *pl, size_t n, uint32_t 
 	return out;
 }
 
+/* A life duration TLV that declares 8 bytes but runs past its transform
+ * (ATTR_TRUNCATED, 2 bytes present) is no lifetime: the summary once read
+ * its declared length from a 2-byte tail (the fuzzer's heap overflow in
+ * be_uint).  The tail is its own allocation so ASan sees any over-read. */
+Test(render, truncated_life_attribute_is_not_read)
+{
+	uint8_t *tail = calloc(1, 2);
+	struct ikc_attr attrs[3] = { tv(1, 7), tv(11, 1), { .type = 12, .data = tail, .len = 8 } };
+	struct ikc_transform t = { .number = 1, .id = 1, .space = IKC_ATTRS_IKE, .attrs = attrs, .nattrs = 3 };
+	char sum[128];
+
+	cr_assert_not_null(tail);
+	tail[1] = 0x01;
+	attrs[2].notes = IKC_NOTE(ATTR_TRUNCATED);
+	ikc_transform_summary(&t, 1, sum, sizeof sum);
+	cr_assert_str_eq(sum, "AES-CBC");
+	attrs[2].notes = 0; /* whole, 2 bytes: a lifetime of 1 s */
+	attrs[2].len = 2;
+	ikc_transform_summary(&t, 1, sum, sizeof sum);
+	cr_assert_str_eq(sum, "AES-CBC, lifetime 1 s");
+	free(tail);
+}
+
 /* The phase 1 proposal strongSwan sends in captures/lab/am-psk (tshark):
  * AES-CBC (7), key length 128, SHA (2), group 2, PSK (1), seconds, 86400. */
 Test(render, phase1_sa_fields_and_summary)
