@@ -37,7 +37,13 @@ struct ikc_capture {
 	uint64_t size;     /* file size, 0 when unknown (pipe, live) */
 	char name[128];    /* for messages */
 	char warning[PCAP_ERRBUF_SIZE];
+	char *readbuf;     /* the file's stdio buffer (freed after pcap_close) */
 };
+
+/* stdio's default buffer is a page: one read(2) per 4 KB costs an offline run
+ * about a tenth of its time on small packets.  A larger one is set before
+ * libpcap reads the header (setvbuf must precede any I/O on the stream). */
+#define OFFLINE_READ_BUFFER (256 << 10)
 
 static enum ikc_err lib_init(char *errbuf, size_t errlen)
 {
@@ -90,6 +96,31 @@ static void offline_error(const char *path, const char *pe, char *errbuf, size_t
 		snprintf(errbuf, errlen, "cannot open %s: %s", path, pe);
 }
 
+/* A regular file or pipe by name is opened here so that its stream gets the large
+ * buffer; "-" (stdin, which libpcap never closes) keeps stdio's own. */
+static pcap_t *open_offline(struct ikc_capture *cap, const char *path, char *pe)
+{
+	FILE *fp;
+	pcap_t *p;
+
+	if (strcmp(path, "-") == 0)
+		return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(pe, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		return NULL;
+	}
+	cap->readbuf = malloc(OFFLINE_READ_BUFFER);
+	if (cap->readbuf && setvbuf(fp, cap->readbuf, _IOFBF, OFFLINE_READ_BUFFER) != 0) {
+		free(cap->readbuf);
+		cap->readbuf = NULL;
+	}
+	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pe);
+	if (!p)
+		fclose(fp); /* libpcap closes it only once it has taken it */
+	return p;
+}
+
 enum ikc_err ikc_capture_open_offline(struct ikc_capture **out, const char *path, char *errbuf, size_t errlen)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
@@ -108,7 +139,7 @@ enum ikc_err ikc_capture_open_offline(struct ikc_capture **out, const char *path
 		err = IKC_NOMEM;
 		goto out;
 	}
-	cap->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+	cap->p = open_offline(cap, path, pe);
 	if (!cap->p) {
 		offline_error(path, pe, errbuf, errlen);
 		err = IKC_IO;
@@ -354,6 +385,7 @@ void ikc_capture_close(struct ikc_capture *cap)
 	if (cap->dumper)
 		pcap_dump_close(cap->dumper);
 	if (cap->p)
-		pcap_close(cap->p);
+		pcap_close(cap->p); /* closes the file, so its buffer can go */
+	free(cap->readbuf);
 	free(cap);
 }
