@@ -66,6 +66,7 @@ struct ikc_session {
 	struct ikc_ike_sa **buckets;     /* nbuckets, a power of two sized to max_sas */
 	uint32_t bucket_mask;
 	struct ikc_ike_sa *lru_head, *lru_tail; /* head = least recently used */
+	struct ikc_ike_sa *seq_head, *seq_tail; /* in order of creation (seq), for the lists */
 	size_t nsas;
 	uint64_t next_seq;
 	struct ikc_session_stats st;
@@ -158,6 +159,31 @@ static void lru_append(struct ikc_session *s, struct ikc_ike_sa *sa)
 	s->lru_tail = sa;
 }
 
+/* Creation order needs no sort: SAs are made with rising seq and appended. */
+static void seq_link(struct ikc_session *s, struct ikc_ike_sa *sa)
+{
+	sa->seq_prev = s->seq_tail;
+	sa->seq_next = NULL;
+	if (s->seq_tail)
+		s->seq_tail->seq_next = sa;
+	else
+		s->seq_head = sa;
+	s->seq_tail = sa;
+}
+
+static void seq_unlink(struct ikc_session *s, struct ikc_ike_sa *sa)
+{
+	if (sa->seq_prev)
+		sa->seq_prev->seq_next = sa->seq_next;
+	else
+		s->seq_head = sa->seq_next;
+	if (sa->seq_next)
+		sa->seq_next->seq_prev = sa->seq_prev;
+	else
+		s->seq_tail = sa->seq_prev;
+	sa->seq_prev = sa->seq_next = NULL;
+}
+
 static void stored_free(struct ikc_session *s, struct ikc_ike_sa *sa)
 {
 	for (size_t i = 0; i < sa->nstored; i++)
@@ -210,6 +236,7 @@ static void sa_remove(struct ikc_session *s, struct ikc_ike_sa *sa)
 	if (*pp)
 		*pp = sa->hash_next;
 	lru_unlink(s, sa);
+	seq_unlink(s, sa);
 	s->nsas--;
 	stored_free(s, sa);
 	sa_destroy(sa);
@@ -281,6 +308,7 @@ static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt 
 	sa->hash_next = s->buckets[h];
 	s->buckets[h] = sa;
 	lru_append(s, sa);
+	seq_link(s, sa);
 	s->nsas++;
 	if (!s->replaying)
 		s->st.sas++;
@@ -1138,13 +1166,6 @@ static void hex8(char out[17], const uint8_t c[8])
 	ikc_hex(c, 8, out, 17);  /* no snprintf per byte: this runs per message */
 }
 
-static int cmp_seq(const void *x, const void *y)
-{
-	const struct ikc_ike_sa *a = *(const struct ikc_ike_sa *const *)x;
-	const struct ikc_ike_sa *b = *(const struct ikc_ike_sa *const *)y;
-
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
 
 /* A Quick Mode's state, as the side waiting sees it: QM1 sent -> the
  * initiator waits for QM2; QM2 sent -> the responder waits for QM3. */
@@ -1237,9 +1258,8 @@ static const struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t 
 	*n = 0;
 	if (!v)
 		return NULL;
-	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
+	for (struct ikc_ike_sa *sa = s->seq_head; sa; sa = sa->seq_next)
 		v[(*n)++] = sa;
-	qsort(v, *n, sizeof *v, cmp_seq);
 	return v;
 }
 

@@ -157,6 +157,7 @@ struct ikc_qm {
 struct ikc_ike_sa {
 	struct ikc_ike_sa *hash_next;
 	struct ikc_ike_sa *lru_prev, *lru_next;
+	struct ikc_ike_sa *seq_prev, *seq_next; /* the session's SAs in order of creation */
 	uint64_t seq;
 	uint8_t icky[8], rcky[8];
 	bool have_rcky;
