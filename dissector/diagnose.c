@@ -77,14 +77,9 @@ bool ikc_diag_has_failure(const struct ikc_diag_list *l)
 
 /* A finished phase 1 filed under its (unordered) pair of peers, so that the
  * rekey rule finds the earliest one between two peers by binary search
- * instead of scanning every SA for every SA (a flood of 20,000 SAs). */
-struct done_p1 {
-	int af;
-	uint8_t lo[16], hi[16];
-	uint64_t seq, first_frame;
-	uint8_t icky[8];
-	const struct ikc_ike_sa *sa;  /* NULL: an SA that has retired (ikc_p1_memo) */
-};
+ * instead of scanning every SA for every SA (a flood of 20,000 SAs): struct
+ * ikc_p1_memo (session.h), the form the session's memo keeps them in, so
+ * that memo is used as it is. */
 
 /* One address of an SA, so rules that look for "another SA with this peer"
  * follow a chain instead of scanning every SA (quadratic on a day of
@@ -107,7 +102,7 @@ struct addr_bucket {
 struct ctx {
 	const struct ikc_ike_sa *const *sas;
 	size_t nsas;
-	struct done_p1 *done;         /* sorted by peers, then seq */
+	const struct ikc_p1_memo *done;   /* sorted by peers, then seq */
 	size_t ndone;
 	struct addr_entry *by_addr;   /* both addresses of each SA with known roles, */
 	size_t naddr;                 /* built when a rule first needs it */
@@ -1161,7 +1156,7 @@ static void rule_missing_keys(struct ctx *c)
 }
 
 /* The pair of peers of a phase 1, lower address first (either may initiate). */
-static void done_key(const struct ikc_ike_sa *sa, struct done_p1 *k)
+static void done_key(const struct ikc_ike_sa *sa, struct ikc_p1_memo *k)
 {
 	bool i_first = memcmp(sa->iaddr, sa->raddr, 16) <= 0;
 
@@ -1171,10 +1166,9 @@ static void done_key(const struct ikc_ike_sa *sa, struct done_p1 *k)
 	k->seq = sa->seq;
 	k->first_frame = sa->first_frame;
 	memcpy(k->icky, sa->icky, 8);
-	k->sa = sa;
 }
 
-static int done_cmp_peers(const struct done_p1 *a, const struct done_p1 *b)
+static int done_cmp_peers(const struct ikc_p1_memo *a, const struct ikc_p1_memo *b)
 {
 	int d;
 
@@ -1187,7 +1181,7 @@ static int done_cmp_peers(const struct done_p1 *a, const struct done_p1 *b)
 
 static int done_cmp(const void *x, const void *y)
 {
-	const struct done_p1 *a = x, *b = y;
+	const struct ikc_p1_memo *a = x, *b = y;
 	int d = done_cmp_peers(a, b);
 
 	return d ? d : a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -1214,8 +1208,7 @@ static void rule_rekey(struct ctx *c)
 		return;
 	{
 		/* The earliest finished phase 1 between the same two peers, if older. */
-		struct done_p1 key;
-		const struct ikc_ike_sa *o;
+		struct ikc_p1_memo key;
 		size_t lo = 0, hi = c->ndone;
 		char cky[17];
 
@@ -1229,8 +1222,7 @@ static void rule_rekey(struct ctx *c)
 		}
 		if (lo == c->ndone || done_cmp_peers(&c->done[lo], &key) != 0)
 			return;
-		o = c->done[lo].sa;
-		if (o == sa || c->done[lo].seq >= sa->seq)
+		if (c->done[lo].seq >= sa->seq)   /* itself (seq is unique) or a later one */
 			return;
 		ikc_hex(c->done[lo].icky, 8, cky, sizeof cky);
 		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_LIKELY);
@@ -1259,11 +1251,11 @@ static void diagnose_one(struct ctx *c)
 	rule_rekey(c);
 }
 
-static int ptr_cmp(const void *x, const void *y)
+static int seq_cmp(const void *x, const void *y)
 {
-	uintptr_t a = (uintptr_t)*(const void *const *)x, b = (uintptr_t)*(const void *const *)y;
+	const struct ikc_ike_sa *a = *(const struct ikc_ike_sa *const *)x, *b = *(const struct ikc_ike_sa *const *)y;
 
-	return a < b ? -1 : a > b;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 /* How a run of the rules hands out what it finds. */
@@ -1280,35 +1272,31 @@ static enum ikc_err run_rules(const struct ikc_ike_sa *const *sas, size_t n, con
 			      struct ikc_diag_list *out, struct run_opts *o)
 {
 	struct ctx c = { .sas = sas, .nsas = n, .out = out, .count_only = o && o->count_only };
+	struct ikc_p1_memo *own = NULL;
 	size_t done_in_batch = 0;
 
 	/* Finished phase 1s by pair of peers: the session's memo (every one, as
-	 * it finished, SAs since retired included) or, without one, these SAs. */
-	c.done = malloc((memos ? nmemo : n) ? (memos ? nmemo : n) * sizeof *c.done : sizeof *c.done);
-	if (!c.done)
-		return IKC_NOMEM;
-	for (size_t i = 0; !memos && i < n; i++) {
-		const struct ikc_ike_sa *sa = sas[i];
-		if (sa->p1_exchange && sa->roles_known && p1_done(sa))
-			done_key(sa, &c.done[c.ndone++]);
+	 * it finished, SAs since retired included, kept sorted) or, without one,
+	 * these SAs. */
+	if (memos) {
+		c.done = memos;
+		c.ndone = nmemo;
+	} else {
+		own = malloc(n ? n * sizeof *own : sizeof *own);
+		if (!own)
+			return IKC_NOMEM;
+		for (size_t i = 0; i < n; i++) {
+			const struct ikc_ike_sa *sa = sas[i];
+			if (sa->p1_exchange && sa->roles_known && p1_done(sa))
+				done_key(sa, &own[c.ndone++]);
+		}
+		qsort(own, c.ndone, sizeof *own, done_cmp);
+		c.done = own;
 	}
-	for (size_t i = 0; memos && i < nmemo; i++) {
-		struct done_p1 *d = &c.done[c.ndone++];
-		d->af = memos[i].af;
-		memcpy(d->lo, memos[i].lo, 16);
-		memcpy(d->hi, memos[i].hi, 16);
-		d->seq = memos[i].seq;
-		d->first_frame = memos[i].first_frame;
-		memcpy(d->icky, memos[i].icky, 8);
-		d->sa = NULL;
-	}
-	if (!memos)   /* the memo is kept sorted */
-		qsort(c.done, c.ndone, sizeof *c.done, done_cmp);
-	for (size_t i = 0; i < n && !c.nomem; i++) {
-		/* only: sorted by the caller (ikc_diagnose_retiring) */
-		if (only && !bsearch(&sas[i], only, nonly, sizeof *only, ptr_cmp))
-			continue;
-		c.sa = sas[i];
+	/* Every SA, or those of `only` (in list order, as the caller sorted them):
+	 * a batch of retiring SAs is not a walk over every live one. */
+	for (size_t i = 0; i < (only ? nonly : n) && !c.nomem; i++) {
+		c.sa = only ? only[i] : sas[i];
 		diagnose_one(&c);
 		if (o && o->take && ++done_in_batch == o->batch) {
 			o->take(o->take_ctx, out);
@@ -1322,7 +1310,7 @@ static enum ikc_err run_rules(const struct ikc_ike_sa *const *sas, size_t n, con
 	}
 	if (o)
 		o->counted = c.counted;
-	free(c.done);
+	free(own);
 	free(c.by_addr);
 	free(c.bucket);
 	return c.nomem ? IKC_NOMEM : IKC_OK;
@@ -1392,7 +1380,7 @@ enum ikc_err ikc_diagnose_retiring(const struct ikc_session *s, const struct ikc
 	if (!only)
 		return IKC_NOMEM;
 	memcpy(only, sas, n * sizeof *only);
-	qsort(only, n, sizeof *only, ptr_cmp);
+	qsort(only, n, sizeof *only, seq_cmp);   /* the SA list's order */
 	err = diagnose_in_session(s, only, n, out, NULL);
 	free(only);
 	return err;

@@ -88,8 +88,8 @@ void ikc_finding_say(struct ikc_finding *f, const char *fmt, ...) __attribute__(
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_sas(const struct ikc_ike_sa *const *sas, size_t n,
 					     struct ikc_diag_list *out);
 /* The same with the phase 1s of SAs that already retired (one per pair of
- * peers) as evidence too, diagnosing only the SAs in `only` (sorted by
- * address) when it is not NULL. */
+ * peers, sorted as the session keeps them) as evidence too, diagnosing only
+ * the SAs in `only` (members of sas, in the same order) when it is not NULL. */
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_sas_ex(const struct ikc_ike_sa *const *sas, size_t n,
 						const struct ikc_p1_memo *memos, size_t nmemo,
 						const struct ikc_ike_sa *const *only, size_t nonly,
