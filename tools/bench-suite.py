@@ -12,9 +12,13 @@ then measures in one run, output to /dev/null for every tool:
 Rates are packets per CPU second (user + sys of the child, getrusage), so a
 busy machine costs less accuracy than wall time would; wall time is shown
 too.  ikecap runs are repeated (best kept); the others run once.
+With INSNS=1 in the environment it also counts ikecap's instructions per
+packet under callgrind (on the small files): unlike seconds on a shared
+2-core machine (+-20% run to run), those counts repeat exactly, so they are
+the figures to compare two builds by.
 Usage: bench-suite.py IKECAP PCAPFLOOR [scale]   (scale 1 = default sizes)
 """
-import os, resource, shutil, subprocess, sys, tempfile, time
+import os, re, resource, shutil, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPS = 3
@@ -72,6 +76,25 @@ def main():
             print(f"files kept in {tmp}")
 
 
+def instructions(ikecap, caps):
+    """Instructions per packet of each ikecap mode on the small captures
+    (callgrind's total for the whole run: start-up, key loading and the
+    end-of-run summary included, as the timings include them)."""
+    print("\nInstructions per packet (callgrind, small files; exact from run to run)")
+    modes = (("-q, keys", ["-q", "-k"]), ("-q, no keys", ["-q"]), ("summary lines, no keys", []),
+             ("summary lines, keys", ["-k"]), ("-T json, keys", ["-T", "json", "-k"]), ("-v, keys", ["-v", "-k"]))
+    for mix in ("ike", "esp"):
+        pcap, kdir, n, _ = caps[mix, "small"]
+        for label, opts in modes:
+            args = [a for o in opts for a in ([o, kdir] if o == "-k" else [o])]
+            r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", ikecap,
+                                "--no-progress"] + args + ["-r", pcap],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            m = re.search(r"Collected : (\d+)", r.stderr)
+            total = int(m.group(1)) if m else 0
+            print(f"  {mix}-small {label:<28} {total / 1e6:>10,.1f}M  {total / max(n, 1):>9,.0f} per packet")
+
+
 def bench(ikecap, floor, scale, tmp):
     sizes = {"ike": (int(2500 * scale), int(10000 * scale)), "esp": (int(100000 * scale), int(400000 * scale))}
     caps = {}
@@ -122,6 +145,9 @@ def bench(ikecap, floor, scale, tmp):
         if have_td:
             show("tcpdump -vv -nn -r (no IKEv1 decryption)", (mix, "td"), ["tcpdump", "-vv", "-nn", "-r", lp], ln, lsz)
         show("pcapfloor (libpcap pcap_next_ex only)", (mix, "floor"), [floor, lp], ln, lsz, REPS)
+
+    if os.environ.get("INSNS") and shutil.which("valgrind"):
+        instructions(ikecap, caps)
 
     # Raw OpenSSL cost of one ESP packet of the ESP mix: AES-128-CBC over the
     # 96 ciphertext bytes, HMAC-SHA1 over SPI|seq|IV|ciphertext (120 bytes).
