@@ -24,6 +24,7 @@
 
 #include "../decoders/cursor.h"
 #include "../decoders/esp.h"
+#include "dlist.h"
 #include "keys.h"
 
 #define DECRYPT_BUF (65536 + 64)
@@ -37,7 +38,7 @@ struct ikc_esp_sa {
 	uint64_t window;                /* bit i: top_seq - i seen */
 	uint64_t order;                 /* creation order */
 	struct ikc_esp_sa *hnext;
-	struct ikc_esp_sa *lru_prev, *lru_next;
+	struct ikc_dnode lru;
 };
 
 struct ikc_esp_table {
@@ -47,7 +48,7 @@ struct ikc_esp_table {
 	size_t n, max, keyed;
 	uint64_t next_order, evicted;
 	uint64_t packets, decrypted, no_key, failed;
-	struct ikc_esp_sa *lru_head, *lru_tail;   /* head: least recently used */
+	struct ikc_dlist lru;           /* head: least recently used */
 	uint8_t *buf;                   /* decrypted bytes of the current packet */
 };
 
@@ -126,14 +127,19 @@ static void sa_free(struct ikc_esp_sa *sa)
 	free(sa);
 }
 
+static struct ikc_esp_sa *lru_sa(struct ikc_dnode *n)
+{
+	return n ? IKC_DLIST_ENTRY(n, struct ikc_esp_sa, lru) : NULL;
+}
+
 void ikc_esp_table_free(struct ikc_esp_table *t)
 {
 	struct ikc_esp_sa *sa, *next;
 
 	if (!t)
 		return;
-	for (sa = t->lru_head; sa; sa = next) {
-		next = sa->lru_next;
+	for (sa = lru_sa(t->lru.head); sa; sa = next) {
+		next = lru_sa(sa->lru.next);
 		sa_free(sa);
 	}
 	free(t->bucket);
@@ -143,33 +149,9 @@ void ikc_esp_table_free(struct ikc_esp_table *t)
 	free(t);
 }
 
-static void lru_unlink(struct ikc_esp_table *t, struct ikc_esp_sa *sa)
-{
-	if (sa->lru_prev)
-		sa->lru_prev->lru_next = sa->lru_next;
-	else
-		t->lru_head = sa->lru_next;
-	if (sa->lru_next)
-		sa->lru_next->lru_prev = sa->lru_prev;
-	else
-		t->lru_tail = sa->lru_prev;
-	sa->lru_prev = sa->lru_next = NULL;
-}
-
-static void lru_append(struct ikc_esp_table *t, struct ikc_esp_sa *sa)
-{
-	sa->lru_prev = t->lru_tail;
-	sa->lru_next = NULL;
-	if (t->lru_tail)
-		t->lru_tail->lru_next = sa;
-	else
-		t->lru_head = sa;
-	t->lru_tail = sa;
-}
-
 static void evict_one(struct ikc_esp_table *t)
 {
-	struct ikc_esp_sa *victim = t->lru_head, **pp;
+	struct ikc_esp_sa *victim = lru_sa(t->lru.head), **pp;
 
 	if (!victim)
 		return;
@@ -179,7 +161,7 @@ static void evict_one(struct ikc_esp_table *t)
 			break;
 		}
 	}
-	lru_unlink(t, victim);
+	ikc_dlist_unlink(&t->lru, &victim->lru);
 	if (victim->ctx)
 		t->keyed--;
 	t->n--;
@@ -225,7 +207,7 @@ static struct ikc_esp_sa *sa_new(struct ikc_esp_table *t, const struct ikc_esp_s
 	b = hash_spi(t, in->spi);
 	sa->hnext = t->bucket[b];
 	t->bucket[b] = sa;
-	lru_append(t, sa);
+	ikc_dlist_append(&t->lru, &sa->lru);
 	t->n++;
 	if (in->origin != IKC_ESP_ORIGIN_NONE)
 		sa_key(t, sa);
@@ -385,9 +367,9 @@ void ikc_esp_table_input(struct ikc_esp_table *t, const struct ikc_pkt *pkt, str
 		out->verdict = IKC_EV_ERROR;
 		return;
 	}
-	if (t->lru_tail != sa) {
-		lru_unlink(t, sa);
-		lru_append(t, sa);
+	if (t->lru.tail != &sa->lru) {
+		ikc_dlist_unlink(&t->lru, &sa->lru);
+		ikc_dlist_append(&t->lru, &sa->lru);
 	}
 	out->sa = sa;
 	t->packets++;
@@ -505,7 +487,7 @@ size_t ikc_esp_table_list(const struct ikc_esp_table *t, const struct ikc_esp_sa
 	v = malloc(t->n * sizeof *v);
 	if (!v)
 		return 0;
-	for (const struct ikc_esp_sa *sa = t->lru_head; sa && i < t->n; sa = sa->lru_next)
+	for (const struct ikc_esp_sa *sa = lru_sa(t->lru.head); sa && i < t->n; sa = lru_sa(sa->lru.next))
 		v[i++] = sa;
 	qsort(v, i, sizeof *v, by_order);
 	*out = v;
@@ -658,7 +640,7 @@ void ikc_esp_table_set_keys(struct ikc_esp_table *t, const struct ikc_keys *keys
 {
 	t->keys = keys;   /* keyed entries copied their keys; new SPIs look here */
 	/* SPIs seen without a key may have a line in the new files. */
-	for (struct ikc_esp_sa *sa = t->lru_head; sa; sa = sa->lru_next) {
+	for (struct ikc_esp_sa *sa = lru_sa(t->lru.head); sa; sa = lru_sa(sa->lru.next)) {
 		struct ikc_esp_sa_info in;
 		if (sa->info.origin != IKC_ESP_ORIGIN_NONE)
 			continue;

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "../decoders/cursor.h"
+#include "dlist.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -90,7 +91,7 @@ enum {
 enum { BSD_AF_INET = 2, BSD_AF_INET6_BSD = 24, BSD_AF_INET6_FREEBSD = 28, BSD_AF_INET6_DARWIN = 30 };
 
 struct train {
-	struct train *prev, *next; /* oldest first */
+	struct ikc_dnode link;     /* on the net's trains, oldest first */
 	int af;
 	uint8_t proto;
 	uint32_t id;
@@ -110,7 +111,7 @@ struct train {
 struct ikc_net {
 	struct ikc_net_config cfg;
 	struct ikc_net_stats st;
-	struct train *head, *tail;
+	struct ikc_dlist trains;
 	size_t ntrains;
 	size_t bytes_held;
 };
@@ -325,16 +326,19 @@ static enum ikc_net_verdict icmp_error(struct frame *f, bool v6, struct ikc_curs
 
 /* ---- fragment reassembly ---------------------------------------------------- */
 
+static struct train *train_of(struct ikc_dnode *n)
+{
+	return n ? IKC_DLIST_ENTRY(n, struct train, link) : NULL;
+}
+
+static struct train *oldest_train(const struct ikc_net *net)
+{
+	return train_of(net->trains.head);
+}
+
 static void train_unlink(struct ikc_net *net, struct train *t)
 {
-	if (t->prev)
-		t->prev->next = t->next;
-	else
-		net->head = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
-	else
-		net->tail = t->prev;
+	ikc_dlist_unlink(&net->trains, &t->link);
 	net->ntrains--;
 	net->bytes_held -= sizeof *t + t->cap;
 	free(t->buf);
@@ -343,27 +347,28 @@ static void train_unlink(struct ikc_net *net, struct train *t)
 
 static void expire(struct ikc_net *net, int64_t now)
 {
-	while (net->head && now > net->head->born_sec &&
-	       (uint64_t)(now - net->head->born_sec) > net->cfg.frag_timeout_s) {
-		if (!net->head->poisoned)
+	struct train *t;
+
+	while ((t = oldest_train(net)) && now > t->born_sec && (uint64_t)(now - t->born_sec) > net->cfg.frag_timeout_s) {
+		if (!t->poisoned)
 			net->st.frags_timed_out++;
-		train_unlink(net, net->head);
+		train_unlink(net, t);
 	}
 }
 
 /* Evict the oldest trains (never `keep`) until `need` more bytes fit. */
 static bool make_room(struct ikc_net *net, size_t need, const struct train *keep)
 {
-	struct train *t = net->head;
+	struct train *t = oldest_train(net);
 
 	while (net->bytes_held + need > net->cfg.max_frag_bytes) {
 		struct train *next;
 
 		while (t && t == keep)
-			t = t->next;
+			t = train_of(t->link.next);
 		if (!t)
 			return false;
-		next = t->next;
+		next = train_of(t->link.next);
 		net->st.frags_evicted++;
 		train_unlink(net, t);
 		t = next;
@@ -375,7 +380,7 @@ static struct train *train_find(struct ikc_net *net, const struct ikc_pkt *pkt, 
 {
 	size_t alen = pkt->af == 4 ? 4 : 16;
 
-	for (struct train *t = net->head; t; t = t->next)
+	for (struct train *t = oldest_train(net); t; t = train_of(t->link.next))
 		if (t->id == id && t->proto == proto && t->af == pkt->af && !memcmp(t->src, pkt->src, alen) &&
 		    !memcmp(t->dst, pkt->dst, alen))
 			return t;
@@ -390,7 +395,7 @@ static struct train *train_new(struct ikc_net *net, const struct frame *f, uint8
 		return NULL;
 	while (net->ntrains >= net->cfg.max_frag_trains) {
 		net->st.frags_evicted++;
-		train_unlink(net, net->head);
+		train_unlink(net, oldest_train(net));
 	}
 	if (!make_room(net, sizeof *t, NULL))
 		return NULL;
@@ -404,12 +409,7 @@ static struct train *train_new(struct ikc_net *net, const struct frame *f, uint8
 	memcpy(t->dst, f->pkt.dst, sizeof t->dst);
 	t->born_sec = f->pkt.ts_sec;
 	t->first_frame = f->pkt.frame;
-	t->prev = net->tail;
-	if (net->tail)
-		net->tail->next = t;
-	else
-		net->head = t;
-	net->tail = t;
+	ikc_dlist_append(&net->trains, &t->link);
 	net->ntrains++;
 	net->bytes_held += sizeof *t;
 	return t;
@@ -772,8 +772,8 @@ void ikc_net_free(struct ikc_net *net)
 {
 	if (!net)
 		return;
-	while (net->head)
-		train_unlink(net, net->head);
+	while (net->trains.head)
+		train_unlink(net, oldest_train(net));
 	free(net);
 }
 
@@ -790,7 +790,7 @@ enum ikc_net_verdict ikc_net_input(struct ikc_net *net, int dlt, uint64_t frame,
 	struct frame f;
 
 	(void)wirelen; /* truncation is judged from the IP and UDP lengths */
-	if (net->head)
+	if (net->trains.head)
 		expire(net, ts_sec);
 	if (!decode) {
 		net->st.unsupported_link_frames++;

@@ -65,8 +65,8 @@ struct ikc_session {
 	const struct ikc_keys *keys;
 	struct ikc_ike_sa **buckets;     /* nbuckets, a power of two sized to max_sas */
 	uint32_t bucket_mask;
-	struct ikc_ike_sa *lru_head, *lru_tail; /* head = least recently used */
-	struct ikc_ike_sa *seq_head, *seq_tail; /* in order of creation (seq), for the lists */
+	struct ikc_dlist lru;            /* head = least recently used */
+	struct ikc_dlist byseq;          /* in order of creation (seq): the lists need no sort */
 	size_t nsas;
 	uint64_t next_seq;
 	struct ikc_session_stats st;
@@ -135,53 +135,14 @@ struct ikc_session *ikc_session_new(const struct ikc_session_config *cfg, const 
 	return s;
 }
 
-static void lru_unlink(struct ikc_session *s, struct ikc_ike_sa *sa)
+static struct ikc_ike_sa *lru_sa(struct ikc_dnode *n)
 {
-	if (sa->lru_prev)
-		sa->lru_prev->lru_next = sa->lru_next;
-	else
-		s->lru_head = sa->lru_next;
-	if (sa->lru_next)
-		sa->lru_next->lru_prev = sa->lru_prev;
-	else
-		s->lru_tail = sa->lru_prev;
-	sa->lru_prev = sa->lru_next = NULL;
+	return n ? IKC_DLIST_ENTRY(n, struct ikc_ike_sa, lru) : NULL;
 }
 
-static void lru_append(struct ikc_session *s, struct ikc_ike_sa *sa)
+static struct ikc_ike_sa *byseq_sa(struct ikc_dnode *n)
 {
-	sa->lru_prev = s->lru_tail;
-	sa->lru_next = NULL;
-	if (s->lru_tail)
-		s->lru_tail->lru_next = sa;
-	else
-		s->lru_head = sa;
-	s->lru_tail = sa;
-}
-
-/* Creation order needs no sort: SAs are made with rising seq and appended. */
-static void seq_link(struct ikc_session *s, struct ikc_ike_sa *sa)
-{
-	sa->seq_prev = s->seq_tail;
-	sa->seq_next = NULL;
-	if (s->seq_tail)
-		s->seq_tail->seq_next = sa;
-	else
-		s->seq_head = sa;
-	s->seq_tail = sa;
-}
-
-static void seq_unlink(struct ikc_session *s, struct ikc_ike_sa *sa)
-{
-	if (sa->seq_prev)
-		sa->seq_prev->seq_next = sa->seq_next;
-	else
-		s->seq_head = sa->seq_next;
-	if (sa->seq_next)
-		sa->seq_next->seq_prev = sa->seq_prev;
-	else
-		s->seq_tail = sa->seq_prev;
-	sa->seq_prev = sa->seq_next = NULL;
+	return n ? IKC_DLIST_ENTRY(n, struct ikc_ike_sa, byseq) : NULL;
 }
 
 static void stored_free(struct ikc_session *s, struct ikc_ike_sa *sa)
@@ -235,8 +196,8 @@ static void sa_remove(struct ikc_session *s, struct ikc_ike_sa *sa)
 		pp = &(*pp)->hash_next;
 	if (*pp)
 		*pp = sa->hash_next;
-	lru_unlink(s, sa);
-	seq_unlink(s, sa);
+	ikc_dlist_unlink(&s->lru, &sa->lru);
+	ikc_dlist_unlink(&s->byseq, &sa->byseq);
 	s->nsas--;
 	stored_free(s, sa);
 	sa_destroy(sa);
@@ -246,8 +207,8 @@ void ikc_session_free(struct ikc_session *s)
 {
 	if (!s)
 		return;
-	while (s->lru_head)
-		sa_remove(s, s->lru_head);
+	while (s->lru.head)
+		sa_remove(s, lru_sa(s->lru.head));
 	ikc_gdoi_free(s->gdoi);
 	free(s->memo);
 	free(s->buckets);
@@ -286,8 +247,8 @@ static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt 
 	struct ikc_ike_sa *sa;
 	uint32_t h = cookie_hash(s, msg->hdr.icookie);
 
-	if (s->nsas >= s->cfg.max_sas && s->lru_head) {
-		sa_remove(s, s->lru_head);
+	if (s->nsas >= s->cfg.max_sas && s->lru.head) {
+		sa_remove(s, lru_sa(s->lru.head));
 		s->st.evicted++;
 	}
 	sa = calloc(1, sizeof *sa);
@@ -307,8 +268,8 @@ static struct ikc_ike_sa *sa_create(struct ikc_session *s, const struct ikc_pkt 
 	sa->key_inputs_off = !s->cfg.keep_key_inputs;
 	sa->hash_next = s->buckets[h];
 	s->buckets[h] = sa;
-	lru_append(s, sa);
-	seq_link(s, sa);
+	ikc_dlist_append(&s->lru, &sa->lru);
+	ikc_dlist_append(&s->byseq, &sa->byseq);
 	s->nsas++;
 	if (!s->replaying)
 		s->st.sas++;
@@ -961,8 +922,8 @@ size_t ikc_session_take_waiting(struct ikc_session *s, struct ikc_waiting **out)
 	size_t n = 0, cap = 0;
 
 	*out = NULL;
-	for (sa = s->lru_head; sa; sa = next) {
-		next = sa->lru_next;
+	for (sa = lru_sa(s->lru.head); sa; sa = next) {
+		next = lru_sa(sa->lru.next);
 		if (!sa->stored_nokey || !sa->nstored)
 			continue;
 		{
@@ -1041,8 +1002,8 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		memcpy(sa->rcky, msg->hdr.rcookie, 8);
 		sa->have_rcky = true;
 	}
-	lru_unlink(s, sa);
-	lru_append(s, sa);
+	ikc_dlist_unlink(&s->lru, &sa->lru);
+	ikc_dlist_append(&s->lru, &sa->lru);
 	info->sa = sa;
 	if (sa->doi)
 		info->doi = sa->doi;
@@ -1258,7 +1219,7 @@ static const struct ikc_ike_sa **sorted_sas(const struct ikc_session *s, size_t 
 	*n = 0;
 	if (!v)
 		return NULL;
-	for (struct ikc_ike_sa *sa = s->seq_head; sa; sa = sa->seq_next)
+	for (struct ikc_ike_sa *sa = byseq_sa(s->byseq.head); sa; sa = byseq_sa(sa->byseq.next))
 		v[(*n)++] = sa;
 	return v;
 }
@@ -1444,7 +1405,7 @@ void ikc_session_tick(struct ikc_session *s, int64_t now)
 	least = s->cfg.retire_idle_s < IKC_RETIRE_DELETED ? s->cfg.retire_idle_s : IKC_RETIRE_DELETED;
 	/* The LRU list is in order of last message: past the first SA quiet for
 	 * less than the shortest timeout, none has ended. */
-	for (sa = s->lru_head; sa && now - sa->last_ts_sec >= least; sa = sa->lru_next) {
+	for (sa = lru_sa(s->lru.head); sa && now - sa->last_ts_sec >= least; sa = lru_sa(sa->lru.next)) {
 		if (now - sa->last_ts_sec < retire_after(s, sa))
 			continue;
 		{
@@ -1572,7 +1533,7 @@ void ikc_session_set_keys(struct ikc_session *s, const struct ikc_keys *keys)
 	s->keys = keys;
 	ikc_gdoi_set_keys(s->gdoi, keys);  /* a GROUPKEY-PULL with KE needs its g^xy */
 	/* SAs that found no key may find one now; keyed SAs keep theirs (copied). */
-	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next)
+	for (struct ikc_ike_sa *sa = lru_sa(s->lru.head); sa; sa = lru_sa(sa->lru.next))
 		if (sa->crypto && sa->crypto->ncand == 0)
 			sa->crypto->tried = false;
 }
@@ -1583,7 +1544,7 @@ size_t ikc_session_stalled(struct ikc_session *s, int64_t now, uint32_t idle_s, 
 	size_t n = 0, cap = 0;
 
 	*out = NULL;
-	for (struct ikc_ike_sa *sa = s->lru_head; sa; sa = sa->lru_next) {
+	for (struct ikc_ike_sa *sa = lru_sa(s->lru.head); sa; sa = lru_sa(sa->lru.next)) {
 		const char *st;
 
 		/* Least recently used first: stop at the first SA still moving. */

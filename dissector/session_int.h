@@ -4,6 +4,7 @@
 #ifndef IKC_SESSION_INT_H
 #define IKC_SESSION_INT_H
 
+#include "dlist.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -156,8 +157,8 @@ struct ikc_qm {
 
 struct ikc_ike_sa {
 	struct ikc_ike_sa *hash_next;
-	struct ikc_ike_sa *lru_prev, *lru_next;
-	struct ikc_ike_sa *seq_prev, *seq_next; /* the session's SAs in order of creation */
+	struct ikc_dnode lru;       /* the session's SAs, least recently used first */
+	struct ikc_dnode byseq;     /* ... and in order of creation (seq) */
 	uint64_t seq;
 	uint8_t icky[8], rcky[8];
 	bool have_rcky;
