@@ -1416,11 +1416,12 @@ static const char *sev_color(enum ikc_diag_severity s)
 	return s == IKC_DIAG_FAILURE ? "\033[1;31m" : s == IKC_DIAG_WARNING ? "\033[33m" : "\033[36m";
 }
 
-/* Word-wrap text at width, each line after the first indented by indent. */
-/* Words of text onto s, wrapped at width, continuation lines indented. */
+/* Words of text onto s, wrapped at width, continuation lines indented; runs
+ * of spaces become one.  Words that follow each other on a line with the one
+ * space the text already has between them are copied as one piece. */
 static void wrap(struct ikc_sbuf *s, const char *text, int col, int indent, int width)
 {
-	const char *p = text;
+	const char *p = text, *run = NULL, *run_end = NULL;   /* text copied as it is, not yet put */
 
 	while (*p) {
 		size_t wl = 0;
@@ -1428,19 +1429,31 @@ static void wrap(struct ikc_sbuf *s, const char *text, int col, int indent, int 
 		while (p[wl] && p[wl] != ' ') /* words are short: no strcspn call */
 			wl++;
 		if (col > indent && col + 1 + (int)wl > width) {
+			if (run)
+				ikc_sb_putn(s, run, (size_t)(run_end - run));
 			ikc_sb_putc(s, '\n');
 			ikc_sb_fill(s, ' ', indent < 16 ? (size_t)indent : 16);   /* indents of at most 16 */
 			col = indent;
+			run = p;
 		} else if (col > indent) {
-			ikc_sb_putc(s, ' ');
+			if (!run || p != run_end + 1) {   /* not one space after the run: put it, then one */
+				if (run)
+					ikc_sb_putn(s, run, (size_t)(run_end - run));
+				ikc_sb_putc(s, ' ');
+				run = p;
+			}
 			col++;
+		} else {
+			run = p;
 		}
-		ikc_sb_putn(s, p, wl);
 		col += (int)wl;
 		p += wl;
+		run_end = p;
 		while (*p == ' ')
 			p++;
 	}
+	if (run)
+		ikc_sb_putn(s, run, (size_t)(run_end - run));
 	ikc_sb_putc(s, '\n');
 }
 

@@ -869,3 +869,76 @@ Test(ladder, long_payload_lists_wrap_inside_the_lane)
 	free(out);
 	sa_free(sa);
 }
+
+/* The finding text's wrap against a word-by-word reference (the rule the
+ * writer keeps: runs of spaces become one, a word that would pass the width
+ * starts a new line indented by four, a word longer than the line stands
+ * alone on it), on texts of random words and spacing at several widths. */
+static void ref_wrap(char *out, size_t cap, const char *text, int width)
+{
+	size_t o = 0;
+	int col = 4;
+
+	for (const char *p = text; *p;) {
+		size_t wl = strcspn(p, " ");
+
+		if (wl) {
+			if (col > 4 && col + 1 + (int)wl > width) {
+				o += (size_t)snprintf(out + o, cap - o, "\n    ");
+				col = 4;
+			} else if (col > 4) {
+				out[o++] = ' ';
+				col++;
+			}
+			memcpy(out + o, p, wl);
+			o += wl;
+			col += (int)wl;
+		}
+		p += wl;
+		p += strspn(p, " ");
+	}
+	out[o++] = '\n';
+	out[o] = '\0';
+}
+
+Test(diag_text, wrap_matches_word_by_word_reference)
+{
+	static const char *const words[] = { "a", "NAT-D", "frame", "(RFC", "3948).", "responder-initiator-x",
+					     "0123456789012345678901234567890123456789012345678901234567890123456789"
+					     "0123456789" };
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 400; round++) {
+		char text[600], want[1400], got[1400], *body;
+		size_t n = 0;
+		struct ikc_finding f = { .code = "x", .certainty = IKC_DIAG_PROVEN, .severity = IKC_DIAG_INFO };
+		FILE *mem;
+		int width = round % 4 == 0 ? 80 : 21 + (int)(round % 60);
+
+		while (n < 400) {
+			seed = seed * 1103515245u + 12345u;
+			const char *w = words[(seed >> 16) % (sizeof words / sizeof *words)];
+			int spaces = (int)((seed >> 8) % 4 == 0 ? 2 + (seed >> 4) % 2 : 1);
+
+			if ((seed >> 20) % 7 == 0 && n == 0)
+				text[n++] = ' ';   /* leading space */
+			memcpy(text + n, w, strlen(w));
+			n += strlen(w);
+			for (int k = 0; k < spaces; k++)
+				text[n++] = ' ';
+		}
+		text[n] = '\0';
+		f.text = text;
+		mem = tmpfile();
+		cr_assert_not_null(mem);
+		ikc_diag_write_text(&f, mem, false, width);
+		rewind(mem);
+		n = fread(got, 1, sizeof got - 1, mem);
+		got[n] = '\0';
+		fclose(mem);
+		body = strstr(got, "\n    ");
+		cr_assert_not_null(body);
+		ref_wrap(want, sizeof want, text, width <= 20 ? 80 : width);
+		cr_assert_str_eq(body + 5, want, "width %d, text \"%s\"", width, text);
+	}
+}
