@@ -75,12 +75,6 @@ bool ikc_diag_has_failure(const struct ikc_diag_list *l)
 
 /* ---- building findings ---- */
 
-/* A finished phase 1 filed under its (unordered) pair of peers, so that the
- * rekey rule finds the earliest one between two peers by binary search
- * instead of scanning every SA for every SA (a flood of 20,000 SAs): struct
- * ikc_p1_memo (session.h), the form the session's memo keeps them in, so
- * that memo is used as it is. */
-
 /* One address of an SA, so rules that look for "another SA with this peer"
  * follow a chain instead of scanning every SA (quadratic on a day of
  * captures).  A chain holds one (af, addr, role) in the SA list's order. */
@@ -102,6 +96,10 @@ struct addr_bucket {
 struct ctx {
 	const struct ikc_ike_sa *const *sas;
 	size_t nsas;
+	/* Finished phase 1s filed under their (unordered) pair of peers, so that
+	 * the rekey rule finds the earliest between two peers by binary search
+	 * instead of scanning every SA for every SA (a flood of 20,000 SAs).  In
+	 * the form the session's memo keeps them, so that memo is used as it is. */
 	const struct ikc_p1_memo *done;   /* sorted by peers, then seq */
 	size_t ndone;
 	struct addr_entry *by_addr;   /* both addresses of each SA with known roles, */

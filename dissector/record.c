@@ -329,16 +329,27 @@ static void json_string(struct ikc_rw *w, const uint8_t *s, size_t len)
 	out_c(w, '"');
 }
 
+/* Sanitizer builds (gcc says so with __SANITIZE_ADDRESS__, clang through
+ * __has_feature) check what the release build takes on trust. */
+#if defined(__SANITIZE_ADDRESS__)
+#define IKC_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IKC_SANITIZED 1
+#endif
+#endif
+
 /* A key is one of the program's own field names (record.h: Wireshark's, or
  * ikecap.*), never packet bytes: plain ASCII, written as it is with its quotes
  * and colon, without the escaper's checks (a sixth of a -T json run).  The
- * sanitizer build, which the test suite runs over every capture, checks it. */
+ * sanitizer builds check it: the golden sweep runs ikecap-asan -T json over
+ * every capture, and the fuzzers run the JSON writer too. */
 static void json_key(struct ikc_rw *w, const char *key)
 {
 	size_t n = strlen(key);
 	char *o;
 
-#ifdef __SANITIZE_ADDRESS__
+#ifdef IKC_SANITIZED
 	for (size_t i = 0; i < n; i++)
 		if (!JSON_PLAIN[(uint8_t)key[i]])
 			abort();

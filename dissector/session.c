@@ -1127,7 +1127,6 @@ static void hex8(char out[17], const uint8_t c[8])
 	ikc_hex(c, 8, out, 17);  /* no snprintf per byte: this runs per message */
 }
 
-
 /* A Quick Mode's state, as the side waiting sees it: QM1 sent -> the
  * initiator waits for QM2; QM2 sent -> the responder waits for QM3. */
 static const char *qm_state(const struct ikc_qm *qm)

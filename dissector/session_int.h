@@ -4,9 +4,10 @@
 #ifndef IKC_SESSION_INT_H
 #define IKC_SESSION_INT_H
 
-#include "dlist.h"
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "dlist.h"
 
 #include "sa_crypto.h"
 #include "session.h"
