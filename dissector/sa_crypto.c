@@ -111,8 +111,37 @@ void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 	free(c->missing);
 	free(c->am_psk_verdict);
 	free(c->qm_missing);
+	free(c->seen_iv);
 	OPENSSL_cleanse(c, sizeof *c);
 	free(c);
+}
+
+void ikc_sa_crypto_seen_reset(struct ikc_sa_crypto *c, size_t seen_slot)
+{
+	if (seen_slot < c->seen_iv_cap)
+		memset(&c->seen_iv[seen_slot], 0, sizeof *c->seen_iv);
+}
+
+/* The IV record of ring slot seen_slot, made with the SA's first decryption
+ * attempt; *scratch (zeroed) for a message without a slot, or when memory
+ * ran out. */
+static struct ikc_seen_crypto *seen_iv(struct ikc_sa_crypto *c, int seen_slot, struct ikc_seen_crypto *scratch)
+{
+	while (seen_slot >= 0 && (size_t)seen_slot >= c->seen_iv_cap) {
+		size_t cap = c->seen_iv_cap;
+		struct ikc_seen_crypto *v = ikc_grow(c->seen_iv, &cap, c->seen_iv_cap, sizeof *v, 4, IKC_SEEN_RING);
+
+		if (!v)
+			break;
+		memset(v + c->seen_iv_cap, 0, (cap - c->seen_iv_cap) * sizeof *v);
+		c->seen_iv = v;
+		c->seen_iv_cap = cap;
+	}
+	if (seen_slot < 0 || (size_t)seen_slot >= c->seen_iv_cap) {
+		memset(scratch, 0, sizeof *scratch);
+		return scratch;
+	}
+	return &c->seen_iv[seen_slot];
 }
 
 void ikc_qm_crypto_clear(struct ikc_qm *qm)
@@ -599,7 +628,7 @@ static bool attempt_ready(const struct ikc_sa_crypto *c, uint32_t msgid, struct 
 }
 
 /* The IVs a message may have been encrypted with, the standard one first. */
-static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, struct ikc_seen *seen,
+static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, const struct ikc_seen_crypto *seen,
 			    struct attempt *iv, size_t max)
 {
 	struct ikc_sa_crypto *c = sa->crypto;
@@ -608,8 +637,8 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, st
 
 	for (size_t i = 0; i < max; i++)
 		iv[i].base = NULL;
-	if (seen->crypto.have_iv) {  /* a retransmission: the original's IV */
-		memcpy(iv[n].iv, seen->crypto.iv, c->block);
+	if (seen->have_iv) {  /* a retransmission: the original's IV */
+		memcpy(iv[n].iv, seen->iv, c->block);
 		iv[n++].iv_name = "";
 		return n;
 	}
@@ -689,7 +718,7 @@ static void order_add(size_t *order, size_t *n, size_t i)
 }
 
 static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct ikc_msg *msg,
-			struct ikc_seen *seen, struct ikc_msg_info *info)
+			struct ikc_seen_crypto *seen, struct ikc_msg_info *info)
 {
 	struct ikc_sa_crypto *c = sa->crypto;
 	const struct ikc_cipher_desc *ci = ikc_cipher_by_ike_id(c->enc, c->keylen);
@@ -716,14 +745,14 @@ static void try_decrypt(struct ikc_ike_sa *sa, struct ikc_arena *a, const struct
 	nivs = iv_candidates(sa, msg, seen, ivs, 4);
 	if (!nivs)
 		return;
-	if (!seen->crypto.have_iv) {
-		memcpy(seen->crypto.iv, ivs[0].iv, c->block);
-		seen->crypto.have_iv = true;
-		seen->crypto.cand = -1;
+	if (!seen->have_iv) {
+		memcpy(seen->iv, ivs[0].iv, c->block);
+		seen->have_iv = true;
+		seen->cand = -1;
 	}
 	/* Order: this side's key, the other side's, then the rest; each once. */
-	if (seen->crypto.cand >= 0)
-		order_add(order, &norder, (size_t)seen->crypto.cand);
+	if (seen->cand >= 0)
+		order_add(order, &norder, (size_t)seen->cand);
 	for (int s = 0; s < 2; s++) {
 		int sd = s == 0 ? side : 1 - side;
 		for (size_t i = 0; i < c->ncand; i++)
@@ -815,8 +844,8 @@ found:
 			else if (best_hash == IKC_HASH_FAILED)
 				c->hash_bad++;
 		}
-		seen->crypto.cand = (int8_t)best_cand;
-		memcpy(seen->crypto.iv, ivs[best_iv].iv, c->block);
+		seen->cand = (int8_t)best_cand;
+		memcpy(seen->iv, ivs[best_iv].iv, c->block);
 		if (!ikc_sa_side(c, side)) {
 			const struct ikc_side_keys *other = ikc_sa_side(c, 1 - side);
 
@@ -1187,10 +1216,11 @@ size_t ikc_sa_crypto_install_esp(struct ikc_ike_sa *sa, struct ikc_esp_table *t)
 }
 
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
-			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
+			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, int seen_slot,
 			   struct ikc_msg_info *info)
 {
 	struct ikc_sa_crypto *c;
+	struct ikc_seen_crypto *seen, scratch;
 	char cky[17];
 
 	if (sa->ikev2)
@@ -1234,10 +1264,11 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 			advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
 		return;
 	}
+	seen = seen_iv(c, seen_slot, &scratch);
 	try_decrypt(sa, a, msg, seen, info);
 	if (info->dec == IKC_DEC_OK && !info->retransmit && msg->hdr.exchange == IKC_EX_QUICK &&
-	    info->doi == IKC_DOI_IPSEC && seen->crypto.cand >= 0 && (size_t)seen->crypto.cand < c->ncand)
-		qm_learn(sa, keys, pkt, msg, info, &c->cand[seen->crypto.cand]);
+	    info->doi == IKC_DOI_IPSEC && seen->cand >= 0 && (size_t)seen->cand < c->ncand)
+		qm_learn(sa, keys, pkt, msg, info, &c->cand[seen->cand]);
 	if (!info->retransmit)
 		advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
 }

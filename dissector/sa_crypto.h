@@ -84,6 +84,11 @@ struct ikc_sa_crypto {
 	char *am_psk_verdict;                /* which PSK HASH_R proves, or that none does (ikc_text) */
 	uint32_t esp_keyed;                  /* Quick Modes whose ESP KEYMAT was derived */
 	char *qm_missing;                    /* why the last Quick Mode gave no KEYMAT (ikc_text, IKC_CR_QM_TEXT) */
+	/* By slot of the SA's retransmission ring: the IV each remembered
+	 * message was decrypted with.  Made with the first decryption attempt
+	 * and grown with the ring, so an SA without keys has none. */
+	struct ikc_seen_crypto *seen_iv;
+	size_t seen_iv_cap;
 };
 
 #define IKC_QM_MAX_OFFERS 8
@@ -160,9 +165,13 @@ struct ikc_sa_crypto *ikc_sa_crypto_of(struct ikc_ike_sa *sa);
 void ikc_sa_crypto_free(struct ikc_sa_crypto *c);
 void ikc_qm_crypto_clear(struct ikc_qm *qm);
 void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_transform *t);
+/* seen_slot: the message's slot in the SA's retransmission ring (the
+ * original's for a retransmission), -1 when it has none. */
 void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_arena *a,
-			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, struct ikc_seen *seen,
+			   const struct ikc_pkt *pkt, const struct ikc_msg *msg, int seen_slot,
 			   struct ikc_msg_info *info);
+/* Ring slot seen_slot now holds a new message: forget the old one's IV. */
+void ikc_sa_crypto_seen_reset(struct ikc_sa_crypto *c, size_t seen_slot);
 /* Aggressive Mode PSK audit: is the HASH_R material there, and does this
  * candidate PSK produce the responder's HASH_R? */
 bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa);

@@ -303,12 +303,13 @@ static enum ikc_dir direction(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt, 
 }
 
 /* A retransmission is a byte-identical copy of an earlier message of the same SA
- * in the same direction.  Returns the remembered original, or NULL (and records
- * the message). */
+ * in the same direction.  Returns the remembered original, or the slot that
+ * now records the message, or NULL (no memory: new, and not remembered). */
 static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum ikc_dir dir, uint64_t frame,
 				    bool *is_new)
 {
 	struct ikc_seen *slot;
+	size_t at;
 
 	for (size_t i = 0; i < sa->seen_cap; i++) {
 		struct ikc_seen *e = &sa->seen[i];
@@ -332,8 +333,11 @@ static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum
 		*is_new = true;
 		return NULL;
 	}
-	slot = &sa->seen[sa->seen_next++ % sa->seen_cap];
+	at = sa->seen_next++ % sa->seen_cap;
+	slot = &sa->seen[at];
 	memset(slot, 0, sizeof *slot);
+	if (sa->crypto)
+		ikc_sa_crypto_seen_reset(sa->crypto, at);
 	slot->digest = digest;
 	slot->dir = (uint8_t)dir;
 	slot->frame = frame;
@@ -979,6 +983,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 {
 	struct ikc_ike_sa *sa;
 	struct ikc_seen *seen, scratch;
+	int seen_slot;
 	bool is_new;
 	const char *ex;
 	int num = 0;
@@ -1019,6 +1024,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 
 	info->dir = direction(sa, pkt, msg);
 	seen = seen_lookup(sa, msg_digest(msg->raw, msg->raw_len), info->dir, pkt->frame, &is_new);
+	seen_slot = seen ? (int)(seen - sa->seen) : -1;
 	if (!seen) {
 		memset(&scratch, 0, sizeof scratch);
 		seen = &scratch;
@@ -1031,7 +1037,7 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
 		info->retransmit_count = seen->retransmits;
 		info->original_frame = seen->frame;
 		memcpy(info->label, seen->label, sizeof info->label);
-		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen_slot, info);
 		ikc_gdoi_learn(s->gdoi, sa, pkt, msg, info);
 		facts_record(s, sa, pkt, msg, info, 0);
 		keep_for_reload(s, sa, pkt, msg, info);
@@ -1078,7 +1084,7 @@ classified:
 	record_notifies(sa, msg->payloads, msg->npayloads, pkt->frame, info->dir);
 
 	if (!ikc_gdoi_push(s->gdoi, a, pkt, msg, info)) {
-		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen, info);
+		ikc_sa_crypto_process(sa, s->keys, a, pkt, msg, seen_slot, info);
 		ikc_gdoi_learn(s->gdoi, sa, pkt, msg, info);
 	}
 	if (info->dec == IKC_DEC_OK)

@@ -134,15 +134,15 @@ struct ikc_qm_facts {
 	bool have_ids;
 };
 
-/* One message remembered for retransmission detection, with the IV state it
- * was decrypted with so a retransmission decrypts the same way and does not
- * advance the chain. */
-struct ikc_seen {                 /* 56 bytes */
+/* One message remembered for retransmission detection.  The IV it was
+ * decrypted with, so that a retransmission decrypts the same way and does
+ * not advance the chain, is kept by slot in the SA's key state (only SAs
+ * with keys have one: ikc_sa_crypto.seen_iv). */
+struct ikc_seen {                 /* 40 bytes */
 	uint64_t digest;
 	uint64_t frame;
 	uint32_t retransmits;
 	char label[IKC_LABEL];
-	struct ikc_seen_crypto crypto;
 	uint8_t dir;                  /* enum ikc_dir */
 };
 
