@@ -46,17 +46,19 @@ static double secs_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
 
 /* The payloads of a message as one line: "SA VID", "{ ID HASH N(INITIAL-CONTACT) }",
  * "{encrypted}" when it could not be opened. */
-static void payload_line(const struct ikc_ike_sa *sa, const struct ikc_event *e, char *buf, size_t n,
+static void payload_line(const struct ikc_ike_sa *sa, size_t ev, char *buf, size_t n,
 			 bool *error_notify)
 {
+	const struct ikc_event *e = &sa->ev[ev];
+	const struct ikc_ev_ladder *le = ikc_event_ladder(sa, ev);
 	uint32_t doi = sa->doi ? sa->doi : IKC_DOI_IPSEC;
 	size_t used = 0;
 	bool in_enc = false;
 
 	buf[0] = '\0';
 	*error_notify = false;
-	for (size_t i = 0; i < e->npl && used + 1 < n; i++) {
-		const struct ikc_ev_pl *p = &sa->lf->pl[e->pl_at + i];
+	for (size_t i = 0; i < le->npl && used + 1 < n; i++) {
+		const struct ikc_ev_pl *p = &sa->lf->pl[le->pl_at + i];
 		char nb[24], item[64];
 
 		if (p->type == IKC_PT_NOTIFY) {
@@ -78,8 +80,8 @@ static void payload_line(const struct ikc_ike_sa *sa, const struct ikc_event *e,
 	}
 	if (in_enc && used < n)
 		used += (size_t)snprintf(buf + used, n - used, "}");
-	if (e->pl_dropped && used < n)
-		used += (size_t)snprintf(buf + used, n - used, " +%u", e->pl_dropped);
+	if (le->pl_dropped && used < n)
+		used += (size_t)snprintf(buf + used, n - used, " +%u", le->pl_dropped);
 	if (e->encrypted && e->dec != IKC_DEC_OK && used < n)
 		snprintf(buf + used, n - used, "%s{encrypted}", used ? " " : "");
 }
@@ -142,6 +144,7 @@ static void arrow(const struct pen *p, const struct ikc_event *e, double t, cons
 static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t i)
 {
 	const struct ikc_event *e = &sa->ev[i];
+	const struct ikc_ev_ladder *le = ikc_event_ladder(sa, i);
 	const struct ikc_event *prev = i ? &sa->ev[i - 1] : NULL;
 	double t = secs_between(sa->ev[0].ts_sec, sa->ev[0].ts_nsec, e->ts_sec, e->ts_nsec);
 	char pls[256], head[300], verdict[200] = "";
@@ -149,7 +152,7 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	bool err = false;
 	int room;
 
-	payload_line(sa, e, pls, sizeof pls, &err);
+	payload_line(sa, i, pls, sizeof pls, &err);
 	if (e->retransmit)
 		snprintf(head, sizeof head, "%s R%u  %s", e->label, e->retransmit, pls);
 	else
@@ -168,11 +171,11 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	} else {
 		arrow(p, e, t, head, NULL, err);
 	}
-	if (ikc_event_detail(sa, i) && !e->retransmit)
-		lane_text(p, ikc_event_detail(sa, i), NULL);
+	if (le->detail && !e->retransmit)
+		lane_text(p, le->detail, NULL);
 	if (e->retransmit)
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "retransmission of frame %llu",
-				       (unsigned long long)e->original_frame);
+				       (unsigned long long)le->original_frame);
 	if (e->encrypted && vu < sizeof verdict) {
 		if (e->dec == IKC_DEC_OK)
 			vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%sdecrypted%s%s", vu ? "; " : "",
@@ -187,7 +190,7 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	}
 	if (e->frame == sa->f.natd.first_4500_frame && i > 0 && vu < sizeof verdict)
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%smoved to the NAT-T port (%u > %u)",
-				       vu ? "; " : "", e->sport, e->dport);
+				       vu ? "; " : "", le->sport, le->dport);
 	if (prev && !e->retransmit && prev->dir != e->dir && e->dir != IKC_DIR_UNKNOWN && vu < sizeof verdict &&
 	    ((prev->exchange == e->exchange && prev->msgid == e->msgid) ||
 	     (e->exchange == IKC_EX_INFO && prev->exchange != IKC_EX_INFO))) {

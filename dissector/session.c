@@ -172,8 +172,9 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 		qm_release(&sa->qm[i]);
 	free(sa->qm);
 	if (sa->lf) {
-		for (size_t i = 0; i < IKC_EV_MAX; i++)
-			free(sa->lf->detail[i]);
+		for (size_t i = 0; i < sa->lf->nev; i++)
+			free(sa->lf->ev[i].detail);
+		free(sa->lf->ev);
 		free(sa->lf->pl);
 		free(sa->lf);
 	}
@@ -477,34 +478,45 @@ static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
 	return e;
 }
 
-/* The SA's ladder facts, made on first use; NULL when out of memory. */
-static struct ikc_ladder_facts *ladder_facts(struct ikc_ike_sa *sa)
+/* The ladder's record of event i (the newest), made zeroed with the SA's
+ * ladder facts on first use; NULL when out of memory. */
+static struct ikc_ev_ladder *ladder_event(struct ikc_ike_sa *sa, size_t i)
 {
-	if (!sa->lf)
-		sa->lf = calloc(1, sizeof *sa->lf);
-	return sa->lf;
+	struct ikc_ladder_facts *lf = sa->lf;
+
+	if (!lf && !(lf = sa->lf = calloc(1, sizeof *sa->lf)))
+		return NULL;
+	while (lf->nev <= i) {
+		struct ikc_ev_ladder *v = ikc_grow(lf->ev, &lf->ev_cap, lf->nev, sizeof *v, 4, IKC_EV_MAX);
+
+		if (!v)
+			return NULL;
+		lf->ev = v;
+		memset(&lf->ev[lf->nev++], 0, sizeof *v);
+	}
+	return &lf->ev[i];
 }
 
-static void ev_payloads(struct ikc_ike_sa *sa, struct ikc_event *e, const struct ikc_payload *pl, size_t n,
+static void ev_payloads(struct ikc_ike_sa *sa, struct ikc_ev_ladder *le, const struct ikc_payload *pl, size_t n,
 			bool enc)
 {
-	struct ikc_ladder_facts *lf = n ? ladder_facts(sa) : NULL;
+	struct ikc_ladder_facts *lf = sa->lf;
 
 	for (size_t i = 0; i < n; i++) {
 		bool typed = ikc_payload_decoded(&pl[i]);
 		struct ikc_ev_pl *p;
 
-		if (e->npl == IKC_EV_PL || !lf ||
+		if (le->npl == IKC_EV_PL ||
 		    !(p = ikc_grow(lf->pl, &lf->pl_cap, lf->npl, sizeof *p, 4, IKC_EV_MAX * IKC_EV_PL))) {
-			if (e->pl_dropped < UINT8_MAX)
-				e->pl_dropped++;
+			if (le->pl_dropped < UINT8_MAX)
+				le->pl_dropped++;
 			continue;
 		}
 		lf->pl = p;
-		if (!e->npl)
-			e->pl_at = (uint16_t)lf->npl;
+		if (!le->npl)
+			le->pl_at = (uint16_t)lf->npl;
 		p = &lf->pl[lf->npl++];
-		e->npl++;
+		le->npl++;
 		p->type = pl[i].type;
 		p->enc = enc;
 		p->arg = 0;
@@ -794,6 +806,7 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 			 const struct ikc_msg *msg, const struct ikc_msg_info *info, int num)
 {
 	struct ikc_event *e;
+	struct ikc_ev_ladder *le = NULL;
 	struct ikc_qm *qm = NULL;
 	int qidx = -1;
 	bool enc = (msg->hdr.flags & IKC_FLAG_E) != 0;
@@ -837,28 +850,28 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 		e->retransmit = 0;
 		if (info->retransmit)
 			e->retransmit = info->retransmit_count < UINT16_MAX ? (uint16_t)info->retransmit_count : UINT16_MAX;
-		e->original_frame = info->original_frame;
-		e->sport = pkt->sport;
-		e->dport = pkt->dport;
 		e->encrypted = enc;
 		e->dec = (uint8_t)info->dec;
 		e->hash = (uint8_t)info->hash;
-		if (s->cfg.ladder_facts) {
-			ev_payloads(sa, e, msg->payloads, msg->npayloads, false);
+		if (s->cfg.ladder_facts && (le = ladder_event(sa, sa->nev - 1)) != NULL) {
+			le->original_frame = info->original_frame;
+			le->sport = pkt->sport;
+			le->dport = pkt->dport;
+			ev_payloads(sa, le, msg->payloads, msg->npayloads, false);
 			if (info->dec == IKC_DEC_OK)
-				ev_payloads(sa, e, info->payloads, info->npayloads, true);
+				ev_payloads(sa, le, info->payloads, info->npayloads, true);
 		}
 	}
 	if (info->retransmit)
 		return;  /* same bytes: nothing new to learn */
-	dbp = e && s->cfg.ladder_facts ? &db : NULL;
+	dbp = le ? &db : NULL;
 	facts_chain(s, sa, pkt, info->dir, num, qm, qidx, msg->payloads, msg->npayloads, false, dbp);
 	if (info->dec == IKC_DEC_OK)
 		facts_chain(s, sa, pkt, info->dir, num, qm, qidx, info->payloads, info->npayloads, true, dbp);
 	/* Held at its exact size: most messages have none, an SA keeps up to
 	 * IKC_EV_MAX of them. */
-	if (e && db.len && ladder_facts(sa))
-		sa->lf->detail[sa->nev - 1] = strdup(detail);
+	if (le && db.len)
+		le->detail = strdup(detail);
 }
 
 static void memo_note(struct ikc_session *s, const struct ikc_ike_sa *sa);

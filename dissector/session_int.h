@@ -42,30 +42,37 @@ struct ikc_ev_pl {
 
 /* One message of an SA, as the diagnosis reads it and the ladder draws it
  * (what only the ladder draws is in the SA's struct ikc_ladder_facts). */
-struct ikc_event {                /* widest members first: every live SA holds ~10; 64 bytes */
+struct ikc_event {                /* widest members first: every live SA holds ~10; 48 bytes */
 	uint64_t frame;
 	int64_t ts_sec;
-	uint64_t original_frame;
 	uint32_t ts_nsec;
 	uint32_t msgid;
 	char label[IKC_LABEL];
 	uint16_t retransmit;          /* n of "Rn"; 0 for a first copy (an SA keeps IKC_EV_MAX events) */
-	uint16_t pl_at;               /* its payloads: the ladder facts' pl[pl_at .. pl_at + npl) */
-	uint16_t sport, dport;
 	uint8_t dir;                  /* enum ikc_dir */
 	uint8_t exchange;
 	bool encrypted;
 	uint8_t dec;                  /* enum ikc_decrypt_status */
 	uint8_t hash;                 /* enum ikc_hash_verdict */
+};
+
+/* What only the ladder draws of one message. */
+struct ikc_ev_ladder {
+	char *detail;                 /* IDs, proxy IDs, SPIs, chosen transform; NULL: none */
+	uint64_t original_frame;      /* a retransmission's first copy */
+	uint16_t sport, dport;
+	uint16_t pl_at;               /* its payloads: the ladder facts' pl[pl_at .. pl_at + npl) */
 	uint8_t npl, pl_dropped;
 };
 
 /* What only the ladder draws, kept when the session's ladder_facts asks:
- * each message's payloads (in order) and its detail text, by event. */
+ * by event (ev[i] goes with the SA's ev[i]), and each message's payloads in
+ * order. */
 struct ikc_ladder_facts {
+	struct ikc_ev_ladder *ev;     /* grown with the SA's events, up to IKC_EV_MAX */
+	size_t nev, ev_cap;
 	struct ikc_ev_pl *pl;
 	size_t npl, pl_cap;           /* at most IKC_EV_MAX * IKC_EV_PL */
-	char *detail[IKC_EV_MAX];     /* IDs, proxy IDs, SPIs, chosen transform; NULL: none */
 };
 
 /* One error notify (type < 16384), with where in the SA's life it came. */
@@ -210,10 +217,12 @@ struct ikc_ike_sa {
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);
 
-/* Event i's detail text for the ladder, NULL for none. */
-static inline const char *ikc_event_detail(const struct ikc_ike_sa *sa, size_t i)
+/* What the ladder draws of event i; all zero when nothing was kept. */
+static inline const struct ikc_ev_ladder *ikc_event_ladder(const struct ikc_ike_sa *sa, size_t i)
 {
-	return sa->lf && i < IKC_EV_MAX ? sa->lf->detail[i] : NULL;
+	static const struct ikc_ev_ladder none;
+
+	return sa->lf && i < sa->lf->nev ? &sa->lf->ev[i] : &none;
 }
 
 /* Phase 1 finished: MM6 / AM3 seen; true when the capture holds no phase 1

@@ -55,8 +55,9 @@ static struct ikc_ike_sa *sa_new(uint8_t exchange, uint8_t last_addr_i, uint8_t 
 static void sa_free(struct ikc_ike_sa *sa)
 {
 	if (sa->lf) {
-		for (size_t i = 0; i < IKC_EV_MAX; i++)
-			free(sa->lf->detail[i]);
+		for (size_t i = 0; i < sa->lf->nev; i++)
+			free(sa->lf->ev[i].detail);
+		free(sa->lf->ev);
 		free(sa->lf->pl);
 		free(sa->lf);
 	}
@@ -86,18 +87,36 @@ static struct ikc_ladder_facts *lf_of(struct ikc_ike_sa *sa)
 	return sa->lf;
 }
 
-static void ev_pl(struct ikc_ike_sa *sa, struct ikc_event *e, uint8_t type, bool enc, uint16_t arg)
+/* The ladder's record of event e, made (zeroed) as the session makes it. */
+static struct ikc_ev_ladder *le_of(struct ikc_ike_sa *sa, const struct ikc_event *e)
 {
 	struct ikc_ladder_facts *lf = lf_of(sa);
+	size_t i = (size_t)(e - sa->ev);
+
+	if (i >= lf->nev) {
+		struct ikc_ev_ladder *v = realloc(lf->ev, (i + 1) * sizeof *v);
+
+		cr_assert_not_null(v);
+		memset(v + lf->nev, 0, (i + 1 - lf->nev) * sizeof *v);
+		lf->ev = v;
+		lf->nev = lf->ev_cap = i + 1;
+	}
+	return &lf->ev[i];
+}
+
+static void ev_pl(struct ikc_ike_sa *sa, struct ikc_event *e, uint8_t type, bool enc, uint16_t arg)
+{
+	struct ikc_ev_ladder *le = le_of(sa, e);
+	struct ikc_ladder_facts *lf = sa->lf;
 	struct ikc_ev_pl *v = realloc(lf->pl, (lf->npl + 1) * sizeof *v);
 
 	cr_assert_not_null(v);
 	lf->pl = v;
-	if (!e->npl)
-		e->pl_at = (uint16_t)lf->npl;
+	if (!le->npl)
+		le->pl_at = (uint16_t)lf->npl;
 	lf->pl[lf->npl++] = (struct ikc_ev_pl){ type, enc, arg };
 	lf->pl_cap = lf->npl;
-	e->npl++;
+	le->npl++;
 }
 
 /* One message: frame, seconds since start, direction, label, retransmission
@@ -114,7 +133,10 @@ static struct ikc_event *msg(struct ikc_ike_sa *sa, uint64_t frame, double t, en
 	e->dir = dir;
 	snprintf(e->label, sizeof e->label, "%s", label);
 	e->retransmit = rn;
-	e->sport = e->dport = port;
+	{
+		struct ikc_ev_ladder *le = le_of(sa, e);
+		le->sport = le->dport = port;
+	}
 	e->exchange = label[0] == 'M' ? IKC_EX_MAIN : label[0] == 'A' ? IKC_EX_AGGRESSIVE
 		      : label[0] == 'Q' ? IKC_EX_QUICK : IKC_EX_INFO;
 	if (!sa->first_frame)
@@ -805,7 +827,7 @@ Test(ladder, arrows_labels_and_findings)
 
 	up_to_mm5(sa);
 	ev_pl(sa, &sa->ev[0], IKC_PT_SA, false, 0);
-	lf_of(sa)->detail[0] = strdup("offer AES-CBC-128, SHA1, modp1024 (group 2)");
+	le_of(sa, &sa->ev[0])->detail = strdup("offer AES-CBC-128, SHA1, modp1024 (group 2)");
 	e = &sa->ev[4];
 	e->dec = IKC_DEC_OK;
 	e->hash = IKC_HASH_VERIFIED;
@@ -816,7 +838,7 @@ Test(ladder, arrows_labels_and_findings)
 	ev_pl(sa, &sa->ev[5], IKC_PT_NOTIFY, false, 16);
 	ntf(sa, 16, IKC_DIR_R2I, 6, 0);
 	e = msg(sa, 7, 4.04, IKC_DIR_I2R, "MM5", 1, 500);
-	e->original_frame = 5;
+	le_of(sa, e)->original_frame = 5;
 	diag(&r, &sa, 1);
 	out = ladder_of(sa, false, &r.l);
 	cr_assert_null(strchr(out, '\033'), "no colour unless asked");
@@ -858,9 +880,9 @@ Test(ladder, long_payload_lists_wrap_inside_the_lane)
 	e = msg(sa, 1, 0, IKC_DIR_I2R, "MM1", 0, 500);
 	for (int i = 0; i < IKC_EV_PL; i++)
 		ev_pl(sa, e, IKC_PT_VID, false, 0);
-	e->pl_dropped = 40;
-	cr_assert_not_null(lf_of(sa)->detail[0] = calloc(1, IKC_EV_DETAIL));
-	memset(sa->lf->detail[0], 'd', IKC_EV_DETAIL - 1);
+	le_of(sa, e)->pl_dropped = 40;
+	cr_assert_not_null(le_of(sa, e)->detail = calloc(1, IKC_EV_DETAIL));
+	memset(le_of(sa, e)->detail, 'd', IKC_EV_DETAIL - 1);
 	out = ladder_of(sa, false, NULL);
 	cr_assert_not_null(strstr(out, "+40"), "dropped payloads counted");
 	cr_assert_not_null(strstr(out, "Findings: none"));
