@@ -29,7 +29,10 @@ struct ikc_capture {
 	int dlt;
 	bool nano;         /* timestamps in ns (else us: a live source refused ns) */
 	bool offline;
-	uint64_t frames;
+	uint64_t frames;   /* read: a file's frame number (filtered ones included) */
+	uint64_t passed;   /* handed to the callback (what -c counts) */
+	struct bpf_program filter;   /* offline: run on each frame read */
+	bool have_filter;
 	int fd;            /* live: selectable fd polled between non-blocking reads, else -1 */
 	pcap_dumper_t *dumper; /* -w: every frame read, unchanged */
 	ikc_tick_cb tick;
@@ -262,6 +265,14 @@ enum ikc_err ikc_capture_set_filter(struct ikc_capture *cap, const char *expr, c
 		snprintf(errbuf, errlen, "bad filter expression: %s", pcap_geterr(cap->p));
 		return IKC_USAGE;
 	}
+	if (cap->offline) {
+		/* Ours to run, so that skipped frames still count in the numbering. */
+		if (cap->have_filter)
+			pcap_freecode(&cap->filter);
+		cap->filter = prog;
+		cap->have_filter = true;
+		return IKC_OK;
+	}
 	if (pcap_setfilter(cap->p, &prog) != 0) {
 		snprintf(errbuf, errlen, "cannot set filter on %s: %s", cap->name, pcap_geterr(cap->p));
 		pcap_freecode(&prog);
@@ -274,7 +285,7 @@ enum ikc_err ikc_capture_set_filter(struct ikc_capture *cap, const char *expr, c
 enum ikc_err ikc_capture_loop(struct ikc_capture *cap, uint64_t max_packets, volatile sig_atomic_t *stop,
 			      ikc_frame_cb cb, void *ctx, char *errbuf, size_t errlen)
 {
-	while (!(stop && *stop) && (max_packets == 0 || cap->frames < max_packets)) {
+	while (!(stop && *stop) && (max_packets == 0 || cap->passed < max_packets)) {
 		struct pcap_pkthdr *h;
 		const u_char *bytes;
 		int rc = pcap_next_ex(cap->p, &h, &bytes);
@@ -298,6 +309,9 @@ enum ikc_err ikc_capture_loop(struct ikc_capture *cap, uint64_t max_packets, vol
 			return IKC_IO;
 		}
 		cap->frames++;
+		if (cap->have_filter && !pcap_offline_filter(&cap->filter, h, bytes))
+			continue;
+		cap->passed++;
 		if (cap->dumper) {
 			pcap_dump((u_char *)cap->dumper, h, bytes);
 			if (!cap->offline)  /* live: the file is usable while we run */
@@ -386,6 +400,8 @@ void ikc_capture_close(struct ikc_capture *cap)
 		pcap_dump_close(cap->dumper);
 	if (cap->p)
 		pcap_close(cap->p); /* closes the file, so its buffer can go */
+	if (cap->have_filter)
+		pcap_freecode(&cap->filter);
 	free(cap->readbuf);
 	free(cap);
 }

@@ -1,8 +1,10 @@
 /* capture.h - a thin libpcap wrapper: open a file (pcap or pcapng, "-" for
  * stdin) or an interface, set a BPF filter, read frames.
  *
- * Frames are numbered from 1, counting every frame libpcap hands us (frames the
- * BPF filter rejects are never seen).  Timestamps are in nanoseconds.  The bytes
+ * Frames are numbered from 1.  A file's frames keep their place in the file
+ * when a BPF filter skips some (the filter runs here, on each frame read), so
+ * frame numbers match Wireshark's for the same file; live, they count the
+ * frames the kernel's filter passed.  Timestamps are in nanoseconds.  The bytes
  * passed to the callback are libpcap's: valid during the callback only, copy
  * what you keep.  Errors come back as an ikc_err plus a message for the user
  * written into the caller's buffer (IKC_CAPTURE_ERRBUF_SIZE is enough), e.g.

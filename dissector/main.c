@@ -95,8 +95,8 @@ static void usage(FILE *f)
 	      "  -p               live: do not put the interface in promiscuous mode\n"
 	      "  -Z USER          live: run as USER once the capture is open\n"
 	      "  -D               list the interfaces to capture on\n"
-	      "  -w FILE          also write every packet read (after the filter and -c),\n"
-	      "                   unchanged, to FILE: a pcap tcpdump and Wireshark read\n"
+	      "  -w FILE, --write-raw FILE  also write every packet read (after the filter\n"
+	      "                   and -c), unchanged, to FILE: a pcap tcpdump and Wireshark read\n"
 	      "  --stats N        one line of statistics on stderr every N seconds\n"
 	      "  --stall-timeout N  live: diagnose an SA N s after it stops progressing\n"
 	      "                   (default 30)\n"
@@ -124,10 +124,9 @@ static void usage(FILE *f)
 	      "                   ladder: a ladder diagram of each IKE SA and its findings)\n"
 	      "  -q               no per-packet output, only the summary\n"
 	      "  --write-decrypted FILE  write the decrypted ESP traffic (inner packets)\n"
-	      "                   to FILE\n"
+	      "                   to FILE as a pcap (LINKTYPE_RAW)\n"
 	      "  --export-cbor FILE  also write the records of -T cbor to FILE, whatever\n"
 	      "                   -T says (e.g. text on the terminal, CBOR for a pipeline)\n"
-	      "                   as a pcap (LINKTYPE_RAW)\n"
 	      "  -n               do not resolve addresses (ikecap never does; accepted)\n"
 	      "  --color=WHEN     auto (default: only on a terminal), always, never;\n"
 	      "                   NO_COLOR in the environment turns colour off\n"
@@ -135,6 +134,8 @@ static void usage(FILE *f)
 	      "  --print-keys     derived keys (IKE and ESP) in the summary records\n"
 	      "  --export-keys DIR  write DIR/ikev1_decryption_table, DIR/esp_sa\n"
 	      "                   (Wireshark) and DIR/esp-secrets.txt (tcpdump -E)\n"
+	      "  --psk-audit FILE  try each line of FILE (- for stdin) as the PSK of every\n"
+	      "                   Aggressive Mode SA (its HASH_R travels in clear)\n"
 	      "  --no-progress    no progress indicator on stderr\n"
 	      "  -h, --help       this help\n"
 	      "  --version        version\n"
@@ -348,13 +349,89 @@ static void json_stats(struct run *r, struct ikc_rw *w);
 
 /* The records that close a JSON or CBOR stream: the SAs still alive (those
  * that ended were written then), GDOI groups, findings, ESP SAs, stats. */
+/* --psk-audit: one word that reproduced an SA's HASH_R. */
+struct audit_hit {
+	char icky[17];
+	unsigned long lineno;
+	char word[1024];              /* escaped for a terminal (ikc_escape_text) */
+};
+
+struct audit {
+	FILE *words;                  /* opened before the capture is read */
+	struct audit_hit *hit;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void on_audit_hit(void *ctx, const char *icky, const char *word, size_t len, unsigned long lineno)
+{
+	struct audit *a = ctx;
+	struct audit_hit *v = ikc_grow(a->hit, &a->cap, a->n, sizeof *v, 4, 0);
+
+	if (!v) {
+		a->nomem = true;
+		return;
+	}
+	a->hit = v;
+	v = &a->hit[a->n++];
+	snprintf(v->icky, sizeof v->icky, "%s", icky);
+	v->lineno = lineno;
+	ikc_escape_text((const uint8_t *)word, len, v->word, sizeof v->word);
+}
+
+/* --psk-audit FILE: passive word-list audit of Aggressive Mode PSKs, run once
+ * the capture is read; the hits go out with the summary (audit_text,
+ * audit_record). */
+static void psk_audit(struct run *r, struct audit *a)
+{
+	ikc_session_psk_audit(r->p.sess, a->words, on_audit_hit, a);
+	if (a->nomem)
+		fputs("ikecap: out of memory for the PSK audit: some matches are not listed\n", stderr);
+}
+
+static void audit_text(const struct audit *a, FILE *out)
+{
+	for (size_t i = 0; i < a->n; i++)
+		fprintf(out, "PSK audit: SA %s: the responder's HASH_R matches word %lu: \"%s\"\n", a->hit[i].icky,
+			a->hit[i].lineno, a->hit[i].word);
+	fprintf(out, "PSK audit: %zu SA(s) matched\n", a->n);
+}
+
+/* The machine formats: one {"type":"psk_audit"} record before the stats. */
+static void audit_record(const struct audit *a, struct ikc_rw *w)
+{
+	ikc_rw_begin_map(w, NULL, NULL);
+	ikc_rw_cstr(w, "type", "Record", "psk_audit");
+	ikc_rw_uint(w, "ikecap.psk_audit_matched", "SAs matched", a->n, IKC_RW_DEC, NULL);
+	ikc_rw_begin_array(w, "ikecap.psk_audit_hits", "Matches");
+	for (size_t i = 0; i < a->n; i++) {
+		uint8_t cky[8];
+
+		for (int k = 0; k < 8; k++) {   /* the session names SAs by 16 hex digits */
+			unsigned v = 0;
+			sscanf(a->hit[i].icky + 2 * k, "%2x", &v);
+			cky[k] = (uint8_t)v;
+		}
+		ikc_rw_begin_map(w, NULL, NULL);
+		ikc_rw_bytes(w, "isakmp.ispi", "Initiator cookie", cky, 8);
+		ikc_rw_uint(w, "ikecap.psk_audit_line", "Word list line", a->hit[i].lineno, IKC_RW_DEC, NULL);
+		ikc_rw_cstr(w, "ikecap.psk_audit_word", "Pre-shared key", a->hit[i].word);
+		ikc_rw_end_map(w);
+	}
+	ikc_rw_end_array(w);
+	ikc_rw_end_map(w);
+	ikc_rw_end_record(w);
+}
+
 static void machine_summary(struct run *r, struct ikc_emitter *em, const struct ikc_diag_list *diags,
-			    bool print_keys)
+			    bool print_keys, const struct audit *audit)
 {
 	ikc_session_write_summary(r->p.sess, &em->rw);
 	ikc_gdoi_write_summary(ikc_session_gdoi(r->p.sess), &em->rw, print_keys);
 	ikc_diag_write_all(diags, &em->rw);
 	ikc_emit_esp_sas(em, r->p.esp, print_keys);
+	if (audit->words)
+		audit_record(audit, &em->rw);
 	json_stats(r, &em->rw);
 }
 
@@ -411,7 +488,8 @@ static void text_summary(struct run *r, FILE *out)
 		fprintf(out, "ESP: %llu decrypted, %llu without a key, %llu failed", (unsigned long long)es.decrypted,
 			(unsigned long long)es.no_key, (unsigned long long)es.failed);
 		if (r->p.pw)
-			fprintf(out, "; %llu written to the -w file", (unsigned long long)ikc_pcap_out_count(r->p.pw));
+			fprintf(out, "; %llu written to the --write-decrypted file",
+				(unsigned long long)ikc_pcap_out_count(r->p.pw));
 		fputc('\n', out);
 	}
 }
@@ -499,7 +577,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 		ikc_rw_uint(w, "ikecap.esp_failed", "ESP not decrypted (ICV, padding, ...)", es.failed, IKC_RW_DEC,
 			    NULL);
 		if (r->p.pw)
-			ikc_rw_uint(w, "ikecap.esp_written", "Written to -w", ikc_pcap_out_count(r->p.pw), IKC_RW_DEC,
+			ikc_rw_uint(w, "ikecap.esp_written", "Written to --write-decrypted", ikc_pcap_out_count(r->p.pw), IKC_RW_DEC,
 				    NULL);
 	}
 	ikc_rw_end_map(w);
@@ -710,30 +788,37 @@ static int export_keys(struct run *r, const char *dir)
 	return export_esp(r, dir);
 }
 
-static void on_audit_hit(void *ctx, const char *icky, const char *word, size_t len, unsigned long lineno)
-{
-	char esc[1024];
 
-	(void)ctx;
-	ikc_escape_text((const uint8_t *)word, len, esc, sizeof esc);
-	printf("PSK audit: SA %s: the responder's HASH_R matches word %lu: \"%s\"\n", icky, lineno, esc);
+/* True when both name one existing file (the same inode, whatever the path). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && strcmp(a, "-") != 0 && strcmp(b, "-") != 0 && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* --psk-audit FILE: passive word-list audit of Aggressive Mode PSKs. */
-static int psk_audit(struct run *r, const char *path)
+/* An output that would overwrite the capture being read, or another output:
+ * says so and returns true. */
+static bool outputs_clash(const char *rfile, const char *rawfile, const char *wfile, const char *cbor_path)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	size_t hits;
+	const char *out[3] = { rawfile, wfile, cbor_path };
+	static const char *const name[3] = { "-w", "--write-decrypted", "--export-cbor" };
 
-	if (!f) {
-		fprintf(stderr, "ikecap: cannot open %s: %s\n", path, strerror(errno));
-		return -1;
+	for (int i = 0; i < 3; i++) {
+		if (!out[i])
+			continue;
+		if (rfile && (strcmp(out[i], rfile) == 0 || same_file(out[i], rfile))) {
+			fprintf(stderr, "ikecap: %s %s would overwrite the capture being read\n", name[i], out[i]);
+			return true;
+		}
+		for (int j = i + 1; j < 3; j++)
+			if (out[j] && (strcmp(out[i], out[j]) == 0 || same_file(out[i], out[j]))) {
+				fprintf(stderr, "ikecap: %s and %s name the same file\n", name[i], name[j]);
+				return true;
+			}
 	}
-	hits = ikc_session_psk_audit(r->p.sess, f, on_audit_hit, NULL);
-	if (f != stdin)
-		fclose(f);
-	printf("PSK audit: %zu SA(s) matched\n", hits);
-	return 0;
+	return false;
 }
 
 enum {
@@ -788,6 +873,7 @@ int main(int argc, char **argv)
 	bool ladder = false;
 	size_t max_esp_sas = IKC_ESP_SA_DEFAULT_MAX;
 	struct ikc_diag_list diags;
+	struct audit audit = { 0 };
 	bool stream_diag;
 	OSSL_PROVIDER *prov_default = NULL, *prov_legacy = NULL;
 	int c, rc = EXIT_OK;
@@ -799,14 +885,19 @@ int main(int argc, char **argv)
 	ikc_net_config_default(&ncfg);
 	ikc_live_opts_default(&lopts);
 	ikc_session_config_default(&scfg);
-	while ((c = getopt_long(argc, argv, "+r:i:c:k:vxT:qnhw:DpZ:", longopts, NULL)) != -1) {
+	/* Options may follow the filter, as tcpdump takes them (getopt permutes);
+	 * getopt's own messages would name the program by its full path. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:i:c:k:vxT:qnhw:DpZ:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rfile = optarg; break;
 		case 'i': iface = optarg; break;
 		case 'c': {
 			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v == 0) {
+			unsigned long long v;
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || v == 0 || errno == ERANGE) {
 				fprintf(stderr, "ikecap: -c wants a positive number, not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
@@ -919,7 +1010,15 @@ int main(int argc, char **argv)
 			scfg.retire_idle_s = (uint32_t)v;
 			break;
 		}
-		default: fputs("Try 'ikecap --help'.\n", stderr); return EXIT_USAGE;
+		case ':':
+			fprintf(stderr, "ikecap: %s needs an argument (see ikecap --help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			if (optopt)
+				fprintf(stderr, "ikecap: unknown option -%c (see ikecap --help)\n", optopt);
+			else
+				fprintf(stderr, "ikecap: unknown option %s (see ikecap --help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	/* The rest of the command line is a BPF filter, as tcpdump takes it. */
@@ -931,10 +1030,14 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 && strcmp(color, "never") != 0) {
+		fprintf(stderr, "ikecap: --color takes auto, always or never, not '%s'\n", color);
+		return EXIT_USAGE;
+	}
 	if ((rfile != NULL) == (iface != NULL)) {
-		fputs(rfile ? "ikecap: give -r or -i, not both\n" : "ikecap: no input: give -r FILE or -i IFACE\n",
+		fputs(rfile ? "ikecap: give -r or -i, not both\n"
+			    : "ikecap: no input: give -r FILE or -i IFACE (see ikecap --help)\n",
 		      stderr);
-		fputs("Try 'ikecap --help'.\n", stderr);
 		return EXIT_USAGE;
 	}
 	/* Standard output carries the decode; a pcap there would be mixed in. */
@@ -944,19 +1047,26 @@ int main(int argc, char **argv)
 		      stderr);
 		return EXIT_USAGE;
 	}
-	if (rawfile && wfile && strcmp(rawfile, wfile) == 0) {
-		fputs("ikecap: -w and --write-decrypted name the same file\n", stderr);
+	if (outputs_clash(rfile, rawfile, wfile, cbor_path))
+		return EXIT_USAGE;
+	if (audit_file && strcmp(audit_file, "-") == 0 && rfile && strcmp(rfile, "-") == 0) {
+		fputs("ikecap: --psk-audit - and -r - cannot both read standard input\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(color, "always") == 0)
 		eo.color = true;
 	else if (strcmp(color, "never") == 0)
 		eo.color = false;
-	else if (strcmp(color, "auto") == 0)
+	else
 		eo.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	else {
-		fprintf(stderr, "ikecap: --color takes auto, always or never, not '%s'\n", color);
-		return EXIT_USAGE;
+	/* Outputs that come after the whole capture is read fail now, not then. */
+	if (audit_file && !(audit.words = strcmp(audit_file, "-") == 0 ? stdin : fopen(audit_file, "r"))) {
+		fprintf(stderr, "ikecap: --psk-audit %s: %s\n", audit_file, strerror(errno));
+		return EXIT_IO;
+	}
+	if (export_dir && ((mkdir(export_dir, 0700) != 0 && errno != EEXIST) || access(export_dir, W_OK) != 0)) {
+		fprintf(stderr, "ikecap: --export-keys %s: %s\n", export_dir, strerror(errno));
+		return EXIT_IO;
 	}
 	if (getenv("NO_COLOR") && getenv("NO_COLOR")[0])
 		eo.color = false;
@@ -1097,7 +1207,9 @@ int main(int argc, char **argv)
 		ikc_emit_meta(&r.cbor, IKECAP_VERSION);
 		r.p.em[r.p.nem++] = &r.cbor;
 	}
-	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO);
+	/* Not while lines go to the terminal too: \r would land inside them. */
+	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO) &&
+		     (eo.quiet || !isatty(STDOUT_FILENO));
 	{
 		/* No SA_RESTART: a signal must get the read loop back to g_stop. */
 		struct sigaction sa;
@@ -1121,19 +1233,21 @@ int main(int argc, char **argv)
 	}
 	/* Text alone writes the live SAs' findings as it makes them (diagnosis_text). */
 	stream_diag = eo.format == IKC_FMT_TEXT && !ladder && !cbor_path;
+	if (audit.words)
+		psk_audit(&r, &audit);
 	if (!stream_diag && ikc_diagnose_session(r.p.sess, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
 	if (ikc_gdoi_diagnose(ikc_session_gdoi(r.p.sess), r.p.esp, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the GDOI diagnosis\n", stderr);
 	if (cbor_path)
-		machine_summary(&r, &r.cbor, &diags, scfg.print_keys);
+		machine_summary(&r, &r.cbor, &diags, scfg.print_keys, &audit);
 	if (ladder) {
 		/* SAs that ended were drawn as they ended. */
 		if (!ikc_ended_count(r.ended) || ikc_session_live(r.p.sess))
 			ikc_ladder_write(r.p.sess, &diags, stdout, eo.color);
 		evictions_text(&r, stdout);
 	} else if (eo.format != IKC_FMT_TEXT) {
-		machine_summary(&r, &r.em, &diags, scfg.print_keys);
+		machine_summary(&r, &r.em, &diags, scfg.print_keys, &audit);
 	} else {
 		text_summary(&r, stdout);
 		evictions_text(&r, stdout);
@@ -1155,8 +1269,8 @@ int main(int argc, char **argv)
 	}
 	if (export_dir && export_keys(&r, export_dir) != 0)
 		rc = EXIT_IO;
-	if (audit_file && psk_audit(&r, audit_file) != 0)
-		rc = EXIT_IO;
+	if (audit.words && (eo.format == IKC_FMT_TEXT || ladder))
+		audit_text(&audit, stdout);
 	fflush(stdout);
 
 	if (r.p.pw) {
@@ -1174,6 +1288,9 @@ int main(int argc, char **argv)
 
 out:
 	ikc_diag_list_free(&diags);
+	if (audit.words && audit.words != stdin)
+		fclose(audit.words);
+	free(audit.hit);
 	if (r.p.pw && ikc_pcap_out_close(r.p.pw) != IKC_OK)
 		rc = EXIT_IO;
 	ikc_emit_close(&r.em);

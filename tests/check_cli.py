@@ -87,6 +87,17 @@ def check_write_raw(d):
            "--export-cbor into a missing directory")
     expect(["-w", os.path.join(d, "x"), "--write-decrypted", os.path.join(d, "x"), "-r", GOOD], 2,
            "same file", "-w and --write-decrypted on one file")
+    # No output may overwrite the capture being read, whatever path names it.
+    victim = os.path.join(d, "victim.pcap")
+    data = open(GOOD, "rb").read()
+    open(victim, "wb").write(data)
+    link = os.path.join(d, "link.pcap")
+    os.symlink(victim, link)
+    for opt in ("-w", "--write-decrypted", "--export-cbor"):
+        for path in (victim, os.path.join(d, ".", "victim.pcap"), link):
+            expect([opt, path, "-k", GOOD_KEYS, "-r", victim], 2, "would overwrite the capture",
+                   f"{opt} {os.path.relpath(path, d)} onto the -r file")
+    check(open(victim, "rb").read() == data, "the capture is unchanged after the refused runs")
 
 
 def main():
@@ -118,7 +129,65 @@ def main():
         expect(["-r", GOOD, "-c", "0"], 2, "-c", "-c 0")
         expect(["-r", GOOD, "-T", "xml"], 2, "-T takes", "bad -T")
         expect(["-r", GOOD, "--stats", "0"], 2, "--stats wants seconds", "bad --stats")
-        expect(["--bogus"], 2, "--help", "unknown option")
+        p = expect(["--bogus"], 2, "--help", "unknown option")
+        err = p.stderr.decode(errors="replace")
+        check(err.startswith("ikecap: ") and err.count("\n") == 1 and "--bogus" in err,
+              f"unknown option: one line naming ikecap and the option: {err!r}")
+        p = expect(["-r"], 2, "-r needs an argument", "-r without its file")
+        check(p.stderr.count(b"\n") == 1, f"-r without a file: one line: {p.stderr!r}")
+        expect(["-r", GOOD, "-c", "-1"], 2, "-c wants a positive number", "-c -1")
+        expect(["-r", GOOD, "-c", "99999999999999999999"], 2, "-c wants a positive number", "-c past 2^64")
+        # a value-taking option given none names its own mistake, not a missing input
+        expect(["--color", "-r", GOOD], 2, "--color takes auto, always or never, not '-r'", "--color without WHEN")
+        expect(["--psk-audit", "-", "-r", "-"], 2, "cannot both read standard input", "--psk-audit - with -r -")
+        # outputs written after the decode are checked before it
+        for args, needle, what in ((["--psk-audit", os.path.join(d, "nowords.txt")], "--psk-audit", "word list"),
+                                   (["--export-keys", os.path.join(d, "no", "such", "dir")], "--export-keys",
+                                    "key export directory")):
+            p = expect(args + ["-r", GOOD], 1, needle, f"missing {what}")
+            check(p.stdout == b"", f"missing {what}: refused before decoding: {p.stdout[:200]!r}")
+        # options after the filter, as tcpdump takes them
+        p = run(["-T", "json", "-r", GOOD, "udp", "-c", "3"])
+        n = sum(json.loads(x).get("type") == "packet" for x in p.stdout.decode().splitlines())
+        check(p.returncode == 0 and n == 3, f"-c after the filter: {n} packets, {p.stderr!r}")
+        # a filter keeps the file's frame numbers (tshark's, with the same filter as a display filter)
+        ts = subprocess.run(["tshark", "-r", GOOD, "-Y", "udp.port == 500", "-T", "fields", "-e", "frame.number"],
+                            capture_output=True, text=True)
+        want = [int(x) for x in ts.stdout.split()]
+        p = run(["-T", "json", "-r", GOOD, "udp port 500"])
+        got = [json.loads(x)["ikecap.frame"] for x in p.stdout.decode().splitlines()
+               if json.loads(x).get("type") == "packet"]
+        check(want and got == want, f"filtered frames numbered as in the file: {got} != tshark {want}")
+        hlp = run(["--help"]).stdout.decode()
+        for opt in ("--psk-audit", "--write-raw", "--write-decrypted", "--export-cbor", "--export-keys",
+                    "--retire-idle", "--no-progress", "--print-keys"):
+            check(opt in hlp, f"--help lists {opt}")
+        # the progress line never lands inside the lines printed on the same terminal
+        import pty
+        import select
+        big = os.path.join(d, "big.pcap")      # past the first update (every 16384 frames)
+        hdr, recs = data[:24], data[24:]
+        open(big, "wb").write(hdr + recs * (20000 // 18 + 1))
+        mo, so = pty.openpty()
+        pr = subprocess.Popen([IKECAP, "-r", big], stdout=so, stderr=so, close_fds=True)
+        os.close(so)
+        out = b""
+        while True:
+            try:
+                r, _, _ = select.select([mo], [], [], 30)
+                chunk = os.read(mo, 65536) if r else b""
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            out += chunk
+        pr.wait()
+        os.close(mo)
+        import re
+        prog = re.search(rb"\r *[0-9]+% [0-9]+ packets", out)
+        check(pr.returncode == 0 and b"MM1" in out and not prog,
+              f"terminal stdout: no progress line among the packet lines ({len(out)} bytes): "
+              f"{out[max(0, prog.start() - 80):prog.end()] if prog else b''!r}")
         expect(["-k", os.path.join(d, "nokeys"), "-r", GOOD], 1, "nokeys", "missing key file")
         p = expect(["-k", badkeys, "-r", GOOD], 1, "bad.keys:3:", "malformed key file names FILE:LINE")
         check(b"secret-one" not in p.stderr, "key file error does not echo a secret")

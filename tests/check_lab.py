@@ -330,9 +330,25 @@ def check_case(case):
                 name = tf.name
             p = subprocess.run([IKECAP, "--no-progress", "-q", "--psk-audit", name, "-r", pcap],
                                capture_output=True, text=True)
-            os.unlink(name)
             found = f'matches word 2: "{psk}"' in p.stdout
             check(found == hit and p.returncode == 0, f"{case}: psk audit {'hit' if hit else 'miss'}: {p.stdout}")
+            # The machine formats carry the result as a record, and nothing else.
+            pj = subprocess.run([IKECAP, "--no-progress", "-T", "json", "--psk-audit", name, "-r", pcap],
+                                capture_output=True, text=True)
+            try:
+                recs = [json.loads(line) for line in pj.stdout.splitlines()]
+            except ValueError:
+                recs = []
+            audit = [r for r in recs if r.get("type") == "psk_audit"]
+            want = [{"isakmp.ispi": sa0["initiator_cookie"], "ikecap.psk_audit_line": 2,
+                     "ikecap.psk_audit_word": psk}] if hit else []
+            check(pj.returncode == 0 and len(audit) == 1 and audit[0].get("ikecap.psk_audit_hits") == want and
+                  audit[0].get("ikecap.psk_audit_matched") == len(want) and recs[-1].get("type") == "stats",
+                  f"{case}: psk audit as JSON ({'hit' if hit else 'miss'}): {audit} / {pj.stdout[-300:]!r}")
+            pc = subprocess.run([IKECAP, "--no-progress", "-T", "cbor", "--psk-audit", name, "-r", pcap],
+                                capture_output=True)
+            check(pc.returncode == 0 and b"PSK audit:" not in pc.stdout, f"{case}: psk audit text in the CBOR stream")
+            os.unlink(name)
     n = passed + failed - before
     print(f"lab {case}: {n} checks")
 

@@ -35,7 +35,7 @@ SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 IKECAP = os.environ.get("IKECAP", os.path.join(ROOT, "ikecap"))
 DOC = os.path.join(ROOT, "docs", "schema.md")
 GOLDEN = os.path.join(ROOT, "tests", "golden", "schema-fields.txt")
-RECORD_TYPES = ("meta", "packet", "sa", "gdoi_group", "esp_sa", "diagnosis", "stats")
+RECORD_TYPES = ("meta", "packet", "sa", "gdoi_group", "esp_sa", "diagnosis", "psk_audit", "stats")
 SCHEMA_VERSION = 1
 
 HEADING = re.compile(r"^### `([a-z0-9_]+)`\s*$")
