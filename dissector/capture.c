@@ -214,8 +214,12 @@ enum ikc_err ikc_capture_open_live_opts(struct ikc_capture **out, const char *if
 	if (rc < 0) {
 		const char *detail = pcap_geterr(cap->p);
 
-		snprintf(errbuf, errlen, "cannot capture on %s: %s%s%s", iface, pcap_statustostr(rc),
-			 detail && detail[0] ? ": " : "", detail ? detail : "");
+		const char *status = pcap_statustostr(rc);
+
+		/* libpcap often repeats the status as the detail. */
+		if (!detail || strcmp(detail, status) == 0)
+			detail = "";
+		snprintf(errbuf, errlen, "cannot capture on %s: %s%s%s", iface, status, detail[0] ? ": " : "", detail);
 		err = IKC_IO;
 		goto out;
 	}
@@ -366,7 +370,7 @@ enum ikc_err ikc_capture_dump_open(struct ikc_capture *cap, const char *path, ch
 {
 	cap->dumper = pcap_dump_open(cap->p, path);
 	if (!cap->dumper) {
-		snprintf(errbuf, errlen, "cannot write %s: %s", path, pcap_geterr(cap->p));
+		snprintf(errbuf, errlen, "cannot write %s", pcap_geterr(cap->p));   /* "PATH: reason" */
 		return IKC_IO;
 	}
 	return IKC_OK;

@@ -1455,6 +1455,12 @@ static enum ikc_err load_file(struct ikc_keys *ks, const char *path, bool explic
 	}
 	if (ret)
 		goto out;
+	/* A UTF-8 byte order mark, as Windows editors write one, is not text. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		memmove(buf, buf + 3, len - 3);
+		OPENSSL_cleanse(buf + len - 3, 3);
+		len -= 3;
+	}
 	fmt = detect(buf, len, &bad_line, &why);
 	if (!fmt) {
 		if (explicit) {

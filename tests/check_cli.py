@@ -135,6 +135,12 @@ def main():
               f"unknown option: one line naming ikecap and the option: {err!r}")
         p = expect(["-r"], 2, "-r needs an argument", "-r without its file")
         check(p.stderr.count(b"\n") == 1, f"-r without a file: one line: {p.stderr!r}")
+        bad_w = os.path.join(d, "no", "such", "dir", "x.pcap")
+        p = expect(["-w", bad_w, "-r", GOOD], 1, "cannot write", "-w into a missing directory")
+        check(p.stderr.decode().count(bad_w) == 1, f"-w error names the file once: {p.stderr!r}")
+        p = expect(["-i", "nosuchif0"], 1, "nosuchif0", "capture on a missing interface")
+        err = p.stderr.decode()
+        check(err.count("\n") == 1 and err.count("No such device") <= 1, f"missing interface: one line, said once: {err!r}")
         expect(["-r", GOOD, "-c", "-1"], 2, "-c wants a positive number", "-c -1")
         expect(["-r", GOOD, "-c", "99999999999999999999"], 2, "-c wants a positive number", "-c past 2^64")
         # a value-taking option given none names its own mistake, not a missing input

@@ -280,6 +280,24 @@ Test(keys, comments_blank_and_empty_file)
 	ikc_keys_free(l.ks);
 }
 
+/* A file saved by a Windows editor starts with a UTF-8 byte order mark. */
+Test(keys, utf8_bom_is_skipped)
+{
+	struct loaded l;
+	struct ikc_keys_counts n;
+
+	load_text(&l, "bom.txt", "\xef\xbb\xbfpsk * secret\nikev1 0011223344556677 000102030405060708090a0b0c0d0e0f\n");
+	cr_assert_eq(l.rc, IKC_OK, "%s", l.err);
+	ikc_keys_get_counts(l.ks, &n);
+	cr_assert_eq(n.psk, 1);
+	cr_assert_eq(n.ikev1, 1);
+	ikc_keys_free(l.ks);
+	/* only the mark at the very start: one inside a line is still an error */
+	load_text(&l, "bom2.txt", "psk * a\n\xef\xbb\xbfpsk * b\n");
+	cr_assert_neq(l.rc, IKC_OK);
+	ikc_keys_free(l.ks);
+}
+
 /* ---------------------------------------------------------------- errors */
 
 Test(keys, error_messages)
