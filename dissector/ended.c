@@ -117,7 +117,7 @@ static void keep_text(struct ikc_ended *e, const struct ikc_session *s, const st
 		ikc_session_write_sa(s, sa, &tw);
 		ikc_rw_flush(&tw);
 	} else {
-		ikc_session_write_sa_text(sa, f);
+		ikc_session_write_sa_text(s, sa, f);
 	}
 	e->ntext++;
 }

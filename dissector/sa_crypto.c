@@ -1310,6 +1310,17 @@ static void write_keys(const struct ikc_sa_crypto *c, struct ikc_rw *w)
 	}
 }
 
+void ikc_sa_crypto_write_keys_text(const struct ikc_sa_crypto *c, FILE *out)
+{
+	struct ikc_rw tw;
+
+	if (!c || !(ikc_sa_side(c, 0) || ikc_sa_side(c, 1)))
+		return;
+	ikc_rw_text_init(&tw, out, 4, false);
+	write_keys(c, &tw);
+	ikc_rw_flush(&tw);
+}
+
 void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys)
 {
 	if (!c)

@@ -194,6 +194,9 @@ bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, s
  * not yet installed to the ESP table (two per QM); returns how many. */
 size_t ikc_sa_crypto_install_esp(struct ikc_ike_sa *sa, struct ikc_esp_table *t);
 /* c may be NULL (an SA that never carried key material). */
+/* --print-keys in the text summary: the SA's keys as indented lines under
+ * its line (nothing when no key decrypted it). */
+void ikc_sa_crypto_write_keys_text(const struct ikc_sa_crypto *c, FILE *out);
 void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w, bool print_keys);
 
 #endif

@@ -1253,7 +1253,7 @@ void ikc_session_write_summary(const struct ikc_session *s, struct ikc_rw *w)
 }
 
 /* One line per SA for people, then the findings that matter. */
-static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
+static void text_sa(const struct ikc_ike_sa *sa, FILE *out, bool print_keys)
 {
 	static const struct ikc_sa_crypto none;   /* an SA that never carried key material */
 	const struct ikc_sa_crypto *c = sa->crypto ? sa->crypto : &none;
@@ -1311,6 +1311,8 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out)
 		fprintf(out, "    Aggressive Mode: %s\n", c->am_psk_verdict);
 	if (c->tried && !c->ncand && c->missing)
 		fprintf(out, "    not decrypted: %s\n", c->missing);
+	if (print_keys)
+		ikc_sa_crypto_write_keys_text(sa->crypto, out);
 }
 
 void ikc_session_write_text(const struct ikc_session *s, FILE *out, bool header)
@@ -1325,7 +1327,7 @@ void ikc_session_write_text(const struct ikc_session *s, FILE *out, bool header)
 	if (header)
 		fprintf(out, "IKE SAs (%zu%s):\n", n, s->st.evicted ? ", more were evicted" : "");
 	for (size_t i = 0; i < n; i++)
-		text_sa(v[i], out);
+		text_sa(v[i], out, s->cfg.print_keys);
 	free(v);
 }
 
@@ -1449,9 +1451,9 @@ void ikc_session_write_sa(const struct ikc_session *s, const struct ikc_ike_sa *
 	write_sa(sa, w, s->cfg.print_keys);
 }
 
-void ikc_session_write_sa_text(const struct ikc_ike_sa *sa, FILE *out)
+void ikc_session_write_sa_text(const struct ikc_session *s, const struct ikc_ike_sa *sa, FILE *out)
 {
-	text_sa(sa, out);
+	text_sa(sa, out, s->cfg.print_keys);
 }
 
 bool ikc_session_export_sa(const struct ikc_ike_sa *sa, FILE *out)

@@ -209,7 +209,7 @@ void ikc_session_tick(struct ikc_session *s, int64_t now);
  * people (as in ikc_session_write_text), its Wireshark ikev1 key line (true
  * if it had one). */
 void ikc_session_write_sa(const struct ikc_session *s, const struct ikc_ike_sa *sa, struct ikc_rw *w);
-void ikc_session_write_sa_text(const struct ikc_ike_sa *sa, FILE *out);
+void ikc_session_write_sa_text(const struct ikc_session *s, const struct ikc_ike_sa *sa, FILE *out);
 bool ikc_session_export_sa(const struct ikc_ike_sa *sa, FILE *out);
 
 /* The earliest finished phase 1 between two peers, kept after its SA

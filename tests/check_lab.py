@@ -239,6 +239,15 @@ def check_case(case):
     pk = packets(recs)
     sas = [r for r in recs if r.get("type") == "sa"]
     check_esp(case, truth, recs, keyf, pcap)
+    # --print-keys in the text summary too (the daemon's logged SKEYID* and Ka)
+    ptxt = subprocess.run([IKECAP, "--no-progress", "-q", "--print-keys", "-k", keyf, "-r", pcap],
+                          capture_output=True, text=True)
+    for sa in truth["ike_sas"]:
+        if not sa.get("gxy"):
+            continue
+        for kd in sa.get("key_derivations", []):
+            for tk, label in (("SKEYID", "SKEYID: "), ("SKEYID_e", "SKEYID_e: "), ("Ka", "Encryption key (Ka): ")):
+                check(label + kd[tk].lower() in ptxt.stdout, f"{case}: text summary --print-keys {tk}")
     for sa in truth["ike_sas"]:
         srec = next((r for r in sas if hexnorm(r.get("isakmp.ispi")) == sa["initiator_cookie"]), None)
         check(srec is not None, f"{case}: SA {sa['initiator_cookie']} in the summary")
