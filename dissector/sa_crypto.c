@@ -324,6 +324,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	const struct ikc_cipher_desc *ci;
 	uint8_t gxy[MAX_GXY][IKC_MAX_DH];
 	size_t gxy_len[MAX_GXY], ngxy = 0;
+	size_t ikev1_bad_len = 0;         /* an ikev1 key for this cookie that cannot be Ka: its length */
 	char gsrc[MAX_GXY][24];
 	struct ikc_side_keys room[MAX_CAND];
 	const uint8_t *p;
@@ -365,8 +366,10 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	/* Already-derived phase-1 keys (Wireshark's ikev1_decryption_table). */
 	for (size_t i = 0; c->ncand < MAX_CAND && (p = ikc_keys_ikev1(keys, sa->icky, i, &len)) != NULL; i++) {
 		struct ikc_side_keys *k = room_slot(room, c->ncand);
-		if (len != ci->key_len || len > sizeof k->ka)
+		if (len != ci->key_len || len > sizeof k->ka) {
+			ikev1_bad_len = len;
 			continue;
+		}
 		memcpy(k->ka, p, len);
 		k->ka_len = len;
 		k->ready = true;
@@ -410,7 +413,11 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	if (c->ncand)
 		return;
 explain:
-	if (!auth_is_psk(c->auth) && !auth_is_sig(c->auth))
+	if (ikev1_bad_len)
+		ikc_text_printf(&c->missing, IKC_CR_TEXT,
+			 "the `ikev1` key for this cookie is %zu bytes, but %s takes a %zu-byte key (the table "
+			 "holds the phase-1 encryption key Ka, not SKEYID)", ikev1_bad_len, ci->name, ci->key_len);
+	else if (!auth_is_psk(c->auth) && !auth_is_sig(c->auth))
 		ikc_text_printf(&c->missing, IKC_CR_TEXT,
 			 "auth method %u is not supported for decryption: give the phase-1 key (an `ikev1` line)",
 			 c->auth);

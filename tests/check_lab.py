@@ -329,6 +329,15 @@ def check_case(case):
             lines = open(os.path.join(d, "ikev1_decryption_table")).read().split()
             want = f'{sa0["initiator_cookie"]},{sa0["phase1_enc_key"].lower()}'
             check(p.returncode == 0 and lines == [want], f"{case}: exported table {lines} != [{want}]")
+            # an ikev1 line whose key cannot be this SA's Ka is named, with the length Ka has
+            short = os.path.join(d, "short.keys")
+            with open(short, "w") as f:
+                f.write(f'ikev1 {sa0["initiator_cookie"]} 00112233\n')
+            os.chmod(short, 0o600)
+            p = subprocess.run([IKECAP, "--no-progress", "-q", "-k", short, "-r", pcap], capture_output=True, text=True)
+            ka_len = len(sa0["phase1_enc_key"]) // 2
+            check(f"`ikev1` key for this cookie is 4 bytes" in p.stdout and f"takes a {ka_len}-byte key" in p.stdout,
+                  f"{case}: a 4-byte ikev1 key is explained ({ka_len}-byte Ka): {p.stdout[-400:]}")
 
     # --psk-audit: Aggressive Mode HASH_R checked against a word list.
     if sa0.get("exchange") == "aggressive" and sa0.get("auth") == "psk":
