@@ -1311,6 +1311,8 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out, bool print_keys)
 		fprintf(out, "    Aggressive Mode: %s\n", c->am_psk_verdict);
 	if (c->tried && !c->ncand && c->missing)
 		fprintf(out, "    not decrypted: %s\n", c->missing);
+	if (c->qm_missing && c->qm_missing[0])
+		fprintf(out, "    no ESP keys: %s\n", c->qm_missing);
 	if (print_keys)
 		ikc_sa_crypto_write_keys_text(sa->crypto, out);
 }

@@ -239,6 +239,24 @@ def check_case(case):
     pk = packets(recs)
     sas = [r for r in recs if r.get("type") == "sa"]
     check_esp(case, truth, recs, keyf, pcap)
+    # A PFS Quick Mode without its own g^xy line: IKE decrypts, ESP cannot, and
+    # the diagnosis names the missing line (cookie and message id from truth).
+    for sa in truth["ike_sas"]:
+        for qm in sa.get("quick_modes", []):
+            if not qm.get("pfs") or not qm.get("established"):
+                continue
+            cut = [l for l in open(keyf) if not l.startswith(f'dh {sa["initiator_cookie"]}:')]
+            with tempfile.TemporaryDirectory() as d:
+                nk = os.path.join(d, "nopfs.keys")
+                open(nk, "w").write("".join(cut))
+                os.chmod(nk, 0o600)
+                rc2, recs2, _ = run(["-k", nk, "-r", pcap])
+            need = f'dh {sa["initiator_cookie"]}:{qm["message_id_hex"]}'
+            diag = [r for r in recs2 if r.get("type") == "diagnosis" and r.get("code") == "missing-keys"]
+            frames = [m["frame"] for m in qm.get("messages", []) if not m["from_initiator"]]
+            check(rc2 == 0 and any(need in r.get("text", "") and set(frames) <= set(r.get("frames", []))
+                                   for r in diag),
+                  f"{case}: PFS QM without its dh line: missing-keys names {need} at QM2 {frames}: {diag}")
     # --print-keys in the text summary too (the daemon's logged SKEYID* and Ka)
     ptxt = subprocess.run([IKECAP, "--no-progress", "-q", "--print-keys", "-k", keyf, "-r", pcap],
                           capture_output=True, text=True)
@@ -329,6 +347,13 @@ def check_case(case):
             lines = open(os.path.join(d, "ikev1_decryption_table")).read().split()
             want = f'{sa0["initiator_cookie"]},{sa0["phase1_enc_key"].lower()}'
             check(p.returncode == 0 and lines == [want], f"{case}: exported table {lines} != [{want}]")
+            # Ka alone opens IKE but gives no SKEYID_d, hence no KEYMAT: the diagnosis says so
+            if any(q.get("established") for q in sa0.get("quick_modes", [])):
+                tbl = os.path.join(d, "ikev1_decryption_table")
+                rc2, recs2, _ = run(["-k", tbl, "-r", pcap])
+                diag = [r for r in recs2 if r.get("type") == "diagnosis" and r.get("code") == "missing-keys"]
+                check(rc2 == 0 and any("SKEYID_d" in r.get("text", "") for r in diag),
+                      f"{case}: Ka only: missing-keys says KEYMAT needs SKEYID_d: {diag}")
             # an ikev1 line whose key cannot be this SA's Ka is named, with the length Ka has
             short = os.path.join(d, "short.keys")
             with open(short, "w") as f:
