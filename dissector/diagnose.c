@@ -1130,25 +1130,15 @@ static void rule_deleted(struct ctx *c)
 	ikc_finding_say(f, " (frame %llu).", (unsigned long long)p->delete_frame);
 }
 
-/* Messages that did not decrypt, and the secret they need; or, when all
- * did, a Quick Mode whose ESP keys (KEYMAT) could not be derived. */
 static void rule_missing_keys(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
 	const struct ikc_p1_facts *p = &sa->f;
-	const char *esp = sa_crypto(sa)->qm_missing;
 	struct ikc_finding *f;
 
-	if (!p->not_decrypted && !(esp && esp[0]))
+	if (!p->not_decrypted)
 		return;
 	f = add(c, "missing-keys", IKC_DIAG_WARNING, IKC_DIAG_PROVEN);
-	if (!p->not_decrypted) {
-		for (size_t i = 0; i < sa->nqm; i++)
-			if (sa->qm[i].crypto && !sa->qm[i].crypto->keymat_ready && sa->qm[i].f.frame[1])
-				frame_add(f, sa->qm[i].f.frame[1]);
-		ikc_finding_say(f, "The IKE messages decrypt, but ESP cannot: %s.", esp);
-		return;
-	}
 	frame_add(f, p->not_decrypted_frame);
 	frame_add(f, p->wrong_key_frame);
 	ikc_finding_say(f, "%u encrypted message%s (first: frame %llu) could not be decrypted", p->not_decrypted,

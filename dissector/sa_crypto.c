@@ -1127,6 +1127,15 @@ static void qm_derive(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct
 	q->keymat_ready = true;
 }
 
+/* The key files hold both ESP SAs of this Quick Mode (esp_sa / esp lines), so
+ * the KEYMAT it cannot derive is not missed. */
+static bool esp_keys_given(const struct ikc_keys *keys, const struct ikc_qm_crypto *q)
+{
+	return keys && q->have_addr && q->have_spi_i && q->have_choice &&
+	       ikc_keys_esp(keys, q->af, q->addr_i, q->addr_r, q->spi_r) &&
+	       ikc_keys_esp(keys, q->af, q->addr_r, q->addr_i, q->spi_i);
+}
+
 /* A decrypted Quick Mode message: keep what KEYMAT needs, derive when complete. */
 static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const struct ikc_pkt *pkt,
 		     const struct ikc_msg *msg, const struct ikc_msg_info *info, const struct ikc_side_keys *k)
@@ -1171,6 +1180,8 @@ static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const s
 		if (q->keymat_ready) {
 			q->done_frame = pkt->frame;
 			sa->crypto->esp_keyed++;
+			ikc_text_set(&sa->crypto->qm_missing, "", 1);
+		} else if (esp_keys_given(keys, q)) {
 			ikc_text_set(&sa->crypto->qm_missing, "", 1);
 		} else if (q->keymat_missing) {
 			ikc_text_printf(&sa->crypto->qm_missing, IKC_CR_QM_TEXT, "QM %08x: %s", qm->msgid,
