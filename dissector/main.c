@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <openssl/provider.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,6 +73,7 @@ struct run {
 	struct ikc_capture *cap;
 	struct limits lim;
 	bool progress;
+	uint64_t frames_seen;          /* handed to on_frame, for the progress line */
 	bool live;
 	unsigned stats_every;          /* --stats N: seconds, 0 = off */
 	time_t last_stall_check;
@@ -341,7 +343,8 @@ static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_
 	ikc_session_tick(r->p.sess, ts_sec);
 	periodic_stats(r);
 	live_diagnosis(r);
-	if (r->progress && (frame & 0x3fff) == 0)
+	/* Counted here: with a filter, frame numbers have gaps. */
+	if (r->progress && (++r->frames_seen & 0x3fff) == 0)
 		show_progress(r, false);
 }
 
@@ -789,13 +792,48 @@ static int export_keys(struct run *r, const char *dir)
 }
 
 
-/* True when both name one existing file (the same inode, whatever the path). */
+/* The absolute path a name will have: the file's own when it exists, else
+ * its directory's resolved path and its last component; "" when neither. */
+static void canonical_path(const char *name, char out[PATH_MAX])
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *slash = strrchr(name, '/'), *base = slash ? slash + 1 : name;
+
+	out[0] = '\0';
+	if (realpath(name, out))
+		return;
+	out[0] = '\0';
+	if (slash)
+		snprintf(tmp, sizeof tmp, "%.*s", slash == name ? 1 : (int)(slash - name), name);
+	else
+		snprintf(tmp, sizeof tmp, ".");
+	if (*base && realpath(tmp, dir)) {
+		size_t dl = strcmp(dir, "/") == 0 ? 0 : strlen(dir), bl = strlen(base);
+
+		if (dl + bl + 2 > PATH_MAX)
+			return;
+		memcpy(out, dir, dl);
+		out[dl] = '/';
+		memcpy(out + dl + 1, base, bl + 1);
+	}
+}
+
+/* True when both name one file, existing (the same inode, whatever the path)
+ * or to be made (the same resolved directory and name). */
 static bool same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
+	char ca[PATH_MAX], cb[PATH_MAX];
 
-	return a && b && strcmp(a, "-") != 0 && strcmp(b, "-") != 0 && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return false;
+	if (strcmp(a, b) == 0)
+		return true;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	canonical_path(a, ca);
+	canonical_path(b, cb);
+	return ca[0] && strcmp(ca, cb) == 0;
 }
 
 /* An output that would overwrite the capture being read, or another output:
@@ -808,12 +846,12 @@ static bool outputs_clash(const char *rfile, const char *rawfile, const char *wf
 	for (int i = 0; i < 3; i++) {
 		if (!out[i])
 			continue;
-		if (rfile && (strcmp(out[i], rfile) == 0 || same_file(out[i], rfile))) {
+		if (same_file(out[i], rfile)) {
 			fprintf(stderr, "ikecap: %s %s would overwrite the capture being read\n", name[i], out[i]);
 			return true;
 		}
 		for (int j = i + 1; j < 3; j++)
-			if (out[j] && (strcmp(out[i], out[j]) == 0 || same_file(out[i], out[j]))) {
+			if (same_file(out[i], out[j])) {
 				fprintf(stderr, "ikecap: %s and %s name the same file\n", name[i], name[j]);
 				return true;
 			}
@@ -1010,14 +1048,22 @@ int main(int argc, char **argv)
 			scfg.retire_idle_s = (uint32_t)v;
 			break;
 		}
+		/* optopt is the short option's letter; for a long option it is 0 or
+		 * its val (0x100 and up): then the word as typed says it best. */
 		case ':':
-			fprintf(stderr, "ikecap: %s needs an argument (see ikecap --help)\n", argv[optind - 1]);
+			if (optopt > 0 && optopt < 0x100)
+				fprintf(stderr, "ikecap: -%c needs an argument (see ikecap --help)\n", optopt);
+			else
+				fprintf(stderr, "ikecap: %s needs an argument (see ikecap --help)\n", argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			if (optopt)
+			if (optopt > 0 && optopt < 0x100)
 				fprintf(stderr, "ikecap: unknown option -%c (see ikecap --help)\n", optopt);
+			else if (optopt)
+				fprintf(stderr, "ikecap: %s takes no value (see ikecap --help)\n", argv[optind - 1]);
 			else
-				fprintf(stderr, "ikecap: unknown option %s (see ikecap --help)\n", argv[optind - 1]);
+				fprintf(stderr, "ikecap: unknown or ambiguous option %s (see ikecap --help)\n",
+					argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -1064,9 +1110,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ikecap: --psk-audit %s: %s\n", audit_file, strerror(errno));
 		return EXIT_IO;
 	}
-	if (export_dir && ((mkdir(export_dir, 0700) != 0 && errno != EEXIST) || access(export_dir, W_OK) != 0)) {
-		fprintf(stderr, "ikecap: --export-keys %s: %s\n", export_dir, strerror(errno));
-		return EXIT_IO;
+	if (export_dir) {
+		struct stat st;
+
+		if ((mkdir(export_dir, 0700) != 0 && errno != EEXIST) || stat(export_dir, &st) != 0 ||
+		    (!S_ISDIR(st.st_mode) && (errno = ENOTDIR)) || access(export_dir, W_OK) != 0) {
+			fprintf(stderr, "ikecap: --export-keys %s: %s\n", export_dir, strerror(errno));
+			rc = EXIT_IO;
+			goto out;
+		}
 	}
 	if (getenv("NO_COLOR") && getenv("NO_COLOR")[0])
 		eo.color = false;
@@ -1207,9 +1259,11 @@ int main(int argc, char **argv)
 		ikc_emit_meta(&r.cbor, IKECAP_VERSION);
 		r.p.em[r.p.nem++] = &r.cbor;
 	}
-	/* Not while lines go to the terminal too: \r would land inside them. */
+	/* Not while the run writes to the same terminal: \r would land inside
+	 * its lines.  Only -q text waits for the end; the ladder and the machine
+	 * formats write each SA as it ends. */
 	r.progress = rfile && strcmp(rfile, "-") != 0 && !no_progress && isatty(STDERR_FILENO) &&
-		     (eo.quiet || !isatty(STDOUT_FILENO));
+		     (!isatty(STDOUT_FILENO) || (eo.quiet && eo.format == IKC_FMT_TEXT && !ladder));
 	{
 		/* No SA_RESTART: a signal must get the read loop back to g_stop. */
 		struct sigaction sa;

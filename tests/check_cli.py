@@ -98,6 +98,12 @@ def check_write_raw(d):
             expect([opt, path, "-k", GOOD_KEYS, "-r", victim], 2, "would overwrite the capture",
                    f"{opt} {os.path.relpath(path, d)} onto the -r file")
     check(open(victim, "rb").read() == data, "the capture is unchanged after the refused runs")
+    # two outputs not made yet, named by different paths
+    for a, b in (("-w", "--write-decrypted"), ("-w", "--export-cbor"), ("--write-decrypted", "--export-cbor")):
+        new = os.path.join(d, "new.out")
+        expect([a, new, b, os.path.join(d, ".", "new.out"), "-k", GOOD_KEYS, "-r", GOOD], 2, "same file",
+               f"{a} and {b} on one new file by two paths")
+        check(not os.path.exists(new), f"{a} and {b}: nothing written")
 
 
 def main():
@@ -133,6 +139,10 @@ def main():
         err = p.stderr.decode(errors="replace")
         check(err.startswith("ikecap: ") and err.count("\n") == 1 and "--bogus" in err,
               f"unknown option: one line naming ikecap and the option: {err!r}")
+        for opt in ("--help=x", "--print-keys=1", "--version=2"):
+            p = expect([opt, "-r", GOOD], 2, f"{opt} takes no value", f"{opt}")
+            check(all(32 <= c < 127 for c in p.stderr.rstrip(b"\n")), f"{opt}: printable message: {p.stderr!r}")
+        expect(["-r", GOOD, "-qc"], 2, "-c needs an argument", "-qc: names the option")
         p = expect(["-r"], 2, "-r needs an argument", "-r without its file")
         check(p.stderr.count(b"\n") == 1, f"-r without a file: one line: {p.stderr!r}")
         bad_w = os.path.join(d, "no", "such", "dir", "x.pcap")
@@ -147,7 +157,10 @@ def main():
         expect(["--color", "-r", GOOD], 2, "--color takes auto, always or never, not '-r'", "--color without WHEN")
         expect(["--psk-audit", "-", "-r", "-"], 2, "cannot both read standard input", "--psk-audit - with -r -")
         # outputs written after the decode are checked before it
+        notdir = os.path.join(d, "notadir")
+        open(notdir, "w").write("x\n")
         for args, needle, what in ((["--psk-audit", os.path.join(d, "nowords.txt")], "--psk-audit", "word list"),
+                                   (["--export-keys", notdir], "Not a directory", "key export path that is a file"),
                                    (["--export-keys", os.path.join(d, "no", "such", "dir")], "--export-keys",
                                     "key export directory")):
             p = expect(args + ["-r", GOOD], 1, needle, f"missing {what}")
@@ -174,26 +187,38 @@ def main():
         big = os.path.join(d, "big.pcap")      # past the first update (every 16384 frames)
         hdr, recs = data[:24], data[24:]
         open(big, "wb").write(hdr + recs * (20000 // 18 + 1))
-        mo, so = pty.openpty()
-        pr = subprocess.Popen([IKECAP, "-r", big], stdout=so, stderr=so, close_fds=True)
-        os.close(so)
-        out = b""
-        while True:
-            try:
-                r, _, _ = select.select([mo], [], [], 30)
-                chunk = os.read(mo, 65536) if r else b""
-            except OSError:
-                chunk = b""
-            if not chunk:
-                break
-            out += chunk
-        pr.wait()
-        os.close(mo)
         import re
-        prog = re.search(rb"\r *[0-9]+% [0-9]+ packets", out)
-        check(pr.returncode == 0 and b"MM1" in out and not prog,
-              f"terminal stdout: no progress line among the packet lines ({len(out)} bytes): "
-              f"{out[max(0, prog.start() - 80):prog.end()] if prog else b''!r}")
+
+        def on_tty(args):
+            mo, so = pty.openpty()
+            pr = subprocess.Popen([IKECAP] + args, stdout=so, stderr=so, close_fds=True)
+            os.close(so)
+            out = b""
+            while True:
+                try:
+                    r, _, _ = select.select([mo], [], [], 30)
+                    chunk = os.read(mo, 65536) if r else b""
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    break
+                out += chunk
+            pr.wait()
+            os.close(mo)
+            return pr.returncode, out
+
+        # the ladder and the machine formats write each SA as it ends, -q or not
+        for args, want in ((["-r", big], b"MM1"), (["-q", "-T", "ladder", "-r", big], b"MM1"),
+                           (["-q", "-T", "json", "-r", big], b'"type":"sa"')):
+            rc, out = on_tty(args)
+            prog = re.search(rb"\r *[0-9]+% [0-9]+ packets", out)
+            check(rc == 0 and want in out and not prog,
+                  f"terminal stdout {args[:-2]}: no progress line among its lines ({len(out)} bytes): "
+                  f"{out[max(0, prog.start() - 80):prog.end()] if prog else b''!r}")
+        # ... and with -q text, whose summary waits for the end, it is shown
+        rc, out = on_tty(["-q", "-r", big])
+        check(rc == 0 and re.search(rb"\r *[0-9]+% [0-9]+ packets", out),
+              f"terminal, -q: the progress line is shown ({out[:120]!r})")
         expect(["-k", os.path.join(d, "nokeys"), "-r", GOOD], 1, "nokeys", "missing key file")
         p = expect(["-k", badkeys, "-r", GOOD], 1, "bad.keys:3:", "malformed key file names FILE:LINE")
         check(b"secret-one" not in p.stderr, "key file error does not echo a secret")
