@@ -936,7 +936,13 @@ static void rule_qm_unanswered(struct ctx *c, const struct ikc_qm *q)
 		       "PFS the same on both peers.");
 	else
 		ikc_finding_say(f, "The responder drops it silently: mismatched proxy IDs, PFS required by the responder, "
-		       "or no matching transform set; the responder's log says which.");
+		       "no matching transform set, or an IPsec SA its kernel would not install; the responder's log "
+		       "says which.");
+	if (!q->f.seen_plain[0]) {   /* one sentence for both, not the same one twice */
+		ikc_finding_say(f, " The Quick Mode is encrypted: give the keys (-k) to see its proxy IDs and transform "
+				"sets.");
+		return;
+	}
 	qm_ids(f, q);
 	qm_offers(f, q);
 }

@@ -250,8 +250,7 @@ void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list
 	if (sa->ikev2 || sa->kek) {
 		char ic[17];
 		ikc_sa_cookie_hex(sa, ic);
-		fprintf(out, "IKE SA %s: %s (no ladder)\n\n", ic,
-			sa->ikev2 ? "IKEv2" : "the cookie pair of a GDOI KEK, carrying group rekeys");
+		fprintf(out, "IKE SA %s: %s (no ladder)\n\n", ic, sa->ikev2 ? "IKEv2" : "a GDOI KEK's group rekeys");
 		return;
 	}
 	header(&p, sa);

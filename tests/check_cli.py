@@ -177,6 +177,12 @@ def main():
         got = [json.loads(x)["ikecap.frame"] for x in p.stdout.decode().splitlines()
                if json.loads(x).get("type") == "packet"]
         check(want and got == want, f"filtered frames numbered as in the file: {got} != tshark {want}")
+        # the ladder fits an 80-column terminal (79 characters a line) on every capture we have
+        for cap in sorted(glob.glob(os.path.join(ROOT, "captures", "**", "*.pcap"), recursive=True)):
+            kf = cap[:-5] + ".keys"
+            args = ["-T", "ladder", "-r", cap] + (["-k", kf] if os.path.exists(kf) else [])
+            wide = [l for l in run(args).stdout.decode(errors="replace").splitlines() if len(l) > 79]
+            check(not wide, f"ladder of {os.path.relpath(cap, ROOT)} within 79 columns: {wide[:1]}")
         hlp = run(["--help"]).stdout.decode()
         for opt in ("--psk-audit", "--write-raw", "--write-decrypted", "--export-cbor", "--export-keys",
                     "--retire-idle", "--no-progress", "--print-keys"):

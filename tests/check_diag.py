@@ -42,7 +42,15 @@ def diagnoses(pcap, keys=()):
         cmd[1:1] = ["-k", k]
     out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, TZ="UTC", LC_ALL="C"))
     recs = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
-    return [r for r in recs if r.get("type") == "diagnosis"]
+    ds = [r for r in recs if r.get("type") == "diagnosis"]
+    # A finding says each thing once (two rules' helpers once both wrote
+    # "The Quick Mode is encrypted: give the keys ..." into one finding).
+    for d in ds:
+        said = [x.strip()[:40] for x in d.get("text", "").split(". ") if len(x.strip()) > 40]
+        twice = sorted({x for x in said if said.count(x) > 1})
+        if twice:
+            check(False, "%s: %s repeats a sentence: %s" % (os.path.basename(pcap), d.get("code"), twice[0]))
+    return ds
 
 
 def codes(ds):
