@@ -170,6 +170,7 @@ struct group {
 	size_t nrk, rk_dropped;
 	uint32_t push_no_key;
 	uint64_t push_no_key_frame;
+	uint32_t pull_not_decrypted;   /* encrypted PULL messages not opened: their TEKs are unknown */
 	struct pullx *px;
 };
 
@@ -632,6 +633,8 @@ void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struc
 	} else if (num == 4 && !gr->pull4_frame) {
 		gr->pull4_frame = pkt->frame;
 	}
+	if (!info->retransmit && (msg->hdr.flags & IKC_FLAG_E) && info->dec != IKC_DEC_OK)
+		gr->pull_not_decrypted++;
 	if (info->retransmit || info->dec != IKC_DEC_OK || info->hash == IKC_HASH_FAILED)
 		return;
 	for (size_t i = 0; i < info->npayloads; i++) {
@@ -1362,7 +1365,8 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			gr = group_of_addr(g, in->af, in->src);
 			if (!gr)
 				gr = group_of_addr(g, in->af, in->dst);
-			if (!gr)
+			/* A key download we could not open may well have announced it. */
+			if (!gr || gr->pull_not_decrypted || gr->push_no_key)
 				continue;
 			if (!(f = finding(out, "gdoi-tek-unannounced", IKC_DIAG_WARNING, IKC_DIAG_LIKELY, gr))) {
 				free(v);
@@ -1372,7 +1376,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			frame_add(f, st->last_frame);
 			ikc_finding_say(f, "ESP on SPI 0x%08x (%llu packet%s, first in frame %llu) between group peers, but no "
 				 "key download in the capture announced that SPI: a TEK from a rekey this capture "
-				 "did not see or could not decrypt, or traffic that is not the group's.",
+				 "did not see, or traffic that is not the group's.",
 				 in->spi, (unsigned long long)st->packets, st->packets == 1 ? "" : "s",
 				 (unsigned long long)st->first_frame);
 		}

@@ -302,6 +302,12 @@ def run(name):
                   not d.get("code", "").startswith("gdoi-")]
     check(not other_fail, "%s: other failures %s" % (name, other_fail))
     check("missing-keys" not in codes, "%s: missing-keys finding" % name)
+    # Without keys the key downloads stay closed: no TEK can be called unannounced.
+    nk = subprocess.run([IKECAP, "--no-progress", "-q", "-T", "json", "-r", base + ".pcap"], capture_output=True,
+                        text=True)
+    nkc = {json.loads(l).get("code") for l in nk.stdout.splitlines() if l.strip()}
+    check(nk.returncode == 0 and "gdoi-tek-unannounced" not in nkc,
+          "%s without keys: no gdoi-tek-unannounced (%s)" % (name, sorted(c for c in nkc if c)))
     check_expiry(name, truth, recs, diag)
     check_unannounced(name, truth, pkts, diag)
     check_pull_options(name, truth, recs)
