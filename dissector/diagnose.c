@@ -1088,7 +1088,10 @@ static void rule_natt(struct ctx *c)
 	frame_add(f, nf->frame);
 	frame_add(f, nf->first_4500_frame);
 	ikc_finding_say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s)", (unsigned long long)nf->frame, near);
-	if (nf->first_4500_frame)
+	if (nf->first_4500_frame && nf->first_4500_frame == c->sa->first_frame)
+		ikc_finding_say(f, "; IKE runs on UDP 4500 from its first message (frame %llu), ESP goes in UDP "
+		    "(RFC 3948).", (unsigned long long)nf->first_4500_frame);
+	else if (nf->first_4500_frame)
 		ikc_finding_say(f, "; IKE moved to UDP 4500 (frame %llu), ESP goes in UDP (RFC 3948).",
 		    (unsigned long long)nf->first_4500_frame);
 	else

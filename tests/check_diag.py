@@ -143,6 +143,18 @@ def main():
     ds = diagnoses(lab("natt"), keys_of("natt"))
     expect(ds, "nat-detected", "proven", "natt", text=["near the initiator"])
 
+    # live/rekey: the rekeyed phase 1s start on UDP 4500 (tshark: their MM1, CKY-R 0, on port 4500):
+    # they did not "move" there.
+    rk = os.path.join(os.path.dirname(LAB), "live", "rekey")
+    on4500 = tshark_frames(rk + ".pcap", "udp.dstport == 4500 && isakmp.rspi == 00:00:00:00:00:00:00:00")
+    ds = [d for d in diagnoses(rk + ".pcap", [rk + ".keys"]) if d.get("code") == "nat-detected"]
+    for fr in on4500:
+        d = [x for x in ds if fr in x.get("frames", [])]
+        check(len(d) == 1 and "moved to UDP 4500" not in d[0]["text"] and "from its first message" in d[0]["text"],
+              "live/rekey: phase 1 begun on 4500 (MM1 frame %d) is not said to move there: %s" %
+              (fr, d[0]["text"] if d else "no nat-detected finding"))
+    check(len(on4500) == 2, "live/rekey: tshark finds two MM1s on 4500 (%s)" % on4500)
+
     # udp500-xfrm: README: the kernel rejects the ESP SA and charon answers QM2 with N + D.
     ds = diagnoses(lab("mm-psk-aes128-sha1-g2-udp500-xfrm"), keys_of("mm-psk-aes128-sha1-g2-udp500-xfrm"))
     expect(ds, "sa-install-failed", "likely", "udp500-xfrm with keys")
