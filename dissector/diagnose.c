@@ -362,11 +362,19 @@ static bool natt_blocked(const struct ikc_ike_sa *sa)
 	if (sa->p1_last < (sa->p1_exchange == IKC_EX_AGGRESSIVE ? 2 : 4))
 		return false;
 	if (sa->f.natd.first_4500_frame) {
-		/* the initiator floated: nothing at all may come back after that */
-		for (size_t i = 0; i < sa->nev; i++)
-			if (sa->ev[i].dir == IKC_DIR_R2I && sa->ev[i].frame > sa->f.natd.first_4500_frame)
+		/* The initiator floated: nothing at all may come back after that,
+		 * and it must have tried again (a capture that ends right after
+		 * its first message on 4500 shows nothing yet). */
+		bool retried = false;
+
+		for (size_t i = 0; i < sa->nev; i++) {
+			if (sa->ev[i].frame < sa->f.natd.first_4500_frame)
+				continue;
+			if (sa->ev[i].dir == IKC_DIR_R2I)
 				return false;
-		return true;
+			retried = retried || sa->ev[i].retransmit;
+		}
+		return retried;
 	}
 	/* no IKE on 4500 at all: the initiator's next message never arrived */
 	return sa->nev && sa->ev[sa->nev - 1].dir == IKC_DIR_R2I;

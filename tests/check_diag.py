@@ -143,6 +143,23 @@ def main():
     ds = diagnoses(lab("natt"), keys_of("natt"))
     expect(ds, "nat-detected", "proven", "natt", text=["near the initiator"])
 
+    # The same float cut right after the first MM5 on 4500 (nothing retried yet): the capture
+    # ended, nothing says the port is blocked.
+    import struct
+    import tempfile
+    src = open(os.path.join(SYN, "diag-natt-blocked-initiator.pcap"), "rb").read()
+    e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, n = 24, 0
+    while n < 5:
+        off += 16 + struct.unpack(e + "I", src[off + 8:off + 12])[0]
+        n += 1
+    with tempfile.TemporaryDirectory() as td:
+        cut = os.path.join(td, "cut.pcap")
+        open(cut, "wb").write(src[:off])
+        ds = diagnoses(cut)
+    check("natt-blocked" not in codes(ds), "natt-blocked: not at a capture that ends on the first MM5 on 4500 (got %s)"
+          % ", ".join(sorted(codes(ds))))
+
     # live/rekey: the rekeyed phase 1s start on UDP 4500 (tshark: their MM1, CKY-R 0, on port 4500):
     # they did not "move" there.
     rk = os.path.join(os.path.dirname(LAB), "live", "rekey")
