@@ -354,7 +354,7 @@ static void json_stats(struct run *r, struct ikc_rw *w);
  * that ended were written then), GDOI groups, findings, ESP SAs, stats. */
 /* --psk-audit: one word that reproduced an SA's HASH_R. */
 struct audit_hit {
-	char icky[17];
+	uint8_t icky[8];
 	unsigned long lineno;
 	char word[1024];              /* escaped for a terminal (ikc_escape_text) */
 };
@@ -366,7 +366,7 @@ struct audit {
 	bool nomem;
 };
 
-static void on_audit_hit(void *ctx, const char *icky, const char *word, size_t len, unsigned long lineno)
+static void on_audit_hit(void *ctx, const uint8_t icky[8], const char *word, size_t len, unsigned long lineno)
 {
 	struct audit *a = ctx;
 	struct audit_hit *v = ikc_grow(a->hit, &a->cap, a->n, sizeof *v, 4, 0);
@@ -377,7 +377,7 @@ static void on_audit_hit(void *ctx, const char *icky, const char *word, size_t l
 	}
 	a->hit = v;
 	v = &a->hit[a->n++];
-	snprintf(v->icky, sizeof v->icky, "%s", icky);
+	memcpy(v->icky, icky, sizeof v->icky);
 	v->lineno = lineno;
 	ikc_escape_text((const uint8_t *)word, len, v->word, sizeof v->word);
 }
@@ -394,9 +394,13 @@ static void psk_audit(struct run *r, struct audit *a)
 
 static void audit_text(const struct audit *a, FILE *out)
 {
-	for (size_t i = 0; i < a->n; i++)
-		fprintf(out, "PSK audit: SA %s: the responder's HASH_R matches word %lu: \"%s\"\n", a->hit[i].icky,
+	for (size_t i = 0; i < a->n; i++) {
+		char cky[17];
+
+		ikc_hex(a->hit[i].icky, sizeof a->hit[i].icky, cky, sizeof cky);
+		fprintf(out, "PSK audit: SA %s: the responder's HASH_R matches word %lu: \"%s\"\n", cky,
 			a->hit[i].lineno, a->hit[i].word);
+	}
 	fprintf(out, "PSK audit: %zu SA(s) matched\n", a->n);
 }
 
@@ -408,15 +412,8 @@ static void audit_record(const struct audit *a, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.psk_audit_matched", "SAs matched", a->n, IKC_RW_DEC, NULL);
 	ikc_rw_begin_array(w, "ikecap.psk_audit_hits", "Matches");
 	for (size_t i = 0; i < a->n; i++) {
-		uint8_t cky[8];
-
-		for (int k = 0; k < 8; k++) {   /* the session names SAs by 16 hex digits */
-			unsigned v = 0;
-			sscanf(a->hit[i].icky + 2 * k, "%2x", &v);
-			cky[k] = (uint8_t)v;
-		}
 		ikc_rw_begin_map(w, NULL, NULL);
-		ikc_rw_bytes(w, "isakmp.ispi", "Initiator cookie", cky, 8);
+		ikc_rw_bytes(w, "isakmp.ispi", "Initiator cookie", a->hit[i].icky, sizeof a->hit[i].icky);
 		ikc_rw_uint(w, "ikecap.psk_audit_line", "Word list line", a->hit[i].lineno, IKC_RW_DEC, NULL);
 		ikc_rw_cstr(w, "ikecap.psk_audit_word", "Pre-shared key", a->hit[i].word);
 		ikc_rw_end_map(w);

@@ -1509,9 +1509,7 @@ size_t ikc_session_psk_audit(const struct ikc_session *s, FILE *words, ikc_audit
 		lineno++;
 		for (size_t i = 0; i < nsa; i++) {
 			if (v[i] && ikc_sa_crypto_am_try_psk(v[i], (const uint8_t *)line, len)) {
-				char cky[17];
-				hex8(cky, v[i]->icky);
-				cb(ctx, cky, line, len, lineno);
+				cb(ctx, v[i]->icky, line, len, lineno);
 				v[i] = NULL;  /* found: stop trying this SA */
 				hits++;
 			}

@@ -179,7 +179,7 @@ size_t ikc_session_export_ikev1(const struct ikc_session *s, FILE *out);
 
 /* Aggressive Mode PSK audit over a word list (one word per line): calls cb
  * for each SA whose responder HASH_R a word reproduces; returns the hits. */
-typedef void (*ikc_audit_cb)(void *ctx, const char *icookie_hex, const char *word, size_t len,
+typedef void (*ikc_audit_cb)(void *ctx, const uint8_t icookie[8], const char *word, size_t len,
 			     unsigned long lineno);
 size_t ikc_session_psk_audit(const struct ikc_session *s, FILE *words, ikc_audit_cb cb, void *ctx);
 
