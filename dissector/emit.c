@@ -860,6 +860,29 @@ void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 	}
 }
 
+void ikc_emit_duplicate(struct ikc_emitter *e, const struct ikc_pkt *pkt, uint64_t original)
+{
+	if (e->o.quiet)
+		return;
+	if (e->o.format != IKC_FMT_TEXT) {
+		ikc_rw_begin_map(&e->rw, NULL, NULL);
+		json_pkt_common(e, pkt);
+		ikc_rw_uint(&e->rw, "ikecap.duplicate_of", "Capture duplicate of frame", original, IKC_RW_DEC, NULL);
+		ikc_rw_end_map(&e->rw);
+		ikc_rw_end_record(&e->rw);
+		return;
+	}
+	{
+		struct lb l;
+		lb_init(&l, e->out);
+		line_prefix(e, &l, pkt);
+		lb_s(&l, "DUP of frame ");
+		lb_u(&l, original, 0);
+		lb_s(&l, " (the same packet captured twice)\n");
+		lb_flush(&l);
+	}
+}
+
 /* RFC 792 / RFC 1122 codes of destination unreachable, RFC 4443 for ICMPv6. */
 const char *ikc_icmp_error_name(int af, uint8_t type, uint8_t code)
 {

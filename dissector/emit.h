@@ -88,5 +88,7 @@ void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool
 void ikc_emit_icmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_msg *msg);
 const char *ikc_icmp_error_name(int af, uint8_t type, uint8_t code);
 void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt);
+/* A capture duplicate (dupes.h) of frame `original`: nothing more is made of it. */
+void ikc_emit_duplicate(struct ikc_emitter *e, const struct ikc_pkt *pkt, uint64_t original);
 
 #endif

@@ -102,6 +102,9 @@ static void usage(FILE *f)
 	      "  --stats N        one line of statistics on stderr every N seconds\n"
 	      "  --stall-timeout N  live: diagnose an SA N s after it stops progressing\n"
 	      "                   (default 30)\n"
+	      "  --dup-window MS  a packet identical to one at most MS ms earlier is that\n"
+	      "                   packet captured twice (span ports): shown as DUP, not\n"
+	      "                   taken as a retransmission or replay (default 20; 0: off)\n"
 	      "  -k FILE|DIR      load keys (repeatable): ikecap key file, Wireshark\n"
 	      "                   ikev1_decryption_table / esp_sa, tcpdump -E secrets\n"
 	      "  --ike-port N     UDP port of IKE (default 500)\n"
@@ -477,6 +480,8 @@ static void text_summary(struct run *r, FILE *out)
 		fprintf(out, ", %llu IKE fragments", (unsigned long long)r->p.n.ike_fragments);
 	if (r->p.n.icmp_errors)
 		fprintf(out, ", %llu ICMP errors about IKE", (unsigned long long)r->p.n.icmp_errors);
+	if (r->p.n.duplicates)
+		fprintf(out, ", %llu capture duplicates", (unsigned long long)r->p.n.duplicates);
 	if (r->p.n.frag_held)
 		fprintf(out, ", %llu IP fragments", (unsigned long long)r->p.n.frag_held);
 	if (r->p.n.unsupported_link)
@@ -538,6 +543,7 @@ static void json_stats(struct run *r, struct ikc_rw *w)
 	ikc_rw_uint(w, "ikecap.esp_malformed", "Undecodable ESP", r->p.n.esp_bad, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.keepalives", "NAT keepalives", r->p.n.keepalive, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.icmp_errors", "ICMP errors about IKE", r->p.n.icmp_errors, IKC_RW_DEC, NULL);
+	ikc_rw_uint(w, "ikecap.duplicates", "Capture duplicates", r->p.n.duplicates, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.not_ike", "Other packets", r->p.n.not_ike, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.fragments_held", "IP fragments", r->p.n.frag_held, IKC_RW_DEC, NULL);
 	ikc_rw_uint(w, "ikecap.truncated", "Truncated", r->p.n.truncated, IKC_RW_DEC, NULL);
@@ -857,7 +863,7 @@ static bool outputs_clash(const char *rfile, const char *rawfile, const char *wf
 }
 
 enum {
-	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_WRITE_DECRYPTED, OPT_STATS, OPT_STALL,
+	OPT_HELP = 0x100, OPT_VERSION, OPT_COLOR, OPT_SHOW_SECRETS, OPT_NO_PROGRESS, OPT_PRINT_KEYS, OPT_EXPORT_KEYS, OPT_PSK_AUDIT, OPT_WRITE_RAW, OPT_WRITE_DECRYPTED, OPT_STATS, OPT_STALL, OPT_DUP_WINDOW,
 	OPT_IKE_PORT, OPT_NATT_PORT, OPT_GDOI_PORT,
 	OPT_MAX_IKE_SAS, OPT_MAX_ESP_SAS, OPT_MAX_FRAG_BYTES, OPT_MAX_QUICK_MODES, OPT_RETIRE_IDLE, OPT_EXPORT_CBOR,
 };
@@ -879,6 +885,7 @@ int main(int argc, char **argv)
 		{ "write-decrypted", required_argument, NULL, OPT_WRITE_DECRYPTED },
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "stall-timeout", required_argument, NULL, OPT_STALL },
+		{ "dup-window", required_argument, NULL, OPT_DUP_WINDOW },
 		{ "ike-port", required_argument, NULL, OPT_IKE_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
 		{ "gdoi-port", required_argument, NULL, OPT_GDOI_PORT },
@@ -903,6 +910,7 @@ int main(int argc, char **argv)
 	char filter[4096] = "";
 	char errbuf[1024];
 	uint64_t max_packets = 0;
+	unsigned dup_window_ms = IKC_DUPES_DEFAULT_WINDOW_MS;
 	struct ikc_keys *keys = NULL;
 	bool no_progress = false;
 	bool ladder = false;
@@ -971,6 +979,17 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			r.stall_s = (unsigned)v;
+			break;
+		}
+		case OPT_DUP_WINDOW: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' || v > IKC_DUPES_MAX_WINDOW_MS) {
+				fprintf(stderr, "ikecap: --dup-window wants milliseconds (0-%d), not '%s'\n",
+					IKC_DUPES_MAX_WINDOW_MS, optarg);
+				return EXIT_USAGE;
+			}
+			dup_window_ms = (unsigned)v;
 			break;
 		}
 		case OPT_STATS: {
@@ -1215,9 +1234,11 @@ int main(int argc, char **argv)
 	r.p.sess = ikc_session_new(&scfg, keys);
 	r.p.frag = ikc_ikefrag_new(256, ncfg.max_frag_bytes, 30);
 	r.p.esp = ikc_esp_table_new(max_esp_sas, keys);
+	r.p.dupes = ikc_dupes_new(dup_window_ms);
 	r.lim = (struct limits){ .ike_sas = scfg.max_sas, .esp_sas = max_esp_sas, .frag_bytes = ncfg.max_frag_bytes,
 				 .quick_modes = scfg.max_qm };
-	if (!r.p.net || !r.ended || !r.p.sess || !r.p.frag || !r.p.esp || ikc_arena_init(&r.p.arena, 1u << 20) != 0) {
+	if (!r.p.net || !r.ended || !r.p.sess || !r.p.frag || !r.p.esp || (dup_window_ms && !r.p.dupes) ||
+	    ikc_arena_init(&r.p.arena, 1u << 20) != 0) {
 		fputs("ikecap: out of memory\n", stderr);
 		rc = EXIT_IO;
 		goto out;
@@ -1353,6 +1374,7 @@ out:
 		}
 	}
 	ikc_esp_table_free(r.p.esp);
+	ikc_dupes_free(r.p.dupes);
 	ikc_capture_close(r.cap);
 	ikc_net_free(r.p.net);
 	ikc_session_free(r.p.sess);

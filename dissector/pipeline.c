@@ -169,7 +169,14 @@ void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys)
 void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt)
 {
 	struct ikc_pipeline *p = ctx;
+	uint64_t original;
 
+	if (pkt->transport != IKC_T_NONE && (original = ikc_dupes_check(p->dupes, pkt)) != 0) {
+		p->n.duplicates++;
+		for (size_t i = 0; i < p->nem; i++)
+			ikc_emit_duplicate(p->em[i], pkt, original);
+		return;
+	}
 	ikc_arena_reset(&p->arena);
 	ikc_gdoi_note_packet(ikc_session_gdoi(p->sess), pkt);
 	switch (pkt->transport) {

@@ -16,6 +16,7 @@
 #include "../decoders/arena.h"
 #include "emit.h"
 #include "esp_sa.h"
+#include "dupes.h"
 #include "ikefrag.h"
 #include "net.h"
 #include "pcap_out.h"
@@ -24,7 +25,7 @@
 /* Every frame read lands in exactly one of these (ikecap.frames is the sum
  * of all but frames and ike_fragments, which IKE also counts). */
 struct ikc_pipeline_counts {
-	uint64_t frames, ike, ike_bad, ike_fragments, esp, esp_bad, keepalive, icmp_errors;
+	uint64_t frames, ike, ike_bad, ike_fragments, esp, esp_bad, keepalive, icmp_errors, duplicates;
 	uint64_t not_ike, frag_held, truncated, malformed, unsupported_link;
 };
 
@@ -45,6 +46,7 @@ struct ikc_pipeline {
 	struct ikc_session *sess;
 	struct ikc_ikefrag *frag;
 	struct ikc_esp_table *esp;
+	struct ikc_dupes *dupes;                /* capture duplicates; NULL: none looked for */
 	struct ikc_arena arena;                 /* reset per packet */
 	struct ikc_emitter *em[IKC_PIPELINE_MAX_EMITTERS];
 	size_t nem;                             /* each record goes to every emitter */

@@ -135,6 +135,12 @@ def main():
         expect(["-r", GOOD, "-c", "0"], 2, "-c", "-c 0")
         expect(["-r", GOOD, "-T", "xml"], 2, "-T takes", "bad -T")
         expect(["-r", GOOD, "--stats", "0"], 2, "--stats wants seconds", "bad --stats")
+        for bad in ("x", "401", "-1", "", "20ms"):
+            expect(["-r", GOOD, "--dup-window", bad], 2, "--dup-window wants milliseconds (0-400)",
+                   "--dup-window %r" % bad)
+        for ok in (["--dup-window", "0"], ["--dup-window=400"]):
+            p = expect(["-r", GOOD] + ok, 0, "", " ".join(ok))
+            check(b"IKE messages" in p.stdout, "%s: the summary" % " ".join(ok))
         p = expect(["--bogus"], 2, "--help", "unknown option")
         err = p.stderr.decode(errors="replace")
         check(err.startswith("ikecap: ") and err.count("\n") == 1 and "--bogus" in err,
@@ -257,7 +263,7 @@ def main():
     else:
         print("check_cli: ../shared not found: accounting checked on captures/ only")
     parts = ["ikecap.ike", "ikecap.ike_malformed", "ikecap.esp", "ikecap.esp_malformed", "ikecap.keepalives", "ikecap.icmp_errors",
-             "ikecap.not_ike", "ikecap.fragments_held", "ikecap.truncated", "ikecap.malformed",
+             "ikecap.duplicates", "ikecap.not_ike", "ikecap.fragments_held", "ikecap.truncated", "ikecap.malformed",
              "ikecap.unsupported_link"]
     for cap in sorted(caps):
         p = run(["-q", "-T", "json", "-r", cap])

@@ -485,7 +485,9 @@ ESP_TRANSPORTS = ("esp", "udp4500-esp")
 
 
 def ikecap_frames(path, keys):
-    cmd = [IKECAP, "-T", "json", "--no-progress", "-r", path]
+    # Wireshark decodes a capture duplicate (the same packet twice, a span
+    # port's copy) like any frame; ikecap decodes it too with --dup-window 0.
+    cmd = [IKECAP, "-T", "json", "--no-progress", "--dup-window", "0", "-r", path]
     for k in keys:
         cmd[1:1] = ["-k", k]
     rc, so, se = run(cmd)

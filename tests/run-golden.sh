@@ -100,7 +100,7 @@ fi
 pass=$((pass + vg_pass))
 fail=$((fail + vg_fail))
 
-for t in tests/check_retire.py tests/check_lab.py tests/compare_tshark.py tests/check_tcpdump.py tests/check_cli.py tests/check_live.py tests/check_diag.py tests/check_replay_live.py tests/check_gdoi.py tests/check_libreswan.py tests/check_schema.py tests/check_ws_rules.py; do
+for t in tests/check_retire.py tests/check_lab.py tests/compare_tshark.py tests/check_tcpdump.py tests/check_cli.py tests/check_live.py tests/check_diag.py tests/check_dupes.py tests/check_replay_live.py tests/check_gdoi.py tests/check_libreswan.py tests/check_schema.py tests/check_ws_rules.py; do
 	[ -f "$t" ] || continue
 	if IKECAP=./ikecap-asan python3 "$t"; then
 		pass=$((pass + 1))

@@ -5,7 +5,9 @@ mm-psk-aes128-sha1-g2.pcap with MM5 (frame 7) sent as IKEv1 fragments
 message with the same cookies, message id 0, one Fragment payload; the
 fragments' data in order is the whole original ISAKMP message, header
 included).  Fragment 2 comes first and is sent twice, to exercise
-out-of-order and duplicate handling.  Written by hand from the format, so the
+out-of-order and duplicate handling (the copy is 2 us after the first: a
+capture duplicate to ikecap, which hands it to the reassembly only with
+--dup-window 0).  Written by hand from the format, so the
 test that reads it does not depend on ikecap.
 """
 import struct

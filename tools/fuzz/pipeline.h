@@ -74,7 +74,8 @@ static inline int fz_run_init(struct fz_run *r, const struct ikc_keys *keys, FIL
 	r->p.sess = ikc_session_new(&scfg, keys);
 	r->p.frag = ikc_ikefrag_new(256, 4u << 20, 30);
 	r->p.esp = ikc_esp_table_new(0, keys);
-	if (!r->ended || !r->p.net || !r->p.sess || !r->p.frag || !r->p.esp || ikc_arena_init(&r->p.arena, 1u << 20) != 0)
+	r->p.dupes = ikc_dupes_new(IKC_DUPES_DEFAULT_WINDOW_MS);
+	if (!r->p.dupes || !r->ended || !r->p.net || !r->p.sess || !r->p.frag || !r->p.esp || ikc_arena_init(&r->p.arena, 1u << 20) != 0)
 		return -1;
 	return 0;
 }
@@ -108,6 +109,7 @@ static inline void fz_run_finish(struct fz_run *r)
 	ikc_pipeline_drop_kept(&r->p);
 	ikc_ikefrag_free(r->p.frag);
 	ikc_esp_table_free(r->p.esp);
+	ikc_dupes_free(r->p.dupes);
 	ikc_arena_free(&r->p.arena);
 	memset(r, 0, sizeof *r);
 }
