@@ -11,6 +11,10 @@
  * times never move, as anonymised ones with every time zero: there nothing
  * tells a copy from a retransmission.)
  *
+ * (ESP is compared by SPI, sequence number and ICV, the MAC over the whole
+ * packet: a digest of every byte made a run without keys 16% longer in
+ * instructions, this 7%.)
+ *
  * Recent packets are remembered in a fixed direct-mapped table by digest,
  * so the cost is one hash of the packet and no allocation after creation; at
  * very high packet rates a duplicate whose original was overwritten in the
