@@ -286,6 +286,15 @@ static void label_frames(const struct ikc_ike_sa *sa, const char *label, struct 
 			frame_add(f, sa->ev[i].frame);
 }
 
+/* Cite the messages after frame `after` that carry what `what` says
+ * (IKC_EVC_*). */
+static void events_carrying(const struct ikc_ike_sa *sa, uint8_t what, uint64_t after, struct ikc_finding *f)
+{
+	for (size_t i = 0; i < sa->nev; i++)
+		if ((sa->ev[i].carries & what) && sa->ev[i].frame > after)
+			frame_add(f, sa->ev[i].frame);
+}
+
 /* Seconds between the first and the last copy of a label (event log). */
 static double label_span(const struct ikc_ike_sa *sa, const char *label)
 {
@@ -353,7 +362,8 @@ static bool ntf_phase2(const struct ikc_ike_sa *sa, const struct ikc_ntf *n)
 
 /* NAT-T blocked, seen from either end: a NAT was detected, phase 1 did not
  * complete, and no IKE message of the responder travelled on UDP 4500 (none
- * at all on 4500 when the capture is on the responder's side). */
+ * at all on 4500 when the capture is on the responder's side); and the side
+ * the capture sees waited: it retransmitted. */
 static bool natt_blocked(const struct ikc_ike_sa *sa)
 {
 	if (!sa->f.natd.nat || p1_done(sa) || any_ntf_from(sa, IKC_DIR_R2I))
@@ -376,8 +386,10 @@ static bool natt_blocked(const struct ikc_ike_sa *sa)
 		}
 		return retried;
 	}
-	/* no IKE on 4500 at all: the initiator's next message never arrived */
-	return sa->nev && sa->ev[sa->nev - 1].dir == IKC_DIR_R2I;
+	/* No IKE on 4500 at all: the initiator's next message never arrived.
+	 * The responder must have sent its last message again while it waited
+	 * (a capture that ends right after MM4 shows nothing blocked yet). */
+	return sa->nev && sa->ev[sa->nev - 1].dir == IKC_DIR_R2I && sa->ev[sa->nev - 1].retransmit;
 }
 
 /* ---- rules ---- */
@@ -386,6 +398,7 @@ static void rule_no_response(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
 	const char *l1 = is_main(sa) ? "MM1" : "AM1";
+	const struct ikc_icmp_seen *icmp = ikc_sa_icmp_last(sa);
 	char ra[64];
 	uint32_t r = 0;
 	uint64_t fr;
@@ -395,9 +408,9 @@ static void rule_no_response(struct ctx *c)
 	    sa->p1_last > 1)
 		return;
 	fr = label_frame(sa, l1, &r);
-	if (r == 0 && !sa->icmp_errors)
+	if (r == 0 && !icmp)
 		return;  /* one copy: the capture may simply have ended */
-	f = add(c, "no-response", IKC_DIAG_FAILURE, sa->icmp_errors ? IKC_DIAG_PROVEN : IKC_DIAG_LIKELY);
+	f = add(c, "no-response", IKC_DIAG_FAILURE, icmp ? IKC_DIAG_PROVEN : IKC_DIAG_LIKELY);
 	frame_add(f, fr);
 	label_frames(sa, l1, f);
 	peer_addr(sa, false, ra, sizeof ra);
@@ -405,14 +418,15 @@ static void rule_no_response(struct ctx *c)
 	       "initiator is stuck in %s.",
 	    l1, (unsigned long long)fr, r + 1, r ? "s" : "", label_span(sa, l1), ra,
 	    is_main(sa) ? "MM_WAIT_MSG2" : "AM_WAIT_MSG2");
-	if (sa->icmp_errors) {
+	if (icmp) {
 		char from[64];
-		ikc_format_addr(sa->af, sa->icmp_from, from, sizeof from);
-		frame_add(f, sa->icmp_last_frame);
+		ikc_format_addr(sa->af, icmp->from, from, sizeof from);
+		for (size_t i = 0; i < sa->nicmp; i++)
+			frame_add(f, sa->icmp[i].frame);
 		ikc_finding_say(f, " %s answered with ICMP %s (%u time%s, last in frame %llu): ", from,
-		    ikc_icmp_error_name(sa->af, sa->icmp_type, sa->icmp_code), sa->icmp_errors,
-		    sa->icmp_errors > 1 ? "s" : "", (unsigned long long)sa->icmp_last_frame);
-		if (memcmp(sa->icmp_from, sa->raddr, 16) == 0)
+		    ikc_icmp_error_name(sa->af, icmp->type, icmp->code), sa->icmp_errors,
+		    sa->icmp_errors > 1 ? "s" : "", (unsigned long long)icmp->frame);
+		if (memcmp(icmp->from, sa->raddr, 16) == 0)
 			ikc_finding_say(f, "the peer host is up but nothing listens on its IKE port, or its firewall rejects it. "
 			       "Start or fix the IKE daemon there.");
 		else
@@ -1084,7 +1098,12 @@ static void rule_natt(struct ctx *c)
 			       "%llu) and phase 1 does not complete: ",
 			    (unsigned long long)nf->first_4500_frame);
 		} else {
-			ikc_finding_say(f, "but no IKE message on UDP 4500 follows and phase 1 does not complete: ");
+			const struct ikc_event *last = &sa->ev[sa->nev - 1];   /* the responder's, sent again */
+
+			label_frames(sa, last->label, f);
+			ikc_finding_say(f, "but no IKE message on UDP 4500 follows (the responder sent %s %u time%s, "
+			       "waiting for the next message) and phase 1 does not complete: ",
+			    last->label, last->retransmit + 1u, last->retransmit ? "s" : "");
 		}
 		ikc_finding_say(f, "UDP 4500 is blocked or not forwarded on the path (or the capture filter left it out). "
 		       "Open UDP 4500 both ways.");
@@ -1120,6 +1139,7 @@ static void rule_dpd(struct ctx *c)
 	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 	frame_add(f, p->dpd_last_frame);
 	frame_add(f, p->dpd_ack_last_frame);
+	events_carrying(c->sa, IKC_EVC_DPD_PROBE, p->dpd_ack_last_frame, f);   /* the probes not answered */
 	ikc_finding_say(f, "%u DPD R-U-THERE sent, %u R-U-THERE-ACK seen, and the last probe (frame %llu) was not answered: "
 	       "the peer is gone, the path is broken, or the peer restarted and no longer knows this SA (a "
 	       "stale SA: strongSwan drops messages for an IKE SA it does not know without a word, others "
@@ -1130,21 +1150,36 @@ static void rule_dpd(struct ctx *c)
 
 static void rule_deleted(struct ctx *c)
 {
-	const struct ikc_p1_facts *p = &c->sa->f;
-	struct ikc_finding *f;
+	static const enum ikc_dir senders[] = { IKC_DIR_I2R, IKC_DIR_R2I, IKC_DIR_UNKNOWN };
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_p1_facts *p = &sa->f;
+	struct ikc_finding *f = NULL;
 
-	if (!p->deletes_isakmp && !p->deletes_ipsec)
+	for (size_t k = 0; k < sizeof senders / sizeof senders[0]; k++) {
+		enum ikc_dir d = senders[k];
+		uint32_t isakmp = p->deletes_isakmp[d], ipsec = p->deletes_ipsec[d];
+
+		if (!isakmp && !ipsec)
+			continue;
+		if (!f) {
+			f = add(c, "deleted", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
+			ikc_finding_say(f, "The %s deleted", who(d));
+		} else {
+			ikc_finding_say(f, "; the %s deleted", who(d));
+		}
+		frame_add(f, p->delete_frame[d]);
+		if (ipsec)
+			ikc_finding_say(f, " %u IPsec SA payload%s", ipsec, ipsec > 1 ? "s" : "");
+		if (ipsec && isakmp)
+			ikc_finding_say(f, " and");
+		if (isakmp)
+			ikc_finding_say(f, " the IKE SA");
+		ikc_finding_say(f, " (frame %llu)", (unsigned long long)p->delete_frame[d]);
+	}
+	if (!f)
 		return;
-	f = add(c, "deleted", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
-	frame_add(f, p->delete_frame);
-	ikc_finding_say(f, "The %s deleted", who(p->delete_dir));
-	if (p->deletes_ipsec)
-		ikc_finding_say(f, " %u IPsec SA payload%s", p->deletes_ipsec, p->deletes_ipsec > 1 ? "s" : "");
-	if (p->deletes_ipsec && p->deletes_isakmp)
-		ikc_finding_say(f, " and");
-	if (p->deletes_isakmp)
-		ikc_finding_say(f, " the IKE SA");
-	ikc_finding_say(f, " (frame %llu).", (unsigned long long)p->delete_frame);
+	ikc_finding_say(f, ".");
+	events_carrying(sa, IKC_EVC_DELETE, 0, f);
 }
 
 static void rule_missing_keys(struct ctx *c)

@@ -135,6 +135,8 @@ struct pullx {
 	uint64_t pop_frame[2];
 };
 
+#define PULL1_KEPT 8   /* copies of an unanswered registration cited */
+
 struct group {
 	uint8_t p1_icky[8], p1_rcky[8];
 	int af;
@@ -144,6 +146,8 @@ struct group {
 	/* registration */
 	uint32_t pull_msgid;
 	uint64_t pull1_frame, pull1_last_frame, pull2_frame, pull4_frame;
+	uint64_t pull1_copy[PULL1_KEPT];  /* PULL1's copies: the first PULL1_KEPT - 1 and the latest */
+	uint8_t npull1_copy;
 	uint32_t pull1_copies;
 	/* KEK */
 	bool have_kek_spi, have_kek_key;
@@ -621,6 +625,7 @@ void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struc
 	if (num == 1) {
 		gr->pull1_copies++;
 		gr->pull1_last_frame = pkt->frame;
+		gr->pull1_copy[gr->npull1_copy < PULL1_KEPT ? gr->npull1_copy++ : PULL1_KEPT - 1] = pkt->frame;
 		if (!info->retransmit) {
 			gr->pull_msgid = msg->hdr.msgid;
 			gr->pull1_frame = pkt->frame;
@@ -1289,7 +1294,8 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			if (!(f = finding(out, "gdoi-registration-unanswered", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN, gr)))
 				return IKC_NOMEM;
 			frame_add(f, gr->pull1_frame);
-			frame_add(f, gr->pull1_last_frame);
+			for (size_t k = 0; k < gr->npull1_copy; k++)
+				frame_add(f, gr->pull1_copy[k]);
 			snprintf(grp, sizeof grp, " %u", gr->group_id);
 			ikc_finding_say(f, "Group member %s sent GROUPKEY-PULL message 1 (registration, M-ID %08x) %u time%s; "
 				 "key server %s never answered with message 2. The member has no group keys: check "

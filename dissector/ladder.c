@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../decoders/names.h"
+#include "emit.h"          /* ikc_icmp_error_name */
 #include "session_int.h"
 #include "util.h"
 
@@ -205,6 +206,23 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	}
 }
 
+/* An ICMP error about the SA: an arrow from the side it came from (a
+ * router on the path is drawn on the responder's side, and named). */
+static void icmp_lines(const struct pen *p, const struct ikc_ike_sa *sa, const struct ikc_icmp_seen *ic)
+{
+	struct ikc_event e = { .frame = ic->frame };
+	double t = sa->nev ? secs_between(sa->ev[0].ts_sec, sa->ev[0].ts_nsec, ic->ts_sec, ic->ts_nsec) : 0;
+	char head[80], from[64], rest[120] = "";
+
+	e.dir = memcmp(ic->from, sa->iaddr, 16) == 0 ? IKC_DIR_I2R : IKC_DIR_R2I;
+	snprintf(head, sizeof head, "ICMP %s", ikc_icmp_error_name(sa->af, ic->type, ic->code));
+	if (memcmp(ic->from, sa->iaddr, 16) != 0 && memcmp(ic->from, sa->raddr, 16) != 0) {
+		ikc_format_addr(sa->af, ic->from, from, sizeof from);
+		snprintf(rest, sizeof rest, "from %s, a router on the path", from);
+	}
+	arrow(p, &e, t, head, rest, true);
+}
+
 static void header(const struct pen *p, const struct ikc_ike_sa *sa)
 {
 	char ic[17], rc[17], ia[64] = "?", ra[64] = "?", left[96], right[96];
@@ -254,8 +272,18 @@ void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list
 		return;
 	}
 	header(&p, sa);
-	for (size_t i = 0; i < sa->nev; i++)
-		event_lines(&p, sa, i);
+	for (size_t i = 0, k = 0; i < sa->nev || k < sa->nicmp;) {
+		if (k < sa->nicmp && (i == sa->nev || sa->icmp[k].frame < sa->ev[i].frame))
+			icmp_lines(&p, sa, &sa->icmp[k++]);
+		else
+			event_lines(&p, sa, i++);
+	}
+	if (sa->icmp_errors > sa->nicmp) {
+		char t[80];
+		snprintf(t, sizeof t, "... %llu more ICMP errors not shown (limit %d per SA)",
+			 (unsigned long long)(sa->icmp_errors - sa->nicmp), IKC_ICMP_KEPT);
+		lane_text(&p, t, C_DIM);
+	}
 	if (sa->ev_dropped) {
 		char t[80];
 		snprintf(t, sizeof t, "... %llu more messages not shown (limit %d per SA)",

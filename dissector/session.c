@@ -180,6 +180,7 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 	}
 	free(sa->ev);
 	free(sa->seen);
+	free(sa->icmp);
 	free(sa->f.offered);
 	free(sa->f.id_i);
 	free(sa->f.id_r);
@@ -781,18 +782,18 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 		case IKC_PT_NOTIFY:
 			note_ntf(sa, p, pkt, dir, enc);
 			break;
-		case IKC_PT_DELETE:
+		case IKC_PT_DELETE: {
+			unsigned d = dir == IKC_DIR_I2R || dir == IKC_DIR_R2I ? (unsigned)dir : IKC_DIR_UNKNOWN;
+
 			if (p->u.del.protoid == IKC_PROTO_ISAKMP)
-				f->deletes_isakmp++;
+				f->deletes_isakmp[d]++;
 			else
-				f->deletes_ipsec++;
-			if (!f->delete_frame || p->u.del.protoid == IKC_PROTO_ISAKMP) {
-				if (!f->delete_frame || f->deletes_isakmp == 1) {
-					f->delete_frame = pkt->frame;
-					f->delete_dir = dir;
-				}
-			}
+				f->deletes_ipsec[d]++;
+			if (!f->delete_frame[d] ||
+			    (p->u.del.protoid == IKC_PROTO_ISAKMP && f->deletes_isakmp[d] == 1))
+				f->delete_frame[d] = pkt->frame;
 			break;
+		}
 		default:
 			break;
 		}
@@ -802,6 +803,22 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 
 /* Record one message (first copy or retransmission) for the rules and the
  * ladder; called once the message is classified and decrypted. */
+/* IKC_EVC_* of a payload chain. */
+static uint8_t carries(const struct ikc_payload *pl, size_t n)
+{
+	uint8_t c = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (pl[i].type == IKC_PT_DELETE)
+			c |= IKC_EVC_DELETE;
+		else if (pl[i].type == IKC_PT_NOTIFY && pl[i].u.notify.type == NOTIFY_R_U_THERE)
+			c |= IKC_EVC_DPD_PROBE;
+		else if (pl[i].type == IKC_PT_NOTIFY && pl[i].u.notify.type == NOTIFY_R_U_THERE_ACK)
+			c |= IKC_EVC_DPD_ACK;
+	}
+	return c;
+}
+
 static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
 			 const struct ikc_msg *msg, const struct ikc_msg_info *info, int num)
 {
@@ -853,6 +870,9 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 		e->encrypted = enc;
 		e->dec = (uint8_t)info->dec;
 		e->hash = (uint8_t)info->hash;
+		e->carries = carries(msg->payloads, msg->npayloads);
+		if (info->dec == IKC_DEC_OK)
+			e->carries |= carries(info->payloads, info->npayloads);
 		if (s->cfg.ladder_facts && (le = ladder_event(sa, sa->nev - 1)) != NULL) {
 			le->original_frame = info->original_frame;
 			le->sport = pkt->sport;
@@ -1297,12 +1317,13 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out, bool print_keys)
 			ikc_name_or_num(ikc_notify_name(sa->last_error_notify), sa->last_error_notify, nb, sizeof nb),
 			sa->last_error_dir == IKC_DIR_R2I ? "responder" : sa->last_error_dir == IKC_DIR_I2R ? "initiator" : "peer",
 			(unsigned long long)sa->last_error_frame);
-	if (sa->icmp_errors) {
+	if (ikc_sa_icmp_last(sa)) {
+		const struct ikc_icmp_seen *last = ikc_sa_icmp_last(sa);
 		char from[64];
-		ikc_format_addr(sa->af, sa->icmp_from, from, sizeof from);
+		ikc_format_addr(sa->af, last->from, from, sizeof from);
 		fprintf(out, "    ICMP %s from %s (%u time%s, last in frame %llu)\n",
-			ikc_icmp_error_name(sa->af, sa->icmp_type, sa->icmp_code), from, sa->icmp_errors,
-			sa->icmp_errors > 1 ? "s" : "", (unsigned long long)sa->icmp_last_frame);
+			ikc_icmp_error_name(sa->af, last->type, last->code), from, sa->icmp_errors,
+			sa->icmp_errors > 1 ? "s" : "", (unsigned long long)last->frame);
 	}
 	if (c->psk_differs)
 		fprintf(out, "    PSK mismatch: initiator's key %s, responder's key %s\n", ikc_sa_side_source(c, 0),
@@ -1533,14 +1554,33 @@ void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17])
 void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg)
 {
 	struct ikc_ike_sa *sa = sa_find(s, msg->hdr.icookie, msg->hdr.rcookie);
+	struct ikc_icmp_seen e = { .frame = pkt->frame, .ts_sec = pkt->ts_sec, .ts_nsec = pkt->ts_nsec,
+				   .type = pkt->icmp_type, .code = pkt->icmp_code };
 
 	if (!sa)
 		return;
+	memcpy(e.from, pkt->src, 16);
+	(void)ikc_sa_note_icmp(sa, &e);
+}
+
+bool ikc_sa_note_icmp(struct ikc_ike_sa *sa, const struct ikc_icmp_seen *e)
+{
 	sa->icmp_errors++;
-	sa->icmp_last_frame = pkt->frame;
-	sa->icmp_type = pkt->icmp_type;
-	sa->icmp_code = pkt->icmp_code;
-	memcpy(sa->icmp_from, pkt->src, 16);
+	if (sa->nicmp == IKC_ICMP_KEPT) {
+		sa->icmp[IKC_ICMP_KEPT - 1] = *e;
+		return true;
+	}
+	if (sa->nicmp == sa->icmp_cap) {
+		size_t cap = sa->icmp_cap;
+		struct ikc_icmp_seen *v = ikc_grow(sa->icmp, &cap, sa->nicmp, sizeof *v, 2, IKC_ICMP_KEPT);
+
+		if (!v)
+			return false;
+		sa->icmp = v;
+		sa->icmp_cap = (uint8_t)cap;
+	}
+	sa->icmp[sa->nicmp++] = *e;
+	return true;
 }
 
 struct ikc_gdoi *ikc_session_gdoi(const struct ikc_session *s)

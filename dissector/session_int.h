@@ -54,7 +54,15 @@ struct ikc_event {                /* widest members first: every live SA holds ~
 	bool encrypted;
 	uint8_t dec;                  /* enum ikc_decrypt_status */
 	uint8_t hash;                 /* enum ikc_hash_verdict */
+	uint8_t carries;              /* IKC_EVC_*: what the findings cite it for */
 };
+_Static_assert(sizeof(struct ikc_event) == 48, "every live SA holds ~10 events");
+
+/* ikc_event.carries: payloads (clear or decrypted) a finding cites a
+ * message for. */
+#define IKC_EVC_DPD_PROBE 1u          /* N(R-U-THERE) */
+#define IKC_EVC_DPD_ACK 2u            /* N(R-U-THERE-ACK) */
+#define IKC_EVC_DELETE 4u             /* a DELETE payload */
 
 /* What only the ladder draws of one message. */
 struct ikc_ev_ladder {
@@ -86,6 +94,17 @@ struct ikc_ntf {
 	uint32_t qm_open;             /* msgid of the newest unfinished QM, 0 none */
 };
 
+/* An ICMP error quoting one of an SA's messages: evidence, and a line of
+ * the ladder. */
+#define IKC_ICMP_KEPT 8
+struct ikc_icmp_seen {
+	uint64_t frame;
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+	uint8_t type, code;
+	uint8_t from[16];             /* who sent it: the peer, or a router on the way */
+};
+
 /* NAT-D as the capture shows it (RFC 3947 §3.2): each hash compared with
  * HASH(CKY-I | CKY-R | IP | port) of the addresses the packet carries. */
 struct ikc_natd_facts {
@@ -110,9 +129,9 @@ struct ikc_p1_facts {
 	bool id_i_clear, id_r_clear;               /* identity travelled unencrypted */
 	uint32_t dpd_sent, dpd_acked;              /* R-U-THERE / R-U-THERE-ACK */
 	uint64_t dpd_last_frame, dpd_ack_last_frame;
-	uint32_t deletes_isakmp, deletes_ipsec;
-	uint64_t delete_frame;                     /* first ISAKMP (else IPsec) DELETE */
-	enum ikc_dir delete_dir;
+	/* DELETE payloads by sender (enum ikc_dir: unknown, initiator, responder) */
+	uint32_t deletes_isakmp[3], deletes_ipsec[3];
+	uint64_t delete_frame[3];                  /* its first ISAKMP (else IPsec) DELETE */
 	uint32_t not_decrypted;                    /* encrypted messages we could not open */
 	uint64_t not_decrypted_frame;
 	uint32_t wrong_key;                        /* ... of them: no candidate key fits */
@@ -202,9 +221,8 @@ struct ikc_ike_sa {
 	uint64_t qm_evicted;
 	bool live_reported;          /* diagnosed live as stalled (ikc_session_stalled) */
 	uint32_t icmp_errors;        /* ICMP errors quoting this SA's messages */
-	uint64_t icmp_last_frame;
-	uint8_t icmp_type, icmp_code;
-	uint8_t icmp_from[16];       /* who sent the ICMP error */
+	struct ikc_icmp_seen *icmp;  /* the first IKC_ICMP_KEPT - 1 of them and the latest (grown on demand) */
+	uint8_t nicmp, icmp_cap;
 	struct ikc_cr_buf sai_b;    /* MM1/AM1 SA payload body, for HASH_I/R (exact size) */
 	struct ikc_sa_crypto *crypto; /* NULL until the SA carries key material (ikc_sa_crypto_of) */
 	/* for diagnose.c and ladder.c */
@@ -218,6 +236,16 @@ struct ikc_ike_sa {
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);
 
 /* What the ladder draws of event i; all zero when nothing was kept. */
+/* Count an ICMP error about the SA and keep it (the latest replaces the
+ * last kept one past IKC_ICMP_KEPT); false: no memory, only counted. */
+bool ikc_sa_note_icmp(struct ikc_ike_sa *sa, const struct ikc_icmp_seen *e);
+
+/* The latest ICMP error about the SA, NULL: none. */
+static inline const struct ikc_icmp_seen *ikc_sa_icmp_last(const struct ikc_ike_sa *sa)
+{
+	return sa->nicmp ? &sa->icmp[sa->nicmp - 1] : NULL;
+}
+
 static inline const struct ikc_ev_ladder *ikc_event_ladder(const struct ikc_ike_sa *sa, size_t i)
 {
 	static const struct ikc_ev_ladder none;

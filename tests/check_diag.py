@@ -12,8 +12,10 @@ Exit 0 when every check holds; prints one line per check.
 """
 import json
 import os
+import struct
 import subprocess
 import sys
+import tempfile
 
 IKECAP = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("IKECAP", "./ikecap")
 LAB = "captures/lab"
@@ -59,6 +61,20 @@ def codes(ds):
 
 def tshark_frames(pcap, filt):
     out = subprocess.run(["tshark", "-r", pcap, "-Y", filt, "-T", "fields", "-e", "frame.number"],
+                         capture_output=True, text=True)
+    return [int(x) for x in out.stdout.split()]
+
+
+def tshark_frames_keyed(pcap, keys, filt):
+    """tshark_frames with the Wireshark key tables ikecap exports from keys
+    (the daemons' logged secrets): tshark decrypts and filters on its own."""
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([IKECAP, "--no-progress", "-q", "--export-keys", d, "-k", keys, "-r", pcap], capture_output=True)
+        opts = []
+        with open(os.path.join(d, "ikev1_decryption_table")) as f:
+            opts = sum((["-o", "uat:ikev1_decryption_table:" + l.strip()] for l in f
+                        if l.strip() and not l.startswith("#")), [])
+    out = subprocess.run(["tshark", "-r", pcap] + opts + ["-Y", filt, "-T", "fields", "-e", "frame.number"],
                          capture_output=True, text=True)
     return [int(x) for x in out.stdout.split()]
 
@@ -145,8 +161,6 @@ def main():
 
     # The same float cut right after the first MM5 on 4500 (nothing retried yet): the capture
     # ended, nothing says the port is blocked.
-    import struct
-    import tempfile
     src = open(os.path.join(SYN, "diag-natt-blocked-initiator.pcap"), "rb").read()
     e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
     off, n = 24, 0
@@ -158,6 +172,21 @@ def main():
         open(cut, "wb").write(src[:off])
         ds = diagnoses(cut)
     check("natt-blocked" not in codes(ds), "natt-blocked: not at a capture that ends on the first MM5 on 4500 (got %s)"
+          % ", ".join(sorted(codes(ds))))
+
+    # The responder's side cut right after MM4 (the capture ended, the responder has not
+    # waited for MM5 yet): nothing says UDP 4500 is blocked.
+    src = open(os.path.join(SYN, "diag-natt-blocked-responder.pcap"), "rb").read()
+    e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, n = 24, 0
+    while n < 4:
+        off += 16 + struct.unpack(e + "I", src[off + 8:off + 12])[0]
+        n += 1
+    with tempfile.TemporaryDirectory() as td:
+        cut = os.path.join(td, "cut.pcap")
+        open(cut, "wb").write(src[:off])
+        ds = diagnoses(cut)
+    check("natt-blocked" not in codes(ds), "natt-blocked: not at a responder-side capture that ends on MM4 (got %s)"
           % ", ".join(sorted(codes(ds))))
 
     # live/rekey: the rekeyed phase 1s start on UDP 4500 (tshark: their MM1, CKY-R 0, on port 4500):
@@ -185,7 +214,9 @@ def main():
         ds = diagnoses(syn(SYN, "diag-no-response.pcap"), keys)
         expect(ds, "no-response", "likely", "diag-no-response" + tag, frames=[1, 2, 3, 4])
         ds = diagnoses(syn(SYN, "diag-no-response-icmp.pcap"), keys)
-        expect(ds, "no-response", "proven", "diag-no-response-icmp" + tag, frames=[1, 3, 4],
+        icmp = tshark_frames(syn(SYN, "diag-no-response-icmp.pcap"), "icmp")
+        check(icmp == [2, 4], "diag-no-response-icmp: tshark sees ICMP in frames 2 and 4 (%s)" % icmp)
+        expect(ds, "no-response", "proven", "diag-no-response-icmp" + tag, frames=[1, 3] + icmp,
                text=["port unreachable"])
         ds = diagnoses(syn(SYN, "diag-mm3-stalled.pcap"), keys)
         expect(ds, "phase1-stalled", "likely", "diag-mm3-stalled" + tag, frames=[3, 4, 5], text=["MM_WAIT_MSG4"])
@@ -194,7 +225,8 @@ def main():
         ds = diagnoses(syn(SYN, "diag-invalid-cookie.pcap"), keys)
         expect(ds, "invalid-cookie", "proven", "diag-invalid-cookie" + tag, frames=[8])
         ds = diagnoses(syn(SYN, "diag-natt-blocked-responder.pcap"), keys)
-        expect(ds, "natt-blocked", "likely", "diag-natt-blocked-responder" + tag)
+        expect(ds, "natt-blocked", "likely", "diag-natt-blocked-responder" + tag, frames=[3, 4, 5, 6],
+               text=["sent MM4 3 times"])
         ds = diagnoses(syn(SYN, "diag-natt-blocked-initiator.pcap"), keys)
         expect(ds, "natt-blocked", "likely", "diag-natt-blocked-initiator" + tag, frames=[5, 6, 7])
     ds = diagnoses(syn(SYN, "diag-pfs-unanswered.pcap"), allkeys)
@@ -251,6 +283,29 @@ def main():
         pcap = os.path.join(live, case + ".pcap")
         ks = [os.path.join(live, case + ".keys")]
         expect(diagnoses(pcap, ks), code, certainty, "live " + case)
+    # The evidence names every frame tshark finds for it: each ICMP error; every
+    # unanswered DPD probe and every DELETE (tshark decrypting with the tables
+    # ikecap exports from the daemons' logged keys).
+    pcap = os.path.join(live, "fail-unreachable.pcap")
+    icmp = tshark_frames(pcap, "icmp")
+    check(len(icmp) == 4, "live fail-unreachable: tshark sees 4 ICMP errors (%s)" % icmp)
+    expect(diagnoses(pcap), "no-response", "proven", "live fail-unreachable", frames=icmp)
+    out = subprocess.run([IKECAP, "--no-progress", "--color=never", "-T", "ladder", "-r", pcap],
+                         capture_output=True, text=True, env=dict(os.environ, TZ="UTC", LC_ALL="C")).stdout
+    drawn = [int(l.split()[1]) for l in out.splitlines() if "ICMP port unreachable" in l and l.split()[0][0] in "+-"]
+    check(drawn == icmp, "live fail-unreachable: the ladder draws the ICMP errors of frames %s (drew %s)" % (icmp, drawn))
+    pcap = os.path.join(live, "stale-sa.pcap")
+    probes = tshark_frames_keyed(pcap, os.path.join(live, "stale-sa.keys"), "isakmp.notify.msgtype == 36136")
+    acks = tshark_frames_keyed(pcap, os.path.join(live, "stale-sa.keys"), "isakmp.notify.msgtype == 36137")
+    unanswered = [p for p in probes if not acks or p > max(acks)]
+    check(len(unanswered) >= 2, "live stale-sa: tshark finds unanswered R-U-THERE probes (%s, acks %s)" % (probes, acks))
+    expect(diagnoses(pcap, [os.path.join(live, "stale-sa.keys")]), "dead-peer", "likely", "live stale-sa",
+           frames=unanswered)
+    pcap = os.path.join(live, "libreswan-mm-psk.pcap")
+    dels = tshark_frames_keyed(pcap, os.path.join(live, "libreswan-mm-psk.keys"), "isakmp.typepayload == 12")
+    check(len(dels) == 2, "live libreswan-mm-psk: tshark finds a DELETE from each side (%s)" % dels)
+    expect(diagnoses(pcap, [os.path.join(live, "libreswan-mm-psk.keys")]), "deleted", "proven",
+           "live libreswan-mm-psk", frames=dels, text=["The initiator deleted", "the responder deleted"])
     for case in ("mm-psk-3des-md5-g2", "mm-psk-aes256-sha256-g14", "qm-pfs", "natt", "dpd", "rekey", "am-psk"):
         pcap = os.path.join(live, case + ".pcap")
         no_failure(diagnoses(pcap, [os.path.join(live, case + ".keys")]), "live " + case)

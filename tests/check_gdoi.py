@@ -90,6 +90,15 @@ def check_expiry(name, truth, recs, diag):
               "%s: expired text: %s" % (name, txt[:200]))
 
 
+def check_unanswered(name, truth, diag):
+    """gdoi-registration-unanswered cites every copy of PULL1 the generator sent."""
+    fs = finding(diag, "gdoi-registration-unanswered")
+    pull1 = [m["frame"] for m in truth["messages"] if m["exchange"] == "groupkey-pull" and m.get("hash_name") == "HASH(1)"]
+    for f in fs:
+        check(set(pull1) <= set(f.get("frames", [])), "%s: unanswered cites PULL1 frames %s (got %s)" %
+              (name, pull1, f.get("frames")))
+
+
 def check_unannounced(name, truth, pkts, diag):
     """gdoi-tek-unannounced against the SPI the generator's GM made up (rogue_teks)."""
     rogue = truth.get("rogue_teks", [])
@@ -309,6 +318,7 @@ def run(name):
     check(nk.returncode == 0 and "gdoi-tek-unannounced" not in nkc,
           "%s without keys: no gdoi-tek-unannounced (%s)" % (name, sorted(c for c in nkc if c)))
     check_expiry(name, truth, recs, diag)
+    check_unanswered(name, truth, diag)
     check_unannounced(name, truth, pkts, diag)
     check_pull_options(name, truth, recs)
     check_unacked(name, truth, recs, diag)

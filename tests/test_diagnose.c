@@ -62,6 +62,7 @@ static void sa_free(struct ikc_ike_sa *sa)
 		free(sa->lf);
 	}
 	free(sa->ev);
+	free(sa->icmp);
 	for (size_t i = 0; i < sa->qm_cap; i++) {
 		for (size_t k = 0; k < IKC_QM_OFFERS; k++)
 			free(sa->qm[i].f.offered[k]);
@@ -265,21 +266,27 @@ Test(diagnose, icmp_port_unreachable_proves_no_response)
 	struct run r;
 	const struct ikc_finding *f;
 
+	/* RFC 792: destination unreachable (3), port unreachable (3), from the peer */
+	struct ikc_icmp_seen icmp = { .frame = 2, .ts_sec = 1000, .type = 3, .code = 3 };
+
 	msg(sa, 1, 0, IKC_DIR_I2R, "MM1", 0, 500);
-	sa->icmp_errors = 1;
-	sa->icmp_last_frame = 2;
-	sa->icmp_type = 3;                   /* RFC 792: destination unreachable */
-	sa->icmp_code = 3;                   /* port unreachable */
-	memcpy(sa->icmp_from, sa->raddr, 16);
+	memcpy(icmp.from, sa->raddr, 16);
+	for (uint64_t fr = 2; fr <= 22; fr += 2) {   /* 11 of them: the first 7 and the latest are kept */
+		icmp.frame = fr;
+		cr_assert(ikc_sa_note_icmp(sa, &icmp));
+	}
+	cr_assert_eq(sa->icmp_errors, 11);
 	diag(&r, &sa, 1);
 	f = find(&r, "no-response");
 	cr_assert_not_null(f);
 	cr_assert_eq(f->certainty, IKC_DIAG_PROVEN);
-	cr_assert(has_frame(f, 1) && has_frame(f, 2));
+	cr_assert(has_frame(f, 1) && has_frame(f, 2) && has_frame(f, 14) && !has_frame(f, 16) && has_frame(f, 22),
+		  "MM1 and the ICMP errors kept");
+	cr_assert_not_null(strstr(f->text, "11 times, last in frame 22"));
 	cr_assert_not_null(strstr(f->text, "nothing listens"));
 	ikc_diag_list_free(&r.l);
 
-	sa->icmp_from[3] = 254;              /* a router on the way */
+	sa->icmp[sa->nicmp - 1].from[3] = 254;   /* the latest from a router on the way */
 	diag(&r, &sa, 1);
 	f = find(&r, "no-response");
 	cr_assert_not_null(f);
@@ -639,16 +646,22 @@ Test(diagnose, nat_without_4500_is_natt_blocked)
 	sa->f.natd.mism[1][0] = true;        /* the responder sees the initiator elsewhere */
 	sa->f.natd.frame = 4;
 	diag(&r, &sa, 1);
+	cr_assert_null(find(&r, "natt-blocked"), "the capture ends on MM4: nothing blocked yet");
+	ikc_diag_list_free(&r.l);
+
+	msg(sa, 5, 4.03, IKC_DIR_R2I, "MM4", 1, 500);   /* the responder waited, and sent MM4 again */
+	diag(&r, &sa, 1);
 	f = find(&r, "natt-blocked");
 	cr_assert_not_null(f);
-	cr_assert(has_frame(f, 4));
+	cr_assert(has_frame(f, 4) && has_frame(f, 5));
 	cr_assert_not_null(strstr(f->text, "near the initiator"));
+	cr_assert_not_null(strstr(f->text, "sent MM4 2 times"));
 	ikc_diag_list_free(&r.l);
 
 	/* MM5/MM6 on 4500: NAT-T works, information only. */
-	msg(sa, 5, 0.04, IKC_DIR_I2R, "MM5", 0, 4500);
-	msg(sa, 6, 0.05, IKC_DIR_R2I, "MM6", 0, 4500);
-	sa->f.natd.first_4500_frame = 5;
+	msg(sa, 6, 4.04, IKC_DIR_I2R, "MM5", 0, 4500);
+	msg(sa, 7, 4.05, IKC_DIR_R2I, "MM6", 0, 4500);
+	sa->f.natd.first_4500_frame = 6;
 	diag(&r, &sa, 1);
 	cr_assert_null(find(&r, "natt-blocked"));
 	f = find(&r, "nat-detected");
@@ -690,9 +703,8 @@ Test(diagnose, informational_findings)
 
 	healthy_mm(a);
 	qm(a, 0x4321, IKC_DIR_R2I, 3, 30);   /* a second Quick Mode: rekey */
-	a->f.deletes_isakmp = 1;
-	a->f.delete_frame = 50;
-	a->f.delete_dir = IKC_DIR_I2R;
+	a->f.deletes_isakmp[IKC_DIR_I2R] = 1;
+	a->f.delete_frame[IKC_DIR_I2R] = 50;
 	a->f.not_decrypted = 2;
 	a->f.not_decrypted_frame = 5;
 	cr_assert(ikc_text_set(&a->crypto->missing, "the PSK for 198.51.100.2", IKC_CR_TEXT));

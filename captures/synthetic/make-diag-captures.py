@@ -195,9 +195,12 @@ def main():
                fr2[2:9] + retransmits(q1, (q1[0], q1[1]), [4.0, 11.2]))
     made.append("diag-pfs-unanswered.pcap")
 
-    # 7. natt-blocked, responder side: NAT-D shows the NAT, MM5 on 4500 never arrives.
+    # 7. natt-blocked, responder side: NAT-D shows the NAT, MM5 on 4500 never
+    #    arrives; the responder sends MM4 again while it waits (at +4 and +11.2 s).
     hdr3, fr3 = read_pcap(os.path.join(LAB, "natt-responder-side.pcap"))
-    write_pcap(os.path.join(OUT, "diag-natt-blocked-responder.pcap"), hdr3, fr3[2:6])
+    m4 = fr3[5]
+    write_pcap(os.path.join(OUT, "diag-natt-blocked-responder.pcap"), hdr3,
+               fr3[2:6] + retransmits(m4, (m4[0], m4[1]), [4.0, 11.2]))
     made.append("diag-natt-blocked-responder.pcap")
 
     # 8. natt-blocked, initiator side: MM5 goes out on 4500 again and again, nothing back.
