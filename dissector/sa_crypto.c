@@ -129,11 +129,10 @@ static struct ikc_seen_crypto *seen_iv(struct ikc_sa_crypto *c, int seen_slot, s
 {
 	while (seen_slot >= 0 && (size_t)seen_slot >= c->seen_iv_cap) {
 		size_t cap = c->seen_iv_cap;
-		struct ikc_seen_crypto *v = ikc_grow(c->seen_iv, &cap, c->seen_iv_cap, sizeof *v, 4, IKC_SEEN_RING);
+		struct ikc_seen_crypto *v = ikc_grow_zeroed(c->seen_iv, &cap, c->seen_iv_cap, sizeof *v, 4, IKC_SEEN_RING);
 
 		if (!v)
 			break;
-		memset(v + c->seen_iv_cap, 0, (cap - c->seen_iv_cap) * sizeof *v);
 		c->seen_iv = v;
 		c->seen_iv_cap = cap;
 	}

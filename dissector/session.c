@@ -323,10 +323,9 @@ static struct ikc_seen *seen_lookup(struct ikc_ike_sa *sa, uint64_t digest, enum
 	/* Grown (ikc_grow) while the ring is full, up to IKC_SEEN_RING; then reused. */
 	if (sa->seen_next >= sa->seen_cap && sa->seen_cap < IKC_SEEN_RING) {
 		size_t cap = sa->seen_cap;
-		struct ikc_seen *v = ikc_grow(sa->seen, &cap, sa->seen_cap, sizeof *v, 4, IKC_SEEN_RING);
+		struct ikc_seen *v = ikc_grow_zeroed(sa->seen, &cap, sa->seen_cap, sizeof *v, 4, IKC_SEEN_RING);
 
 		if (v) {
-			memset(v + sa->seen_cap, 0, (cap - sa->seen_cap) * sizeof *v);
 			sa->seen = v;
 			sa->seen_cap = (uint32_t)cap;
 		}

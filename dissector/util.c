@@ -76,6 +76,16 @@ void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t
 	return nv;
 }
 
+void *ikc_grow_zeroed(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max)
+{
+	size_t old = *cap;
+	unsigned char *nv = ikc_grow(v, cap, n, elem, first, max);
+
+	if (nv && *cap > old)
+		memset(nv + old * elem, 0, (*cap - old) * elem);
+	return nv;
+}
+
 /* The conversion at f (just past '%') if ikc_vformat knows it: its length. */
 static size_t simple_conversion(const char *f)
 {

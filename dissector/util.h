@@ -92,6 +92,9 @@ void ikc_appendf(char *buf, size_t sz, const char *fmt, ...) __attribute__((form
  * Returns the array (moved or not), or NULL when it is full at max or out of
  * memory — v and *cap are then unchanged. */
 void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max);
+/* ikc_grow, and the elements it adds are zero (arrays whose free entries are
+ * all-zero ones, not the first n). */
+void *ikc_grow_zeroed(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max);
 
 /* vsnprintf for the conversions the diagnosis texts use (%s %d %u %x %08x
  * %llu %zu %%) without stdio's set-up per call, which cost as much as the

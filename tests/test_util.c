@@ -224,3 +224,21 @@ Test(vformat, other_conversions_are_left_to_stdio)
 	cr_assert_eq(vformat(buf, sizeof buf, "plain text, no conversion"), 25);
 	cr_assert_str_eq(buf, "plain text, no conversion");
 }
+
+Test(util, grow_zeroed_hands_out_zero_elements)
+{
+	size_t cap = 0;
+	uint32_t *v = NULL;
+
+	for (size_t n = 0; n < 200; n++) {
+		uint32_t *nv = ikc_grow_zeroed(v, &cap, n, sizeof *v, 4, 0);
+
+		cr_assert_not_null(nv);
+		v = nv;
+		for (size_t i = n; i < cap; i++)
+			cr_assert_eq(v[i], 0, "element %zu of %zu after growing for %zu", i, cap, n);
+		v[n] = 0xa5a5a5a5u;   /* used: the next growth must not rely on it being zero */
+	}
+	cr_assert_null(ikc_grow_zeroed(v, &cap, cap, sizeof *v, 4, cap), "full at max");
+	free(v);
+}
