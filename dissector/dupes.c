@@ -33,13 +33,16 @@ struct dupes_slot {
 
 struct ikc_dupes {
 	uint32_t window_ns;
-	/* Captures whose times never move (anonymised ones, all zero) cannot
-	 * tell a copy from a retransmission: nothing is a duplicate until a
-	 * packet's time differs from the first one's. */
-	bool have_first, clock_moved;
-	uint64_t first_sec;
-	uint32_t first_nsec;
-	struct dupes_slot slot[DUPES_SLOTS];
+	/* Times that never move (anonymised captures, all zero) or that move
+	 * by one tick a packet (text2pcap's made-up times) cannot tell a copy
+	 * from a retransmission: until two packets are more than 1 us a frame
+	 * apart, only a copy right after its original, with the very same time,
+	 * is a duplicate. */
+	bool clock_real, have_prev;
+	uint64_t prev_digest, prev_frame, prev_sec;
+	uint64_t prev_seen;                   /* the previous packet's own frame */
+	uint32_t prev_nsec;
+	struct dupes_slot slot[DUPES_SLOTS];   /* pairs: a digest may sit in either of its pair */
 };
 
 struct ikc_dupes *ikc_dupes_new(uint32_t window_ms)
@@ -105,33 +108,62 @@ static uint64_t packet_digest(const struct ikc_pkt *pkt)
 	return ikc_digest64(pkt->data, pkt->len, h);
 }
 
+/* Which slot pair a digest goes to: its top bits, after a finaliser (the
+ * digest's low bits come from a multiply and mix poorly). */
+static size_t pair_of(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (size_t)(h >> 52) % (DUPES_SLOTS / 2) * 2;
+}
+
 uint64_t ikc_dupes_check(struct ikc_dupes *d, const struct ikc_pkt *pkt)
 {
-	uint64_t digest, sec;
-	struct dupes_slot *s;
+	uint64_t digest, sec, original = 0;
+	struct dupes_slot *pair, *s;
 
 	if (!d)
 		return 0;
 	digest = packet_digest(pkt);
 	sec = (uint64_t)pkt->ts_sec;
-	if (!d->clock_moved) {
-		if (!d->have_first) {
-			d->have_first = true;
-			d->first_sec = sec;
-			d->first_nsec = pkt->ts_nsec;
-		} else if (sec != d->first_sec || pkt->ts_nsec != d->first_nsec) {
-			d->clock_moved = true;
-		}
+	if (d->have_prev && !d->clock_real && pkt->frame > d->prev_seen) {
+		uint64_t frames = pkt->frame - d->prev_seen;   /* other traffic may lie between */
+
+		if (gap_ns(sec, pkt->ts_nsec, d->prev_sec, d->prev_nsec) > 1000 * (frames < 1000000 ? frames : 1000000))
+			d->clock_real = true;
 	}
-	s = &d->slot[(digest ^ digest >> 32) % DUPES_SLOTS];
-	if (d->clock_moved && s->frame && s->digest == digest && gap_ns(sec, pkt->ts_nsec, s->sec, s->nsec) <= d->window_ns) {
-		s->sec = sec;   /* a third copy is measured from the second */
+	pair = &d->slot[pair_of(digest)];
+	if (!d->clock_real) {
+		if (d->have_prev && digest == d->prev_digest && sec == d->prev_sec && pkt->ts_nsec == d->prev_nsec)
+			original = d->prev_frame;
+	} else {
+		for (s = pair; s < pair + 2 && !original; s++)
+			if (s->frame && s->digest == digest && gap_ns(sec, pkt->ts_nsec, s->sec, s->nsec) <= d->window_ns) {
+				s->sec = sec;   /* a third copy is measured from the second */
+				s->nsec = pkt->ts_nsec;
+				original = s->frame;
+			}
+	}
+	if (!original) {
+		/* an earlier copy is refreshed, else the pair's empty or older entry makes room */
+		if (pair[0].frame && pair[0].digest == digest)
+			s = &pair[0];
+		else if (pair[1].frame && pair[1].digest == digest)
+			s = &pair[1];
+		else
+			s = !pair[0].frame ? &pair[0] : !pair[1].frame ? &pair[1]
+			    : pair[0].frame < pair[1].frame ? &pair[0] : &pair[1];
+		s->digest = digest;
+		s->frame = pkt->frame;
+		s->sec = sec;
 		s->nsec = pkt->ts_nsec;
-		return s->frame;
 	}
-	s->digest = digest;
-	s->frame = pkt->frame;
-	s->sec = sec;
-	s->nsec = pkt->ts_nsec;
-	return 0;
+	d->have_prev = true;
+	d->prev_digest = digest;
+	d->prev_frame = original ? original : pkt->frame;
+	d->prev_seen = pkt->frame;
+	d->prev_sec = sec;
+	d->prev_nsec = pkt->ts_nsec;
+	return original;
 }

@@ -7,18 +7,20 @@
  * (strongSwan waits 4 s, libreswan 0.5 s, Cisco and Juniper about 1 s), so a
  * byte-identical packet (same addresses, ports and payload) within a few
  * milliseconds of an earlier one is a duplicate of the capture, not of the
- * network: it is shown as such and goes no further.  (Not in a capture whose
- * times never move, as anonymised ones with every time zero: there nothing
- * tells a copy from a retransmission.)
+ * network: it is shown as such and goes no further.  (In a capture whose
+ * times never move, as anonymised ones with every time zero, or move by one
+ * tick a packet, as text2pcap makes them up, only a copy right after its
+ * original with the very same time is one: there the times cannot tell a
+ * copy from a retransmission.)
  *
  * (ESP is compared by SPI, sequence number and ICV, the MAC over the whole
  * packet: a digest of every byte made a run without keys 16% longer in
  * instructions, this 7%.)
  *
- * Recent packets are remembered in a fixed direct-mapped table by digest,
- * so the cost is one hash of the packet and no allocation after creation; at
- * very high packet rates a duplicate whose original was overwritten in the
- * table is missed (it is then read as a retransmission, as before).
+ * Recent packets are remembered in a fixed two-way table by digest, so the
+ * cost is one hash of the packet and no allocation after creation; at very
+ * high packet rates a duplicate whose original was pushed out of the table is
+ * missed (it is then read as a retransmission, as before).
  */
 #ifndef IKC_DUPES_H
 #define IKC_DUPES_H

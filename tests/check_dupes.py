@@ -20,7 +20,9 @@ independent sources by check_diag.py, check_lab.py and check_gdoi.py.
 
 Controls, so that the check can fail: with --dup-window 0 every copy is a
 retransmission again; copies 1 s apart (an IKE stack's retransmission timer)
-are not duplicates; a capture whose times are all zero (anonymised) has none.
+are not duplicates; in a capture whose times are all zero (anonymised) only a
+copy right after its original is one, and with times one tick a packet
+(text2pcap) none is.
 
 Usage: check_dupes.py   (env IKECAP, default ./ikecap)
 """
@@ -197,10 +199,22 @@ def controls(td):
     check(stat(r, "ikecap.duplicates") == read_again(next(x for x in once if x["type"] == "stats")),
           "copies 20.001 ms apart with --dup-window 21: duplicates")
 
+    # Times that tell nothing: all zero (anonymised), or one tick a packet (text2pcap).
     zero = [(0, 0, d, o) for _, _, d, o in frames]
+    write_pcap(dup, hdr, e, zero + zero)
+    _, r = records(dup, keys)
+    check(stat(r, "ikecap.duplicates") == 0, "all times zero, the copies later in the file: no duplicates (%s)"
+          % stat(r, "ikecap.duplicates"))
     write_pcap(dup, hdr, e, doubled(zero, ns, 0))
     _, r = records(dup, keys)
-    check(stat(r, "ikecap.duplicates") == 0, "all times zero: no duplicates (%s)" % stat(r, "ikecap.duplicates"))
+    check(stat(r, "ikecap.duplicates") == read_again(next(x for x in once if x["type"] == "stats")),
+          "all times zero, each copy right after its original: duplicates (%s)" % stat(r, "ikecap.duplicates"))
+    tick = [(1700000000, k, d, o) for k, (_, _, d, o) in enumerate(frames + frames)]
+    write_pcap(dup, hdr, e, tick)
+    _, r = records(dup, keys)
+    check(stat(r, "ikecap.duplicates") == 0 and stat(r, "ikecap.retransmits") == ike,
+          "times one tick a packet (text2pcap): copies are retransmissions (%s duplicates)"
+          % stat(r, "ikecap.duplicates"))
 
 
 def main():
