@@ -110,6 +110,9 @@ struct ctx {
 	const struct ikc_ike_sa *sa;
 	struct ikc_diag_list *out;
 	bool nomem;
+	/* A finding of this SA already explains its ICMP errors: the rules
+	 * that read silence as a cause stay quiet. */
+	bool icmp_told;
 	/* Counting only (ikc_diagnose_session_count): add() hands out scratch,
 	 * a finding with no code, whose text ikc_finding_say does not compose. */
 	bool count_only;
@@ -154,7 +157,7 @@ static struct ikc_finding *add(struct ctx *c, const char *code, enum ikc_diag_se
 	return f;
 }
 
-static void frame_add(struct ikc_finding *f, uint64_t frame)
+void ikc_finding_frame(struct ikc_finding *f, uint64_t frame)
 {
 	size_t i;
 
@@ -163,8 +166,12 @@ static void frame_add(struct ikc_finding *f, uint64_t frame)
 	for (i = 0; i < f->nframes; i++)
 		if (f->frames[i] == frame)
 			return;
-	if (f->nframes == IKC_DIAG_FRAMES)
+	if (f->nframes == IKC_DIAG_FRAMES) {
+		f->frames_omitted += f->frames_omitted < UINT32_MAX;
+		if (frame > f->frames[IKC_DIAG_FRAMES - 1])
+			f->frames[IKC_DIAG_FRAMES - 1] = frame;   /* the last one seen stays */
 		return;
+	}
 	/* keep ascending */
 	for (i = f->nframes; i > 0 && f->frames[i - 1] > frame; i--)
 		f->frames[i] = f->frames[i - 1];
@@ -283,7 +290,17 @@ static void label_frames(const struct ikc_ike_sa *sa, const char *label, struct 
 {
 	for (size_t i = 0; i < sa->nev; i++)
 		if (strcmp(sa->ev[i].label, label) == 0)
-			frame_add(f, sa->ev[i].frame);
+			ikc_finding_frame(f, sa->ev[i].frame);
+}
+
+/* Cite the SA's ICMP errors (those not kept counted as omitted). */
+static void icmp_frames(struct ikc_finding *f, const struct ikc_ike_sa *sa)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < sa->nicmp; i++)
+		ikc_finding_frame(f, sa->icmp[i].frame);
+	f->frames_omitted += sa->icmp_errors - sa->nicmp;
 }
 
 /* Cite the messages after frame `after` that carry what `what` says
@@ -292,7 +309,7 @@ static void events_carrying(const struct ikc_ike_sa *sa, uint8_t what, uint64_t 
 {
 	for (size_t i = 0; i < sa->nev; i++)
 		if ((sa->ev[i].carries & what) && sa->ev[i].frame > after)
-			frame_add(f, sa->ev[i].frame);
+			ikc_finding_frame(f, sa->ev[i].frame);
 }
 
 /* Seconds between the first and the last copy of a label (event log). */
@@ -411,7 +428,7 @@ static void rule_no_response(struct ctx *c)
 	if (r == 0 && !icmp)
 		return;  /* one copy: the capture may simply have ended */
 	f = add(c, "no-response", IKC_DIAG_FAILURE, icmp ? IKC_DIAG_PROVEN : IKC_DIAG_LIKELY);
-	frame_add(f, fr);
+	ikc_finding_frame(f, fr);
 	label_frames(sa, l1, f);
 	peer_addr(sa, false, ra, sizeof ra);
 	ikc_finding_say(f, "%s (frame %llu) was sent %u time%s over %.1f s and no IKE message came back from %s: the "
@@ -420,9 +437,9 @@ static void rule_no_response(struct ctx *c)
 	    is_main(sa) ? "MM_WAIT_MSG2" : "AM_WAIT_MSG2");
 	if (icmp) {
 		char from[64];
+		c->icmp_told = true;
 		ikc_format_addr(sa->af, icmp->from, from, sizeof from);
-		for (size_t i = 0; i < sa->nicmp; i++)
-			frame_add(f, sa->icmp[i].frame);
+		icmp_frames(f, sa);
 		ikc_finding_say(f, " %s answered with ICMP %s (%u time%s, last in frame %llu): ", from,
 		    ikc_icmp_error_name(sa->af, icmp->type, icmp->code), sa->icmp_errors,
 		    sa->icmp_errors > 1 ? "s" : "", (unsigned long long)icmp->frame);
@@ -439,6 +456,68 @@ static void rule_no_response(struct ctx *c)
 	       "(and 4500), the configured peer address, and the peer's IKE policy.");
 }
 
+/* What an ICMP error about an SA's messages says, as the end of a sentence. */
+static void icmp_meaning(struct ikc_finding *f, const struct ikc_ike_sa *sa, const struct ikc_icmp_seen *ic,
+			 const char *from)
+{
+	bool v6 = sa->af == 6, peer = memcmp(ic->from, sa->raddr, 16) == 0 || memcmp(ic->from, sa->iaddr, 16) == 0;
+	bool unreach = v6 ? ic->type == 1 : ic->type == 3;
+
+	if ((v6 && ic->type == 2) || (!v6 && unreach && ic->code == 4))
+		ikc_finding_say(f, "the message is larger than the path MTU lets through (DF set): enable IKE fragmentation "
+		       "on both peers (strongSwan fragmentation=yes, Cisco crypto isakmp fragmentation) or raise the "
+		       "MTU on the path.");
+	else if (unreach && ic->code == (v6 ? 4 : 3))
+		ikc_finding_say(f, "nothing listens on UDP %u at %s (the IKE daemon stopped or restarted, or does not "
+		       "listen on that port: UDP 4500 for NAT-T), or its firewall rejects it.",
+		    ic->port, peer ? "the peer" : from);
+	else if (unreach && (v6 ? ic->code == 1 : (ic->code == 9 || ic->code == 10 || ic->code == 13)))
+		ikc_finding_say(f, "a firewall (%s) rejects UDP %u towards the peer: open it.", from, ic->port);
+	else if (unreach)
+		ikc_finding_say(f, "%s has no route to the peer: check the routing (and the peer's address).", from);
+	else if (v6 ? ic->type == 3 : ic->type == 11)
+		ikc_finding_say(f, "the packets loop or the path is too long (time exceeded at %s): check the routing.", from);
+	else
+		ikc_finding_say(f, "the path refuses them: check the route and the filters to the peer.");
+}
+
+/* ICMP errors about an SA that no-response did not explain: they, not
+ * silence, say why the exchange stopped. */
+static void rule_icmp(struct ctx *c)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_icmp_seen *first = sa->nicmp ? &sa->icmp[0] : NULL, *last = ikc_sa_icmp_last(sa);
+	const struct ikc_event *before = NULL, *went_on = NULL;
+	struct ikc_finding *f;
+	char from[64];
+
+	if (c->icmp_told || !first)
+		return;
+	for (size_t i = 0; i < sa->nev; i++) {
+		if (sa->ev[i].frame < first->frame)
+			before = &sa->ev[i];
+		else if (before && sa->ev[i].dir != before->dir && !went_on)
+			went_on = &sa->ev[i];   /* the other side spoke after all */
+	}
+	f = add(c, "icmp-error", went_on ? IKC_DIAG_WARNING : IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
+	c->icmp_told = !went_on;
+	icmp_frames(f, sa);
+	ikc_format_addr(sa->af, last->from, from, sizeof from);
+	if (before) {
+		ikc_finding_frame(f, before->frame);
+		ikc_finding_say(f, "From %s (frame %llu) on, ", before->label, (unsigned long long)before->frame);
+	}
+	ikc_finding_say(f, "%s answered this SA's messages with ICMP %s (%u time%s, last in frame %llu)", from,
+	    ikc_icmp_error_name(sa->af, last->type, last->code), sa->icmp_errors, sa->icmp_errors > 1 ? "s" : "",
+	    (unsigned long long)last->frame);
+	if (went_on)
+		ikc_finding_say(f, "; the exchange went on (%s, frame %llu), but ", went_on->label,
+		    (unsigned long long)went_on->frame);
+	else
+		ikc_finding_say(f, " and the exchange went no further: ");
+	icmp_meaning(f, sa, last, from);
+}
+
 static void rule_phase1_stalled(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
@@ -446,14 +525,14 @@ static void rule_phase1_stalled(struct ctx *c)
 	uint64_t fr;
 	struct ikc_finding *f;
 
-	if (any_ntf_from(sa, IKC_DIR_R2I) || any_ntf_from(sa, IKC_DIR_I2R))
+	if (c->icmp_told || any_ntf_from(sa, IKC_DIR_R2I) || any_ntf_from(sa, IKC_DIR_I2R))
 		return;
 	if (is_main(sa) && sa->p1_last == 3) {
 		fr = label_frame(sa, "MM3", &r);
 		if (!r)
 			return;
 		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		frame_add(f, fr);
+		ikc_finding_frame(f, fr);
 		label_frames(sa, "MM3", f);
 		ikc_finding_say(f, "MM3 (key exchange, frame %llu) was sent %u times and MM4 never came: the initiator is stuck "
 		       "in MM_WAIT_MSG4. MM3 is the first large message: look for a path that drops big or "
@@ -465,7 +544,7 @@ static void rule_phase1_stalled(struct ctx *c)
 		if (!r)
 			return;
 		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		frame_add(f, fr);
+		ikc_finding_frame(f, fr);
 		label_frames(sa, "MM2", f);
 		ikc_finding_say(f, "The responder sent MM2 (frame %llu) %u times and MM3 never came: the responder is stuck "
 		       "in MM_WAIT_MSG3. The initiator does not receive MM2 (return path, NAT, firewall), or "
@@ -476,7 +555,7 @@ static void rule_phase1_stalled(struct ctx *c)
 		if (!r)
 			return;
 		f = add(c, "phase1-stalled", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		frame_add(f, fr);
+		ikc_finding_frame(f, fr);
 		label_frames(sa, "AM2", f);
 		ikc_finding_say(f, "The responder sent AM2 (frame %llu) %u times and AM3 never came: the responder is stuck "
 		       "in AM_WAIT_MSG3. The initiator does not receive AM2, or does not accept it (a PSK or "
@@ -580,8 +659,8 @@ static void rule_no_proposal_p1(struct ctx *c, const struct ikc_ntf *n)
 	const struct ikc_ike_sa *o = responder_as_initiator(c);
 	struct ikc_finding *f = add(c, "no-proposal-chosen", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
 
-	frame_add(f, n->frame);
-	frame_add(f, p->offer_frame);
+	ikc_finding_frame(f, n->frame);
+	ikc_finding_frame(f, p->offer_frame);
 	ikc_finding_say(f, "The %s rejected every phase-1 proposal (NO-PROPOSAL-CHOSEN, frame %llu).", who(n->dir),
 	    (unsigned long long)n->frame);
 	if (p->noffered) {
@@ -595,7 +674,7 @@ static void rule_no_proposal_p1(struct ctx *c, const struct ikc_ntf *n)
 	if (o) {
 		char cky[17];
 		ikc_sa_cookie_hex(o, cky);
-		frame_add(f, o->f.offer_frame);
+		ikc_finding_frame(f, o->f.offer_frame);
 		ikc_finding_say(f, " The responder's own offers (SA %s, frame %llu):", cky, (unsigned long long)o->f.offer_frame);
 		for (size_t i = 0; i < o->f.noffered; i++)
 			ikc_finding_say(f, "%s [%u.%u] %s", i ? ";" : "", o->f.offered_prop[i], o->f.offered_tr[i], o->f.offered[i]);
@@ -641,9 +720,9 @@ static void rule_psk(struct ctx *c)
 	}
 	if (cr->psk_differs) {
 		f = add(c, "psk-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-		frame_add(f, f5);
+		ikc_finding_frame(f, f5);
 		if (bad)
-			frame_add(f, bad->frame);
+			ikc_finding_frame(f, bad->frame);
 		ikc_finding_say(f, "The peers use different pre-shared keys: the initiator's messages decrypt only with %s, the "
 		       "responder's only with %s.",
 		    ikc_sa_side_source(cr, 0), ikc_sa_side_source(cr, 1));
@@ -656,9 +735,9 @@ static void rule_psk(struct ctx *c)
 	}
 	if (sa->p1_exchange == IKC_EX_AGGRESSIVE && am2 && am2->hash == IKC_HASH_FAILED && stuck) {
 		f = add(c, "psk-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-		frame_add(f, am2->frame);
+		ikc_finding_frame(f, am2->frame);
 		if (bad)
-			frame_add(f, bad->frame);
+			ikc_finding_frame(f, bad->frame);
 		ikc_finding_say(f, "No supplied PSK reproduces the responder's HASH_R in AM2 (frame %llu) and phase 1 never "
 		       "completed: the responder holds a different PSK than the one given for this peer. Configure "
 		       "the same PSK on both sides.",
@@ -671,9 +750,9 @@ static void rule_psk(struct ctx *c)
 		const struct ikc_event *e = mm6 && (mm6->hash == IKC_HASH_FAILED || mm6->dec == IKC_DEC_WRONG_KEY)
 						    ? mm6 : mm5;
 		f = add(c, psk ? "psk-mismatch" : "auth-failed", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-		frame_add(f, e->frame);
+		ikc_finding_frame(f, e->frame);
 		if (bad)
-			frame_add(f, bad->frame);
+			ikc_finding_frame(f, bad->frame);
 		ikc_finding_say(f, "%s (frame %llu) %s with the keys given, and phase 1 never completed: the key material of "
 		       "the two sides differs.%s",
 		    e->label, (unsigned long long)e->frame,
@@ -681,16 +760,16 @@ static void rule_psk(struct ctx *c)
 		    psk ? " Configure the same PSK for this peer on both sides." : "");
 		return;
 	}
-	if (!stuck)
+	if (!stuck || (c->icmp_told && !bad))
 		return;
 	if ((sa->p1_exchange == IKC_EX_MAIN && f5 && !mm6 && r5 > 0) || bad) {
 		f = add(c, psk ? "psk-mismatch" : "auth-failed", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 		if (f5) {
-			frame_add(f, f5);
+			ikc_finding_frame(f, f5);
 			label_frames(sa, "MM5", f);
 		}
 		if (bad)
-			frame_add(f, bad->frame);
+			ikc_finding_frame(f, bad->frame);
 		if (f5 && r5)
 			ikc_finding_say(f, "MM5 (frame %llu) was sent %u times without an MM6", (unsigned long long)f5, r5 + 1);
 		else if (f5)
@@ -710,7 +789,7 @@ static void rule_psk(struct ctx *c)
 				const struct ikc_event *e = &sa->ev[i];
 				if (e->dir == IKC_DIR_R2I && e->exchange == IKC_EX_INFO && e->frame > f5 && e->encrypted &&
 				    e->dec != IKC_DEC_OK) {
-					frame_add(f, e->frame);
+					ikc_finding_frame(f, e->frame);
 					first = first ? first : e->frame;
 					n++;
 				}
@@ -743,8 +822,8 @@ static void rule_aggressive(struct ctx *c)
 	if (sa->p1_exchange != IKC_EX_AGGRESSIVE)
 		return;
 	f = add(c, "aggressive-mode", IKC_DIAG_WARNING, IKC_DIAG_PROVEN);
-	frame_add(f, label_frame(sa, "AM1", NULL));
-	frame_add(f, label_frame(sa, "AM2", NULL));
+	ikc_finding_frame(f, label_frame(sa, "AM1", NULL));
+	ikc_finding_frame(f, label_frame(sa, "AM2", NULL));
 	ikc_finding_say(f, "Aggressive Mode: the identities travel in clear");
 	if (p->id_i || p->id_r)
 		ikc_finding_say(f, " (initiator %s, responder %s)", p->id_i ? p->id_i : "?", p->id_r ? p->id_r : "?");
@@ -821,7 +900,7 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 			qm_address(o, oq, false, orr);
 			if (memcmp(oi, peer, 16) != 0 || memcmp(orr, me, 16) != 0)
 				continue;
-			frame_add(f, oq->f.frame[0]);
+			ikc_finding_frame(f, oq->f.frame[0]);
 			if (strcmp(o_ci, ci) == 0 && strcmp(o_cr, cr) == 0)
 				ikc_finding_say(f, " The other peer's own Quick Mode (frame %llu) proposes the very same local %s, "
 				       "remote %s: the proxy IDs (crypto ACLs) are not mirror images, one side's is "
@@ -855,8 +934,8 @@ static bool rule_pfs_seen(struct ctx *c, const struct ikc_qm *q)
 	if (i_pfs == r_pfs)
 		return false;
 	f = add(c, "pfs-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-	frame_add(f, q->f.frame[0]);
-	frame_add(f, q->f.frame[1]);
+	ikc_finding_frame(f, q->f.frame[0]);
+	ikc_finding_frame(f, q->f.frame[1]);
 	ikc_finding_say(f, "Quick Mode %08x: %s (frame %llu) carries a KE payload (PFS%s) and %s (frame %llu) does not: PFS "
 	       "is configured on one side only. Enable PFS with the same DH group on both peers, or on neither.",
 	    q->msgid, i_pfs ? "QM1" : "QM2", (unsigned long long)q->f.frame[i_pfs ? 0 : 1],
@@ -880,9 +959,9 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 		qm_reported[qi] = true;
 	if (n->type == N_INVALID_ID_INFORMATION) {
 		f = add(c, "proxy-id-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-		frame_add(f, n->frame);
+		ikc_finding_frame(f, n->frame);
 		if (q)
-			frame_add(f, q->f.frame[0]);
+			ikc_finding_frame(f, q->f.frame[0]);
 		ikc_finding_say(f, "The %s rejected the Quick Mode's proxy IDs (INVALID-ID-INFORMATION, frame %llu): the "
 		       "traffic selectors (crypto ACLs, leftsubnet/rightsubnet) of the two peers differ.",
 		    who(n->dir), (unsigned long long)n->frame);
@@ -894,9 +973,9 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 	}
 	if (q && q->count >= 2 && q->f.frame[1] && n->frame > q->f.frame[1] && n->dir == q->initiator_dir) {
 		f = add(c, "sa-install-failed", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		frame_add(f, q->f.frame[0]);
-		frame_add(f, q->f.frame[1]);
-		frame_add(f, n->frame);
+		ikc_finding_frame(f, q->f.frame[0]);
+		ikc_finding_frame(f, q->f.frame[1]);
+		ikc_finding_frame(f, n->frame);
 		ikc_finding_say(f, "Quick Mode %08x: the %s answered QM2 (frame %llu) with %s (frame %llu) instead of QM3, "
 		       "although QM2 accepts its own offer: it could not install the IPsec SA it negotiated. Look "
 		       "at that peer's log and IPsec stack (kernel without the ESP algorithm or mode, SPD/SAD "
@@ -909,8 +988,8 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 	}
 	if (pfs_offer || (n->type == N_ATTRIBUTES_NOT_SUPPORTED && q && q->f.seen_plain[0])) {
 		f = add(c, "pfs-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		frame_add(f, n->frame);
-		frame_add(f, q->f.frame[0]);
+		ikc_finding_frame(f, n->frame);
+		ikc_finding_frame(f, q->f.frame[0]);
 		if (pfs_offer)
 			ikc_finding_say(f, "QM1 (frame %llu) offers PFS (KE%s) and the %s answered %s (frame %llu): the other "
 			       "side likely runs without PFS or with another DH group.",
@@ -925,9 +1004,9 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 		return;
 	}
 	f = add(c, "transform-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-	frame_add(f, n->frame);
+	ikc_finding_frame(f, n->frame);
 	if (q)
-		frame_add(f, q->f.frame[0]);
+		ikc_finding_frame(f, q->f.frame[0]);
 	ikc_finding_say(f, "The %s rejected the Quick Mode (%s, frame %llu)%s: no transform set (ESP cipher, integrity, mode) "
 	       "matches the peer's.",
 	    who(n->dir), notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame,
@@ -943,13 +1022,13 @@ static void rule_qm_unanswered(struct ctx *c, const struct ikc_qm *q)
 	struct ikc_finding *f;
 	bool pfs = q->f.seen_plain[0] && (q->f.ke[0] || q->f.group[0]);
 
-	if (q->exchange != IKC_EX_QUICK || q->count != 1 || q->f.retrans[0] == 0)
+	if (q->exchange != IKC_EX_QUICK || q->count != 1 || q->f.retrans[0] == 0 || c->icmp_told)
 		return;
 	f = add(c, pfs ? "pfs-mismatch" : "qm-no-response", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-	frame_add(f, q->f.frame[0]);
+	ikc_finding_frame(f, q->f.frame[0]);
 	for (size_t i = 0; i < c->sa->nev; i++)
 		if (c->sa->ev[i].msgid == q->msgid)
-			frame_add(f, c->sa->ev[i].frame);
+			ikc_finding_frame(f, c->sa->ev[i].frame);
 	ikc_finding_say(f, "QM1 %08x (frame %llu) was sent %u times and never answered%s. ", q->msgid,
 	    (unsigned long long)q->f.frame[0], q->f.retrans[0] + 1,
 	    pfs ? ", after a PFS offer (KE in QM1)" : "");
@@ -989,7 +1068,7 @@ static void rule_notifies(struct ctx *c)
 				break;
 			cookie = true;
 			f = add(c, "invalid-cookie", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-			frame_add(f, n->frame);
+			ikc_finding_frame(f, n->frame);
 			ikc_finding_say(f, "The %s answered INVALID-COOKIE (frame %llu): it holds no SA for these cookies while the "
 			       "other side still uses one. One side has a stale SA (after a reboot, a cleared or "
 			       "expired SA). Clear the SAs on the side that still sends on it, and enable DPD / "
@@ -1007,7 +1086,7 @@ static void rule_notifies(struct ctx *c)
 				p1_npc = true;
 			} else if (n->type == N_INVALID_ID_INFORMATION) {
 				f = add(c, "id-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-				frame_add(f, n->frame);
+				ikc_finding_frame(f, n->frame);
 				ikc_finding_say(f, "The %s rejected the phase-1 identity (INVALID-ID-INFORMATION, frame %llu)",
 				    who(n->dir), (unsigned long long)n->frame);
 				if (sa->f.id_i)
@@ -1016,7 +1095,7 @@ static void rule_notifies(struct ctx *c)
 				       "FQDN, DN).");
 			} else {
 				f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-				frame_add(f, n->frame);
+				ikc_finding_frame(f, n->frame);
 				ikc_finding_say(f, "The %s sent ATTRIBUTES-NOT-SUPPORTED in phase 1 (frame %llu): it does not know "
 				       "an attribute of the proposal (a key length, lifetime type, group).",
 				    who(n->dir), (unsigned long long)n->frame);
@@ -1035,7 +1114,7 @@ static void rule_notifies(struct ctx *c)
 			if (dup)
 				break;  /* one finding per notify type and SA */
 			f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-			frame_add(f, n->frame);
+			ikc_finding_frame(f, n->frame);
 			ikc_finding_say(f, "The %s sent the error notify %s (frame %llu%s).", who(n->dir),
 			    notify_name(n->type, nb, sizeof nb), (unsigned long long)n->frame,
 			    !sa->p1_exchange ? "" : ntf_phase2(sa, n) ? ", phase 2" : ", phase 1");
@@ -1086,10 +1165,10 @@ static void rule_natt(struct ctx *c)
 
 	if (!nf->nat)
 		return;
-	if (natt_blocked(sa)) {
+	if (!c->icmp_told && natt_blocked(sa)) {
 		f = add(c, "natt-blocked", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		frame_add(f, nf->frame);
-		frame_add(f, nf->first_4500_frame);
+		ikc_finding_frame(f, nf->frame);
+		ikc_finding_frame(f, nf->first_4500_frame);
 		ikc_finding_say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s), so IKE moves to UDP 4500, ",
 		    (unsigned long long)nf->frame, near);
 		if (nf->first_4500_frame) {
@@ -1112,8 +1191,8 @@ static void rule_natt(struct ctx *c)
 		return;
 	}
 	f = add(c, "nat-detected", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
-	frame_add(f, nf->frame);
-	frame_add(f, nf->first_4500_frame);
+	ikc_finding_frame(f, nf->frame);
+	ikc_finding_frame(f, nf->first_4500_frame);
 	ikc_finding_say(f, "NAT-D (frame %llu) shows a NAT between the peers (%s)", (unsigned long long)nf->frame, near);
 	if (nf->first_4500_frame && nf->first_4500_frame == c->sa->first_frame)
 		ikc_finding_say(f, "; IKE runs on UDP 4500 from its first message (frame %llu), ESP goes in UDP "
@@ -1137,8 +1216,8 @@ static void rule_dpd(struct ctx *c)
 	if (p->dpd_sent - (p->dpd_acked < p->dpd_sent ? p->dpd_acked : 0) < 2 && p->dpd_acked)
 		return;  /* a single last probe: the capture may have ended */
 	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-	frame_add(f, p->dpd_last_frame);
-	frame_add(f, p->dpd_ack_last_frame);
+	ikc_finding_frame(f, p->dpd_last_frame);
+	ikc_finding_frame(f, p->dpd_ack_last_frame);
 	events_carrying(c->sa, IKC_EVC_DPD_PROBE, p->dpd_ack_last_frame, f);   /* the probes not answered */
 	ikc_finding_say(f, "%u DPD R-U-THERE sent, %u R-U-THERE-ACK seen, and the last probe (frame %llu) was not answered: "
 	       "the peer is gone, the path is broken, or the peer restarted and no longer knows this SA (a "
@@ -1167,7 +1246,7 @@ static void rule_deleted(struct ctx *c)
 		} else {
 			ikc_finding_say(f, "; the %s deleted", who(d));
 		}
-		frame_add(f, p->delete_frame[d]);
+		ikc_finding_frame(f, p->delete_frame[d]);
 		if (ipsec)
 			ikc_finding_say(f, " %u IPsec SA payload%s", ipsec, ipsec > 1 ? "s" : "");
 		if (ipsec && isakmp)
@@ -1191,8 +1270,8 @@ static void rule_missing_keys(struct ctx *c)
 	if (!p->not_decrypted)
 		return;
 	f = add(c, "missing-keys", IKC_DIAG_WARNING, IKC_DIAG_PROVEN);
-	frame_add(f, p->not_decrypted_frame);
-	frame_add(f, p->wrong_key_frame);
+	ikc_finding_frame(f, p->not_decrypted_frame);
+	ikc_finding_frame(f, p->wrong_key_frame);
 	ikc_finding_say(f, "%u encrypted message%s (first: frame %llu) could not be decrypted", p->not_decrypted,
 	    p->not_decrypted > 1 ? "s" : "", (unsigned long long)p->not_decrypted_frame);
 	if (p->wrong_key)
@@ -1249,7 +1328,7 @@ static void rule_rekey(struct ctx *c)
 	if (nquick > 1) {
 		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_PROVEN);
 		for (size_t i = 0; i < sa->nqm; i++)
-			frame_add(f, sa->qm[i].f.frame[0]);
+			ikc_finding_frame(f, sa->qm[i].f.frame[0]);
 		ikc_finding_say(f, "%zu Quick Modes under this IKE SA: the IPsec SAs were negotiated %zu times (rekeys or "
 		       "several policies).",
 		    nquick, nquick);
@@ -1276,8 +1355,8 @@ static void rule_rekey(struct ctx *c)
 			return;
 		ikc_hex(c->done[lo].icky, 8, cky, sizeof cky);
 		f = add(c, "rekey", IKC_DIAG_INFO, IKC_DIAG_LIKELY);
-		frame_add(f, c->done[lo].first_frame);
-		frame_add(f, sa->first_frame);
+		ikc_finding_frame(f, c->done[lo].first_frame);
+		ikc_finding_frame(f, sa->first_frame);
 		ikc_finding_say(f, "A new phase 1 between the same peers (frame %llu) after SA %s (frame %llu): a phase-1 rekey "
 		       "or a restart.",
 		    (unsigned long long)sa->first_frame, cky, (unsigned long long)c->done[lo].first_frame);
@@ -1289,7 +1368,9 @@ static void diagnose_one(struct ctx *c)
 	/* A KEK's cookie pair carries rekeys: gdoi.c diagnoses those. */
 	if (c->sa->ikev2 || c->sa->kek)
 		return;
+	c->icmp_told = false;
 	rule_no_response(c);
+	rule_icmp(c);
 	rule_phase1_stalled(c);
 	rule_psk(c);
 	rule_notifies(c);
@@ -1450,6 +1531,8 @@ void ikc_diag_write(const struct ikc_finding *f, struct ikc_rw *w)
 	for (size_t i = 0; i < f->nframes; i++)
 		ikc_rw_uint(w, NULL, "Frame", f->frames[i], IKC_RW_DEC, NULL);
 	ikc_rw_end_array(w);
+	if (f->frames_omitted)
+		ikc_rw_uint(w, "frames_omitted", "Evidence frames not listed", f->frames_omitted, IKC_RW_DEC, NULL);
 	ikc_rw_cstr(w, "text", "Finding", f->text ? f->text : "");
 	ikc_rw_end_map(w);
 	ikc_rw_end_record(w);
@@ -1539,6 +1622,8 @@ void ikc_diag_write_text(const struct ikc_finding *f, FILE *out, bool color, int
 			ikc_sb_putc(&s, i ? ',' : ' ');
 			ikc_sb_u64(&s, f->frames[i]);
 		}
+		if (f->frames_omitted)
+			ikc_sb_num(&s, " and ", f->frames_omitted, " more");
 		ikc_sb_putc(&s, ')');
 	}
 	ikc_sb_put(&s, "\n    ");

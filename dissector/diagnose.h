@@ -19,6 +19,8 @@
  *   natt-blocked [failure]        NAT-D shows a NAT, nothing on UDP 4500
  *   dead-peer [failure]           DPD R-U-THERE without R-U-THERE-ACK
  *   error-notify [failure]        any other error notify
+ *   icmp-error [failure]          ICMP errors answered the SA's messages and it stopped
+ *                                 ([warning] when the exchange went on); not with no-response
  *   aggressive-mode [warning]     identity in clear, PSK open to offline guessing
  *   missing-keys [warning]        encrypted messages not decrypted, which secret
  *   nat-detected [info]           NAT-D hashes differ: a NAT between the peers
@@ -60,6 +62,7 @@ struct ikc_finding {
 	uint8_t icky[8];                  /* isakmp.ispi of the SA */
 	uint64_t frames[IKC_DIAG_FRAMES]; /* evidence, ascending, no duplicates */
 	size_t nframes;
+	uint32_t frames_omitted;          /* evidence past IKC_DIAG_FRAMES (the last frame replaces the highest) */
 	char *text;                       /* terminal-safe: built from escaped parts; exact size,
 	                                   * at most IKC_DIAG_TEXT - 1 chars, owned by the list */
 };
@@ -68,6 +71,11 @@ struct ikc_diag_list {
 	struct ikc_finding *v;
 	size_t n, cap;
 };
+
+/* Add an evidence frame (0: none) to a finding (NULL: none), in order,
+ * once; past IKC_DIAG_FRAMES the latest frame takes the highest one's place
+ * and the rest are counted in frames_omitted. */
+void ikc_finding_frame(struct ikc_finding *f, uint64_t frame);
 
 const char *ikc_diag_certainty_name(enum ikc_diag_certainty c);   /* "proven" / "likely" */
 const char *ikc_diag_severity_name(enum ikc_diag_severity s);     /* "failure" ... */

@@ -1157,21 +1157,6 @@ static struct ikc_finding *finding(struct ikc_diag_list *out, const char *code, 
 	return ikc_diag_list_add(out, code, sev, cert, gr->p1_icky);
 }
 
-static void frame_add(struct ikc_finding *f, uint64_t frame)
-{
-	size_t i;
-
-	if (!frame || f->nframes == IKC_DIAG_FRAMES)
-		return;
-	for (i = 0; i < f->nframes; i++)
-		if (f->frames[i] == frame)
-			return;
-	for (i = f->nframes; i > 0 && f->frames[i - 1] > frame; i--)
-		f->frames[i] = f->frames[i - 1];
-	f->frames[i] = frame;
-	f->nframes++;
-}
-
 static bool tek_known(const struct ikc_gdoi *g, uint32_t spi)
 {
 	for (size_t i = 0; i < g->n; i++)
@@ -1234,10 +1219,10 @@ static enum ikc_err expired_findings(const struct group *gr, struct ikc_diag_lis
 		if (!(f = finding(out, "gdoi-tek-expired", IKC_DIAG_FAILURE,
 				  t->late_packets ? IKC_DIAG_PROVEN : IKC_DIAG_LIKELY, gr)))
 			return IKC_NOMEM;
-		frame_add(f, t->frame);
-		frame_add(f, t->past_frame);
-		frame_add(f, t->late_frame);
-		frame_add(f, t->late_last_frame);
+		ikc_finding_frame(f, t->frame);
+		ikc_finding_frame(f, t->past_frame);
+		ikc_finding_frame(f, t->late_frame);
+		ikc_finding_frame(f, t->late_last_frame);
 		rej[0] = '\0';
 		nrej = rejected_after(gr, t->frame, &rf);
 		if (nrej)
@@ -1266,8 +1251,8 @@ static enum ikc_err expired_findings(const struct group *gr, struct ikc_diag_lis
 	if (gr->have_kek_key && gr->kek_life_s && gr->kek_past_frame) {
 		if (!(f = finding(out, "gdoi-kek-expired", IKC_DIAG_WARNING, IKC_DIAG_LIKELY, gr)))
 			return IKC_NOMEM;
-		frame_add(f, gr->kek_frame);
-		frame_add(f, gr->kek_past_frame);
+		ikc_finding_frame(f, gr->kek_frame);
+		ikc_finding_frame(f, gr->kek_past_frame);
 		ikc_finding_say(f, "Group %u's KEK (from the key download in frame %llu) has a lifetime of %u s, which ran "
 			 "out before frame %llu, and no rekey in the capture brought a new KEK. Member %s can no longer "
 			 "decrypt or trust rekeys from key server %s under it and has to register again "
@@ -1293,9 +1278,10 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 		if (gr->pull1_frame && !gr->pull2_frame) {
 			if (!(f = finding(out, "gdoi-registration-unanswered", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN, gr)))
 				return IKC_NOMEM;
-			frame_add(f, gr->pull1_frame);
+			ikc_finding_frame(f, gr->pull1_frame);
 			for (size_t k = 0; k < gr->npull1_copy; k++)
-				frame_add(f, gr->pull1_copy[k]);
+				ikc_finding_frame(f, gr->pull1_copy[k]);
+			f->frames_omitted += gr->pull1_copies - gr->npull1_copy;   /* copies not kept */
 			snprintf(grp, sizeof grp, " %u", gr->group_id);
 			ikc_finding_say(f, "Group member %s sent GROUPKEY-PULL message 1 (registration, M-ID %08x) %u time%s; "
 				 "key server %s never answered with message 2. The member has no group keys: check "
@@ -1311,8 +1297,8 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			if (rk->sig == 0) {
 				if (!(f = finding(out, "gdoi-rekey-bad-signature", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN, gr)))
 					return IKC_NOMEM;
-				frame_add(f, rk->frame);
-				frame_add(f, gr->kek_frame);
+				ikc_finding_frame(f, rk->frame);
+				ikc_finding_frame(f, gr->kek_frame);
 				ikc_finding_say(f, "The GROUPKEY-PUSH with SEQ %u (frame %llu) decrypts with the KEK but its SIG "
 					 "does not verify with the key server's public key (from the KD in frame %llu): "
 					 "members reject it and keep their old TEKs. The rekey was altered on the way, "
@@ -1322,10 +1308,10 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			if (rk->replay) {
 				if (!(f = finding(out, "gdoi-rekey-replay", IKC_DIAG_WARNING, IKC_DIAG_PROVEN, gr)))
 					return IKC_NOMEM;
-				frame_add(f, rk->frame);
+				ikc_finding_frame(f, rk->frame);
 				for (size_t q = 0; q < r; q++)
 					if (gr->rk[q].accepted && gr->rk[q].seq == rk->seq)
-						frame_add(f, gr->rk[q].frame);
+						ikc_finding_frame(f, gr->rk[q].frame);
 				ikc_finding_say(f, "The GROUPKEY-PUSH in frame %llu carries SEQ %u, not above the last accepted "
 					 "SEQ %u: a replayed rekey, which members reject (RFC 6407 §4). A key server "
 					 "resending an old rekey, or someone replaying it.",
@@ -1338,7 +1324,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 
 				if (!(f = finding(out, "gdoi-rekey-unacknowledged", IKC_DIAG_WARNING, c, gr)))
 					return IKC_NOMEM;
-				frame_add(f, rk->frame);
+				ikc_finding_frame(f, rk->frame);
 				ikc_finding_say(f, "The key server asked for acknowledgements (KEK_ACK_REQUESTED, RFC 8263) but no "
 					 "GROUPKEY-PUSH ACK answered the rekey with SEQ %u (frame %llu) in the %lld.%03lld s "
 					 "of capture after it: member %s did not get it, could not use it, or does not send "
@@ -1349,7 +1335,7 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 			if (rk->gap) {
 				if (!(f = finding(out, "gdoi-rekey-gap", IKC_DIAG_WARNING, IKC_DIAG_PROVEN, gr)))
 					return IKC_NOMEM;
-				frame_add(f, rk->frame);
+				ikc_finding_frame(f, rk->frame);
 				ikc_finding_say(f, "The GROUPKEY-PUSH in frame %llu carries SEQ %u after SEQ %u: %u rekey%s "
 					 "never reached this capture point (lost, or sent elsewhere).",
 					 (unsigned long long)rk->frame, rk->seq, rk->prev_seq, rk->seq - rk->prev_seq - 1,
@@ -1378,8 +1364,8 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 				free(v);
 				return IKC_NOMEM;
 			}
-			frame_add(f, st->first_frame);
-			frame_add(f, st->last_frame);
+			ikc_finding_frame(f, st->first_frame);
+			ikc_finding_frame(f, st->last_frame);
 			ikc_finding_say(f, "ESP on SPI 0x%08x (%llu packet%s, first in frame %llu) between group peers, but no "
 				 "key download in the capture announced that SPI: a TEK from a rekey this capture "
 				 "did not see, or traffic that is not the group's.",

@@ -192,9 +192,14 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	if (e->frame == sa->f.natd.first_4500_frame && i > 0 && vu < sizeof verdict)
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%smoved to the NAT-T port (%u > %u)",
 				       vu ? "; " : "", le->sport, le->dport);
+	/* A reply: the next message of the same exchange, an Informational
+	 * answering another exchange (an error notify), or a DPD ACK after a
+	 * probe; a probe itself never is. */
 	if (prev && !e->retransmit && prev->dir != e->dir && e->dir != IKC_DIR_UNKNOWN && vu < sizeof verdict &&
+	    !(e->carries & IKC_EVC_DPD_PROBE) &&
 	    ((prev->exchange == e->exchange && prev->msgid == e->msgid) ||
-	     (e->exchange == IKC_EX_INFO && prev->exchange != IKC_EX_INFO))) {
+	     (e->exchange == IKC_EX_INFO && prev->exchange != IKC_EX_INFO) ||
+	     ((e->carries & IKC_EVC_DPD_ACK) && (prev->carries & IKC_EVC_DPD_PROBE)))) {
 		double d = secs_between(prev->ts_sec, prev->ts_nsec, e->ts_sec, e->ts_nsec) * 1000.0;
 		if (d >= 0 && d < 10000)
 			snprintf(verdict + vu, sizeof verdict - vu, "%sreply %.1f ms", vu ? "; " : "", d);

@@ -232,6 +232,8 @@ void ikc_pipeline_packet(void *ctx, const struct ikc_pkt *pkt)
 		p->n.icmp_errors++;
 		if (have)
 			ikc_session_note_icmp(p->sess, pkt, &msg);
+		else
+			ikc_session_note_icmp_addr(p->sess, pkt);
 		for (size_t i = 0; i < p->nem; i++)
 			ikc_emit_icmp(p->em[i], pkt, have ? &msg : NULL);
 		break;

@@ -1550,16 +1550,36 @@ void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17])
 	hex8(out, sa->icky);
 }
 
+static void note_icmp(struct ikc_ike_sa *sa, const struct ikc_pkt *pkt)
+{
+	struct ikc_icmp_seen e = { .frame = pkt->frame, .ts_sec = pkt->ts_sec, .ts_nsec = pkt->ts_nsec,
+				   .type = pkt->icmp_type, .code = pkt->icmp_code, .port = pkt->qdport };
+
+	memcpy(e.from, pkt->src, 16);
+	(void)ikc_sa_note_icmp(sa, &e);
+}
+
 void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg)
 {
 	struct ikc_ike_sa *sa = sa_find(s, msg->hdr.icookie, msg->hdr.rcookie);
-	struct ikc_icmp_seen e = { .frame = pkt->frame, .ts_sec = pkt->ts_sec, .ts_nsec = pkt->ts_nsec,
-				   .type = pkt->icmp_type, .code = pkt->icmp_code };
 
-	if (!sa)
-		return;
-	memcpy(e.from, pkt->src, 16);
-	(void)ikc_sa_note_icmp(sa, &e);
+	if (sa)
+		note_icmp(sa, pkt);
+}
+
+void ikc_session_note_icmp_addr(struct ikc_session *s, const struct ikc_pkt *pkt)
+{
+	size_t walked = 0;
+
+	for (struct ikc_ike_sa *sa = lru_sa(s->lru.tail); sa && walked < 256; sa = lru_sa(sa->lru.prev), walked++) {
+		if (!sa->roles_known || sa->af != pkt->af)
+			continue;
+		if ((memcmp(pkt->qsrc, sa->iaddr, 16) == 0 && memcmp(pkt->qdst, sa->raddr, 16) == 0) ||
+		    (memcmp(pkt->qsrc, sa->raddr, 16) == 0 && memcmp(pkt->qdst, sa->iaddr, 16) == 0)) {
+			note_icmp(sa, pkt);
+			return;
+		}
+	}
 }
 
 bool ikc_sa_note_icmp(struct ikc_ike_sa *sa, const struct ikc_icmp_seen *e)

@@ -146,6 +146,10 @@ void ikc_session_process(struct ikc_session *s, struct ikc_arena *a, const struc
  * IKC_T_ICMP_ERROR, msg the quoted header): remembered for the summary and
  * the diagnosis; never creates an SA. */
 void ikc_session_note_icmp(struct ikc_session *s, const struct ikc_pkt *pkt, const struct ikc_msg *msg);
+/* The same for an ICMP error that quotes no IKE header (only the 8 bytes of
+ * UDP header RFC 792 requires): it goes to the SA between the quoted
+ * addresses that was active last (among the 256 most recent), if any. */
+void ikc_session_note_icmp_addr(struct ikc_session *s, const struct ikc_pkt *pkt);
 
 /* Keys reloaded (SIGHUP): later messages of SAs that had no key are tried
  * with the new ones.  The old key store may be freed afterwards. */

@@ -102,6 +102,7 @@ struct ikc_icmp_seen {
 	int64_t ts_sec;
 	uint32_t ts_nsec;
 	uint8_t type, code;
+	uint16_t port;                /* the quoted datagram's destination port */
 	uint8_t from[16];             /* who sent it: the peer, or a router on the way */
 };
 

@@ -23,7 +23,7 @@ SYN = "captures/synthetic"
 FAILURE_CODES = {
     "no-response", "phase1-stalled", "no-proposal-chosen", "psk-mismatch", "auth-failed", "id-mismatch",
     "pfs-mismatch", "proxy-id-mismatch", "transform-mismatch", "qm-no-response", "sa-install-failed",
-    "invalid-cookie", "natt-blocked", "dead-peer", "error-notify",
+    "invalid-cookie", "natt-blocked", "dead-peer", "error-notify", "icmp-error",
 }
 
 failures = 0
@@ -217,6 +217,17 @@ def main():
         icmp = tshark_frames(syn(SYN, "diag-no-response-icmp.pcap"), "icmp")
         check(icmp == [2, 4], "diag-no-response-icmp: tshark sees ICMP in frames 2 and 4 (%s)" % icmp)
         expect(ds, "no-response", "proven", "diag-no-response-icmp" + tag, frames=[1, 3] + icmp,
+               text=["port unreachable"])
+        for cap, text, silence in (("diag-icmp-mtu.pcap", "path MTU", "phase1-stalled"),
+                                   ("diag-icmp-natt.pcap", "nothing listens on UDP 4500", "natt-blocked")):
+            icmp = tshark_frames(syn(SYN, cap), "icmp")
+            check(len(icmp) == 3, "%s: tshark sees 3 ICMP errors (%s)" % (cap, icmp))
+            ds = diagnoses(syn(SYN, cap), keys)
+            expect(ds, "icmp-error", "proven", cap + tag, frames=icmp, text=[text])
+            check(not {silence, "psk-mismatch"} & set(codes(ds)), "%s%s: ICMP, not silence: no %s or psk-mismatch (%s)"
+                  % (cap, tag, silence, ", ".join(sorted(codes(ds)))))
+        ds = diagnoses(syn(SYN, "diag-no-response-icmp8.pcap"), keys)
+        expect(ds, "no-response", "proven", "diag-no-response-icmp8 (8 bytes quoted)" + tag, frames=[1, 2, 3, 4],
                text=["port unreachable"])
         ds = diagnoses(syn(SYN, "diag-mm3-stalled.pcap"), keys)
         expect(ds, "phase1-stalled", "likely", "diag-mm3-stalled" + tag, frames=[3, 4, 5], text=["MM_WAIT_MSG4"])

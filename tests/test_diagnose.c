@@ -976,3 +976,23 @@ Test(diag_text, wrap_matches_word_by_word_reference)
 		cr_assert_str_eq(body + 5, want, "width %d, text \"%s\"", width, text);
 	}
 }
+
+Test(diagnose, evidence_past_the_limit_keeps_the_last_and_counts_the_rest)
+{
+	struct ikc_finding f;
+
+	memset(&f, 0, sizeof f);
+	for (uint64_t fr = 40; fr >= 2; fr -= 2)   /* 20 frames, out of order */
+		ikc_finding_frame(&f, fr);
+	ikc_finding_frame(&f, 0);                  /* none */
+	ikc_finding_frame(&f, 40);                 /* again */
+	ikc_finding_frame(NULL, 7);
+	cr_assert_eq(f.nframes, IKC_DIAG_FRAMES);
+	cr_assert_eq(f.frames_omitted, 20 - IKC_DIAG_FRAMES);
+	for (size_t i = 1; i < f.nframes; i++)
+		cr_assert_lt(f.frames[i - 1], f.frames[i], "ascending");
+	cr_assert_eq(f.frames[IKC_DIAG_FRAMES - 1], 40, "the last frame stays listed");
+	ikc_finding_frame(&f, 99);
+	cr_assert_eq(f.frames[IKC_DIAG_FRAMES - 1], 99);
+	cr_assert_eq(f.frames_omitted, 20 - IKC_DIAG_FRAMES + 1);
+}

@@ -111,6 +111,26 @@ def encrypted_info(icky, rcky, msgid, ntype, skeyid_a, ka, p1_last_block, protoi
     return hdr + ct
 
 
+def icmp_about(frame, icmp_type, icmp_code, src=None, rest=0, quote=None):
+    """An ICMP error (RFC 792) quoting frame's IP datagram (whole, or its
+    header and `quote` bytes more), sent back to its sender by its destination
+    (or by src, a router on the path)."""
+    b = frame[2]
+    ihl = (b[14] & 0x0F) * 4
+    body = struct.pack("!BBHI", icmp_type, icmp_code, 0, rest) + (b[14:] if quote is None else b[14:14 + ihl + quote])
+    csum = ip_csum(body + (b"\0" if len(body) % 2 else b""))
+    body = body[:2] + struct.pack("!H", csum) + body[4:]
+    ip = bytearray(b[14:14 + 20])
+    ip[0] = 0x45
+    ip[9] = 1                                      # ICMP
+    ip[12:16], ip[16:20] = src or b[14 + 16:14 + 20], b[14 + 12:14 + 16]
+    struct.pack_into("!H", ip, 2, 20 + len(body))
+    struct.pack_into("!H", ip, 10, 0)
+    struct.pack_into("!H", ip, 10, ip_csum(bytes(ip)))
+    eth = b[6:12] + b[0:6] + b[12:14]
+    return [0, 0, eth + bytes(ip) + body]
+
+
 def retransmits(frame, base, times):
     return [at(frame, base, t) for t in times]
 
@@ -134,24 +154,30 @@ def main():
     #     datagram, as Linux does when nothing listens on UDP 500.
     icmp = []
     for dt in (0.0, 4.0):
-        b = mm1[2]
-        ihl = (b[14] & 0x0F) * 4
-        quoted = b[14:]
-        body = struct.pack("!BBHI", 3, 3, 0, 0) + quoted
-        csum = ip_csum(body + (b"\0" if len(body) % 2 else b""))
-        body = body[:2] + struct.pack("!H", csum) + body[4:]
-        ip = bytearray(b[14:14 + 20])
-        ip[9] = 1                                      # ICMP
-        ip[12:16], ip[16:20] = b[14 + 16:14 + 20], b[14 + 12:14 + 16]
-        struct.pack_into("!H", ip, 2, 20 + len(body))
-        ip[0] = 0x45
-        struct.pack_into("!H", ip, 10, 0)
-        struct.pack_into("!H", ip, 10, ip_csum(bytes(ip)))
-        eth = b[6:12] + b[0:6] + b[12:14]
         icmp.append(at(mm1, t0, dt))
-        icmp.append(at([0, 0, eth + bytes(ip) + body], t0, dt + 0.0002))
+        icmp.append(at(icmp_about(mm1, 3, 3), t0, dt + 0.0002))
     write_pcap(os.path.join(OUT, "diag-no-response-icmp.pcap"), hdr, icmp)
     made.append("diag-no-response-icmp.pcap")
+
+    # 1b'. The same with the ICMP errors quoting only the IP header and the
+    #      first 8 bytes (the UDP header), the least RFC 792 asks of a router.
+    icmp = []
+    for dt in (0.0, 4.0):
+        icmp.append(at(mm1, t0, dt))
+        icmp.append(at(icmp_about(mm1, 3, 3, quote=8), t0, dt + 0.0002))
+    write_pcap(os.path.join(OUT, "diag-no-response-icmp8.pcap"), hdr, icmp)
+    made.append("diag-no-response-icmp8.pcap")
+
+    # 1c. icmp-error, the path MTU: MM1..MM3, and a router (192.0.2.254) answers
+    #     MM3 and its two retransmissions with fragmentation needed (RFC 1191:
+    #     type 3 code 4, next-hop MTU 1200 in the second half of the header).
+    router = bytes([192, 0, 2, 254])
+    seq = [mm1, mm2]
+    for dt in (0.0, 4.0, 11.2):
+        seq.append(at(mm3, (mm3[0], mm3[1]), dt))
+        seq.append(at(icmp_about(mm3, 3, 4, src=router, rest=1200), (mm3[0], mm3[1]), dt + 0.0003))
+    write_pcap(os.path.join(OUT, "diag-icmp-mtu.pcap"), hdr, seq)
+    made.append("diag-icmp-mtu.pcap")
 
     # 2. phase1-stalled: MM1..MM3, MM3 retransmitted, no MM4.
     write_pcap(os.path.join(OUT, "diag-mm3-stalled.pcap"), hdr,
@@ -209,6 +235,15 @@ def main():
     write_pcap(os.path.join(OUT, "diag-natt-blocked-initiator.pcap"), hdr4,
                fr4[2:7] + retransmits(m5, (m5[0], m5[1]), [4.0, 11.2]))
     made.append("diag-natt-blocked-initiator.pcap")
+
+    # 8b. icmp-error, NAT-T: the same float, but the responder host answers each
+    #     MM5 on UDP 4500 with port unreachable (nothing listens there).
+    seq = fr4[2:6]
+    for dt in (0.0, 4.0, 11.2):
+        seq.append(at(m5, (m5[0], m5[1]), dt))
+        seq.append(at(icmp_about(m5, 3, 3), (m5[0], m5[1]), dt + 0.0002))
+    write_pcap(os.path.join(OUT, "diag-icmp-natt.pcap"), hdr4, seq)
+    made.append("diag-icmp-natt.pcap")
 
     # 9. esp-seq-gap: the first lab case with one ESP packet lost on the way
     #    (frame 14, SPI 0x69522f12 sequence 2): the next one on that SPI
