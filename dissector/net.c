@@ -108,9 +108,22 @@ struct train {
 	uint8_t map[(FRAG_BLOCKS + 7) / 8];
 };
 
+/* A datagram just reassembled: a copy of one of its fragments (a span port
+ * hands each over twice) must not start a train of its own. */
+#define RECENT_DONE 8
+struct done_train {
+	int af;
+	uint8_t proto;
+	uint32_t id;
+	uint8_t src[16], dst[16];
+	int64_t sec;
+};
+
 struct ikc_net {
 	struct ikc_net_config cfg;
 	struct ikc_net_stats st;
+	struct done_train done[RECENT_DONE];   /* a ring; af 0: empty */
+	unsigned done_next;
 	struct ikc_dlist trains;
 	size_t ntrains;
 	size_t bytes_held;
@@ -387,6 +400,21 @@ static struct train *train_find(struct ikc_net *net, const struct ikc_pkt *pkt, 
 	return NULL;
 }
 
+/* Was this datagram reassembled within a second of this fragment? */
+static bool recently_done(const struct ikc_net *net, const struct ikc_pkt *pkt, uint8_t proto, uint32_t id)
+{
+	size_t alen = pkt->af == 4 ? 4 : 16;
+
+	for (size_t i = 0; i < RECENT_DONE; i++) {
+		const struct done_train *d = &net->done[i];
+		if (d->af == pkt->af && d->id == id && d->proto == proto && !memcmp(d->src, pkt->src, alen) &&
+		    !memcmp(d->dst, pkt->dst, alen) &&
+		    (uint64_t)pkt->ts_sec - (uint64_t)d->sec + 1 <= 2)   /* -1, 0 or +1 s, no overflow */
+			return true;
+	}
+	return false;
+}
+
 static struct train *train_new(struct ikc_net *net, const struct frame *f, uint8_t proto, uint32_t id)
 {
 	struct train *t;
@@ -481,6 +509,8 @@ static enum ikc_net_verdict frag_input(struct frame *f, uint8_t proto, uint32_t 
 	if (end > IP_MAX_PAYLOAD || wire == 0 || (more && wire % 8))
 		return IKC_NV_MALFORMED;
 	t = train_find(net, &f->pkt, proto, id);
+	if (!t && recently_done(net, &f->pkt, proto, id))
+		return IKC_NV_FRAGMENT_DUP;
 	if (!t)
 		t = train_new(net, f, proto, id);
 	if (!t)
@@ -502,7 +532,7 @@ static enum ikc_net_verdict frag_input(struct frame *f, uint8_t proto, uint32_t 
 			train_poison(net, t);
 			return IKC_NV_MALFORMED;
 		}
-		return IKC_NV_FRAGMENT_HELD;
+		return IKC_NV_FRAGMENT_DUP;
 	}
 	if (nset) {
 		train_poison(net, t);
@@ -530,6 +560,16 @@ static enum ikc_net_verdict frag_input(struct frame *f, uint8_t proto, uint32_t 
 		return IKC_NV_FRAGMENT_HELD;
 
 	net->st.frags_reassembled++;
+	{
+		struct done_train *d = &net->done[net->done_next++ % RECENT_DONE];
+
+		d->af = t->af;
+		d->proto = t->proto;
+		d->id = t->id;
+		memcpy(d->src, t->src, 16);
+		memcpy(d->dst, t->dst, 16);
+		d->sec = f->pkt.ts_sec;
+	}
 	f->pkt.reassembled = true;
 	f->pkt.first_frame = t->first_frame;
 	f->in_reassembly = true;

@@ -36,6 +36,7 @@ enum ikc_net_verdict {
 	IKC_NV_DELIVERED = 0,    /* the callback was called */
 	IKC_NV_NOT_IKE,          /* a well-formed packet that is not ours */
 	IKC_NV_FRAGMENT_HELD,    /* an IP fragment, kept for reassembly */
+	IKC_NV_FRAGMENT_DUP,     /* a copy of a fragment held, or of one of a datagram just reassembled */
 	IKC_NV_TRUNCATED,        /* the capture cut the headers short */
 	IKC_NV_MALFORMED,        /* bad IP/UDP header */
 	IKC_NV_UNSUPPORTED_LINK, /* a link type we do not decode */

@@ -258,6 +258,7 @@ void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint
 	case IKC_NV_DELIVERED: break;
 	case IKC_NV_NOT_IKE: p->n.not_ike++; break;
 	case IKC_NV_FRAGMENT_HELD: p->n.frag_held++; break;
+	case IKC_NV_FRAGMENT_DUP: p->n.duplicates++; break;   /* an exact copy adds nothing */
 	case IKC_NV_TRUNCATED: p->n.truncated++; break;
 	case IKC_NV_MALFORMED: p->n.malformed++; break;
 	case IKC_NV_UNSUPPORTED_LINK: p->n.unsupported_link++; break;

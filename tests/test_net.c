@@ -672,8 +672,14 @@ Test(net, ipv4_reassembly_in_order)
 	ikc_net_get_stats(NET, &st);
 	cr_assert_eq(st.frags_held, 3);
 	cr_assert_eq(st.frags_reassembled, 1);
-	/* The train is gone: the same last fragment again starts a new one. */
-	cr_assert_eq(feed_ts(1, 13, 1001, f, frag4(f, 7, 960, 248, false)), IKC_NV_FRAGMENT_HELD);
+	/* The datagram was just reassembled: a copy of its last fragment (a
+	 * span port's) is a duplicate, not the start of another train ... */
+	cr_assert_eq(feed_ts(1, 13, 1001, f, frag4(f, 7, 960, 248, false)), IKC_NV_FRAGMENT_DUP);
+	cr_assert_eq(feed_ts(1, 14, 1002, f, frag4(f, 7, 0, 480, true)), IKC_NV_FRAGMENT_DUP);
+	/* ... but the same id a minute later (wrapped round) is a new datagram. */
+	cr_assert_eq(feed_ts(1, 15, 1061, f, frag4(f, 7, 960, 248, false)), IKC_NV_FRAGMENT_HELD);
+	ikc_net_get_stats(NET, &st);
+	cr_assert_eq(st.frags_held, 4);
 }
 
 Test(net, ipv4_reassembly_out_of_order_and_duplicate)
@@ -684,7 +690,7 @@ Test(net, ipv4_reassembly_out_of_order_and_duplicate)
 	cr_assert_eq(feed_ts(1, 20, 1000, f, frag4(f, 9, 960, 248, false)), IKC_NV_FRAGMENT_HELD);
 	cr_assert_eq(feed_ts(1, 21, 1000, f, frag4(f, 9, 480, 480, true)), IKC_NV_FRAGMENT_HELD);
 	/* an exact duplicate is dropped quietly */
-	cr_assert_eq(feed_ts(1, 22, 1000, f, frag4(f, 9, 480, 480, true)), IKC_NV_FRAGMENT_HELD);
+	cr_assert_eq(feed_ts(1, 22, 1000, f, frag4(f, 9, 480, 480, true)), IKC_NV_FRAGMENT_DUP);
 	/* a fragment of another datagram (other id) does not mix in */
 	cr_assert_eq(feed_ts(1, 23, 1000, f, frag4(f, 10, 0, 480, true)), IKC_NV_FRAGMENT_HELD);
 	cr_assert_eq(R.n, 0);
