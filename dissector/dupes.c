@@ -118,47 +118,44 @@ static size_t pair_of(uint64_t h)
 	return (size_t)(h >> 52) % (DUPES_SLOTS / 2) * 2;
 }
 
-uint64_t ikc_dupes_check(struct ikc_dupes *d, const struct ikc_pkt *pkt)
+/* The packet's entry in its pair: the earlier copy's if there is one, else
+ * the empty or older one (frame 0, an empty slot, is the oldest).  Returns
+ * the earlier copy's frame when it is within the window, else 0; the entry
+ * then records this packet. */
+static uint64_t remember(const struct ikc_dupes *d, struct dupes_slot *pair, uint64_t digest,
+			 const struct ikc_pkt *pkt, uint64_t sec, bool match)
 {
-	uint64_t digest, sec, original = 0;
-	struct dupes_slot *pair, *s;
+	struct dupes_slot *s = pair[0].frame && pair[0].digest == digest ? &pair[0]
+			       : pair[1].frame && pair[1].digest == digest ? &pair[1]
+			       : pair[0].frame <= pair[1].frame ? &pair[0] : &pair[1];
+	uint64_t original = 0;
 
-	if (!d)
-		return 0;
-	digest = packet_digest(pkt);
-	sec = (uint64_t)pkt->ts_sec;
-	if (d->have_prev && !d->clock_real && pkt->frame > d->prev_seen) {
+	if (match && s->frame && s->digest == digest && gap_ns(sec, pkt->ts_nsec, s->sec, s->nsec) <= d->window_ns)
+		original = s->frame;   /* kept; a third copy is measured from this one */
+	else
+		s->frame = pkt->frame, s->digest = digest;
+	s->sec = sec;
+	s->nsec = pkt->ts_nsec;
+	return original;
+}
+
+/* Before the times are known to be real: only a copy right after its
+ * original, with the very same time. */
+static uint64_t check_untimed(struct ikc_dupes *d, const struct ikc_pkt *pkt, uint64_t digest, uint64_t sec)
+{
+	uint64_t original = 0;
+
+	if (d->have_prev && pkt->frame > d->prev_seen) {
 		uint64_t frames = pkt->frame - d->prev_seen;   /* other traffic may lie between */
 
 		if (gap_ns(sec, pkt->ts_nsec, d->prev_sec, d->prev_nsec) > 1000 * (frames < 1000000 ? frames : 1000000))
 			d->clock_real = true;
 	}
-	pair = &d->slot[pair_of(digest)];
-	if (!d->clock_real) {
-		if (d->have_prev && digest == d->prev_digest && sec == d->prev_sec && pkt->ts_nsec == d->prev_nsec)
-			original = d->prev_frame;
-	} else {
-		for (s = pair; s < pair + 2 && !original; s++)
-			if (s->frame && s->digest == digest && gap_ns(sec, pkt->ts_nsec, s->sec, s->nsec) <= d->window_ns) {
-				s->sec = sec;   /* a third copy is measured from the second */
-				s->nsec = pkt->ts_nsec;
-				original = s->frame;
-			}
-	}
-	if (!original) {
-		/* an earlier copy is refreshed, else the pair's empty or older entry makes room */
-		if (pair[0].frame && pair[0].digest == digest)
-			s = &pair[0];
-		else if (pair[1].frame && pair[1].digest == digest)
-			s = &pair[1];
-		else
-			s = !pair[0].frame ? &pair[0] : !pair[1].frame ? &pair[1]
-			    : pair[0].frame < pair[1].frame ? &pair[0] : &pair[1];
-		s->digest = digest;
-		s->frame = pkt->frame;
-		s->sec = sec;
-		s->nsec = pkt->ts_nsec;
-	}
+	if (!d->clock_real && d->have_prev && digest == d->prev_digest && sec == d->prev_sec &&
+	    pkt->ts_nsec == d->prev_nsec)
+		original = d->prev_frame;
+	if (!original)
+		original = remember(d, &d->slot[pair_of(digest)], digest, pkt, sec, d->clock_real);
 	d->have_prev = true;
 	d->prev_digest = digest;
 	d->prev_frame = original ? original : pkt->frame;
@@ -166,4 +163,17 @@ uint64_t ikc_dupes_check(struct ikc_dupes *d, const struct ikc_pkt *pkt)
 	d->prev_sec = sec;
 	d->prev_nsec = pkt->ts_nsec;
 	return original;
+}
+
+uint64_t ikc_dupes_check(struct ikc_dupes *d, const struct ikc_pkt *pkt)
+{
+	uint64_t digest, sec;
+
+	if (!d)
+		return 0;
+	digest = packet_digest(pkt);
+	sec = (uint64_t)pkt->ts_sec;
+	if (!d->clock_real)
+		return check_untimed(d, pkt, digest, sec);
+	return remember(d, &d->slot[pair_of(digest)], digest, pkt, sec, true);
 }
