@@ -157,6 +157,12 @@ static struct ikc_finding *add(struct ctx *c, const char *code, enum ikc_diag_se
 	return f;
 }
 
+void ikc_finding_omitted(struct ikc_finding *f, uint64_t n)
+{
+	if (f)
+		f->frames_omitted = n > UINT32_MAX - f->frames_omitted ? UINT32_MAX : f->frames_omitted + (uint32_t)n;
+}
+
 void ikc_finding_frame(struct ikc_finding *f, uint64_t frame)
 {
 	size_t i;
@@ -167,7 +173,7 @@ void ikc_finding_frame(struct ikc_finding *f, uint64_t frame)
 		if (f->frames[i] == frame)
 			return;
 	if (f->nframes == IKC_DIAG_FRAMES) {
-		f->frames_omitted += f->frames_omitted < UINT32_MAX;
+		ikc_finding_omitted(f, 1);
 		if (frame > f->frames[IKC_DIAG_FRAMES - 1])
 			f->frames[IKC_DIAG_FRAMES - 1] = frame;   /* the last one seen stays */
 		return;
@@ -300,7 +306,7 @@ static void icmp_frames(struct ikc_finding *f, const struct ikc_ike_sa *sa)
 		return;
 	for (size_t i = 0; i < sa->nicmp; i++)
 		ikc_finding_frame(f, sa->icmp[i].frame);
-	f->frames_omitted += sa->icmp_errors - sa->nicmp;
+	ikc_finding_omitted(f, sa->icmp_errors - sa->nicmp);
 }
 
 /* Cite the messages after frame `after` that carry what `what` says
@@ -411,6 +417,43 @@ static bool natt_blocked(const struct ikc_ike_sa *sa)
 
 /* ---- rules ---- */
 
+/* What an ICMP error about an SA's messages says, as the end of a sentence. */
+static void icmp_meaning(struct ikc_finding *f, const struct ikc_ike_sa *sa, const struct ikc_icmp_seen *ic,
+			 const char *from)
+{
+	bool peer = memcmp(ic->from, sa->raddr, 16) == 0 || memcmp(ic->from, sa->iaddr, 16) == 0;
+
+	switch (ikc_icmp_kind(sa->af, ic->type, ic->code)) {
+	case IKC_ICMP_TOO_BIG:
+		ikc_finding_say(f, "the message is larger than the path MTU lets through (DF set): enable IKE fragmentation "
+		       "on both peers (strongSwan fragmentation=yes, Cisco crypto isakmp fragmentation) or raise the "
+		       "MTU on the path.");
+		break;
+	case IKC_ICMP_PORT_UNREACHABLE:
+		if (peer)
+			ikc_finding_say(f, "the peer host is up but nothing listens on UDP %u there (the IKE daemon stopped "
+			       "or restarted, or does not listen on that port: UDP 4500 for NAT-T), or its firewall "
+			       "rejects it. Start or fix the IKE daemon there.", ic->port);
+		else
+			ikc_finding_say(f, "%s, on the path, answers for the peer that nothing listens on UDP %u: a "
+			       "firewall or NAT there rejects the traffic. Check its rules for UDP 500 and 4500.",
+			    from, ic->port);
+		break;
+	case IKC_ICMP_PROHIBITED:
+		ikc_finding_say(f, "a firewall (%s) rejects UDP %u towards the peer: open it.", from, ic->port);
+		break;
+	case IKC_ICMP_NO_ROUTE:
+		ikc_finding_say(f, "%s has no route to the peer: check the routing (and the peer's address).", from);
+		break;
+	case IKC_ICMP_TIME_EXCEEDED:
+		ikc_finding_say(f, "the packets loop or the path is too long (time exceeded at %s): check the routing.", from);
+		break;
+	default:
+		ikc_finding_say(f, "the path refuses them: check the route and the filters to the peer.");
+		break;
+	}
+}
+
 static void rule_no_response(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
@@ -443,42 +486,12 @@ static void rule_no_response(struct ctx *c)
 		ikc_finding_say(f, " %s answered with ICMP %s (%u time%s, last in frame %llu): ", from,
 		    ikc_icmp_error_name(sa->af, icmp->type, icmp->code), sa->icmp_errors,
 		    sa->icmp_errors > 1 ? "s" : "", (unsigned long long)icmp->frame);
-		if (memcmp(icmp->from, sa->raddr, 16) == 0)
-			ikc_finding_say(f, "the peer host is up but nothing listens on its IKE port, or its firewall rejects it. "
-			       "Start or fix the IKE daemon there.");
-		else
-			ikc_finding_say(f, "a router or firewall on the path refuses the traffic. Check the route and the "
-			       "filters to the peer.");
+		icmp_meaning(f, sa, icmp, from);
 		return;
 	}
 	ikc_finding_say(f, " The peer is unreachable, the peer address is wrong, UDP 500 is filtered on the path, or the "
 	       "peer has no phase-1 policy for this address. Check reachability and firewalls for UDP 500 "
 	       "(and 4500), the configured peer address, and the peer's IKE policy.");
-}
-
-/* What an ICMP error about an SA's messages says, as the end of a sentence. */
-static void icmp_meaning(struct ikc_finding *f, const struct ikc_ike_sa *sa, const struct ikc_icmp_seen *ic,
-			 const char *from)
-{
-	bool v6 = sa->af == 6, peer = memcmp(ic->from, sa->raddr, 16) == 0 || memcmp(ic->from, sa->iaddr, 16) == 0;
-	bool unreach = v6 ? ic->type == 1 : ic->type == 3;
-
-	if ((v6 && ic->type == 2) || (!v6 && unreach && ic->code == 4))
-		ikc_finding_say(f, "the message is larger than the path MTU lets through (DF set): enable IKE fragmentation "
-		       "on both peers (strongSwan fragmentation=yes, Cisco crypto isakmp fragmentation) or raise the "
-		       "MTU on the path.");
-	else if (unreach && ic->code == (v6 ? 4 : 3))
-		ikc_finding_say(f, "nothing listens on UDP %u at %s (the IKE daemon stopped or restarted, or does not "
-		       "listen on that port: UDP 4500 for NAT-T), or its firewall rejects it.",
-		    ic->port, peer ? "the peer" : from);
-	else if (unreach && (v6 ? ic->code == 1 : (ic->code == 9 || ic->code == 10 || ic->code == 13)))
-		ikc_finding_say(f, "a firewall (%s) rejects UDP %u towards the peer: open it.", from, ic->port);
-	else if (unreach)
-		ikc_finding_say(f, "%s has no route to the peer: check the routing (and the peer's address).", from);
-	else if (v6 ? ic->type == 3 : ic->type == 11)
-		ikc_finding_say(f, "the packets loop or the path is too long (time exceeded at %s): check the routing.", from);
-	else
-		ikc_finding_say(f, "the path refuses them: check the route and the filters to the peer.");
 }
 
 /* ICMP errors about an SA that no-response did not explain: they, not

@@ -76,6 +76,8 @@ struct ikc_diag_list {
  * once; past IKC_DIAG_FRAMES the latest frame takes the highest one's place
  * and the rest are counted in frames_omitted. */
 void ikc_finding_frame(struct ikc_finding *f, uint64_t frame);
+/* Evidence known but not kept where it was recorded (n more frames). */
+void ikc_finding_omitted(struct ikc_finding *f, uint64_t n);
 
 const char *ikc_diag_certainty_name(enum ikc_diag_certainty c);   /* "proven" / "likely" */
 const char *ikc_diag_severity_name(enum ikc_diag_severity s);     /* "failure" ... */

@@ -93,6 +93,11 @@ static uint64_t packet_digest(const struct ikc_pkt *pkt)
 	h = mix(h, ((uint64_t)pkt->sport | (uint64_t)pkt->dport << 16 | (uint64_t)pkt->transport << 32 |
 		    (uint64_t)pkt->icmp_type << 40 | (uint64_t)pkt->icmp_code << 48 | (uint64_t)pkt->af << 56) ^
 			   (uint64_t)pkt->wire_len * 0x9e3779b97f4a7c15ull);
+	if (pkt->transport == IKC_T_ICMP_ERROR) {   /* which datagram it quotes, when the quote is short */
+		h = mix(h, word(pkt->qsrc) ^ word(pkt->qsrc + 8));
+		h = mix(h, word(pkt->qdst) ^ word(pkt->qdst + 8));
+		h = mix(h, (uint64_t)pkt->qsport | (uint64_t)pkt->qdport << 16);
+	}
 	/* ESP is where the packets are, so it is not hashed whole: its SPI and
 	 * sequence number, and its last bytes, which are the ICV (a MAC over
 	 * the whole packet) or, without integrity, the last cipher block (which
@@ -151,8 +156,10 @@ static uint64_t check_untimed(struct ikc_dupes *d, const struct ikc_pkt *pkt, ui
 		if (gap_ns(sec, pkt->ts_nsec, d->prev_sec, d->prev_nsec) > 1000 * (frames < 1000000 ? frames : 1000000))
 			d->clock_real = true;
 	}
+	/* (time 0 exactly: an anonymised capture, where retransmissions follow
+	 * each other with the same zero time too) */
 	if (!d->clock_real && d->have_prev && digest == d->prev_digest && sec == d->prev_sec &&
-	    pkt->ts_nsec == d->prev_nsec)
+	    pkt->ts_nsec == d->prev_nsec && (sec || pkt->ts_nsec))
 		original = d->prev_frame;
 	if (!original)
 		original = remember(d, &d->slot[pair_of(digest)], digest, pkt, sec, d->clock_real);

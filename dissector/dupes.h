@@ -8,9 +8,9 @@
  * byte-identical packet (same addresses, ports and payload) within a few
  * milliseconds of an earlier one is a duplicate of the capture, not of the
  * network: it is shown as such and goes no further.  (In a capture whose
- * times never move, as anonymised ones with every time zero, or move by one
- * tick a packet, as text2pcap makes them up, only a copy right after its
- * original with the very same time is one: there the times cannot tell a
+ * times never move or move by one tick a packet, as text2pcap makes them up,
+ * only a copy right after its original with the very same time is one, and
+ * none when every time is zero (anonymised): there the times cannot tell a
  * copy from a retransmission.)
  *
  * (ESP is compared by SPI, sequence number and ICV, the MAC over the whole

@@ -883,6 +883,30 @@ void ikc_emit_duplicate(struct ikc_emitter *e, const struct ikc_pkt *pkt, uint64
 	}
 }
 
+enum ikc_icmp_kind ikc_icmp_kind(int af, uint8_t type, uint8_t code)
+{
+	if (af == 6) {
+		if (type == 2)
+			return IKC_ICMP_TOO_BIG;
+		if (type == 3)
+			return IKC_ICMP_TIME_EXCEEDED;
+		if (type != 1)
+			return IKC_ICMP_OTHER;
+		return code == 4 ? IKC_ICMP_PORT_UNREACHABLE : code == 1 ? IKC_ICMP_PROHIBITED : IKC_ICMP_NO_ROUTE;
+	}
+	if (type == 11)
+		return IKC_ICMP_TIME_EXCEEDED;
+	if (type != 3)
+		return IKC_ICMP_OTHER;
+	switch (code) {
+	case 3: return IKC_ICMP_PORT_UNREACHABLE;
+	case 4: return IKC_ICMP_TOO_BIG;
+	case 9: case 10: case 13: return IKC_ICMP_PROHIBITED;
+	case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12: return IKC_ICMP_NO_ROUTE;
+	default: return IKC_ICMP_OTHER;
+	}
+}
+
 /* RFC 792 / RFC 1122 codes of destination unreachable, RFC 4443 for ICMPv6. */
 const char *ikc_icmp_error_name(int af, uint8_t type, uint8_t code)
 {

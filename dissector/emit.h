@@ -87,6 +87,16 @@ void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool
  * least its header was quoted, else NULL. */
 void ikc_emit_icmp(struct ikc_emitter *e, const struct ikc_pkt *pkt, const struct ikc_msg *msg);
 const char *ikc_icmp_error_name(int af, uint8_t type, uint8_t code);
+/* What an ICMP error (RFC 792 / 1191 / 4443) says about the datagram it quotes. */
+enum ikc_icmp_kind {
+	IKC_ICMP_OTHER = 0,
+	IKC_ICMP_PORT_UNREACHABLE,   /* nothing listens on the port */
+	IKC_ICMP_TOO_BIG,            /* fragmentation needed / packet too big: the path MTU */
+	IKC_ICMP_PROHIBITED,         /* administratively prohibited: a filter */
+	IKC_ICMP_NO_ROUTE,           /* net / host unreachable, no route */
+	IKC_ICMP_TIME_EXCEEDED,      /* a loop, or a path too long */
+};
+enum ikc_icmp_kind ikc_icmp_kind(int af, uint8_t type, uint8_t code);
 void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt);
 /* A capture duplicate (dupes.h) of frame `original`: nothing more is made of it. */
 void ikc_emit_duplicate(struct ikc_emitter *e, const struct ikc_pkt *pkt, uint64_t original);

@@ -1278,10 +1278,9 @@ enum ikc_err ikc_gdoi_diagnose(const struct ikc_gdoi *g, const struct ikc_esp_ta
 		if (gr->pull1_frame && !gr->pull2_frame) {
 			if (!(f = finding(out, "gdoi-registration-unanswered", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN, gr)))
 				return IKC_NOMEM;
-			ikc_finding_frame(f, gr->pull1_frame);
-			for (size_t k = 0; k < gr->npull1_copy; k++)
+			for (size_t k = 0; k < gr->npull1_copy; k++)   /* pull1_frame among them, or not kept */
 				ikc_finding_frame(f, gr->pull1_copy[k]);
-			f->frames_omitted += gr->pull1_copies - gr->npull1_copy;   /* copies not kept */
+			ikc_finding_omitted(f, gr->pull1_copies - gr->npull1_copy);
 			snprintf(grp, sizeof grp, " %u", gr->group_id);
 			ikc_finding_say(f, "Group member %s sent GROUPKEY-PULL message 1 (registration, M-ID %08x) %u time%s; "
 				 "key server %s never answered with message 2. The member has no group keys: check "

@@ -109,14 +109,18 @@ struct train {
 };
 
 /* A datagram just reassembled: a copy of one of its fragments (a span port
- * hands each over twice) must not start a train of its own. */
+ * hands each over twice) must not start a train of its own.  Its bytes are
+ * kept so that only an exact copy counts (an IP id may come round again). */
 #define RECENT_DONE 8
+#define DONE_KEEP 8192   /* larger datagrams are not remembered (IKE with certificates: ~3 KB) */
 struct done_train {
-	int af;
+	int af;                       /* 0: empty */
 	uint8_t proto;
 	uint32_t id;
 	uint8_t src[16], dst[16];
 	int64_t sec;
+	size_t total;
+	uint8_t bytes[DONE_KEEP];
 };
 
 struct ikc_net {
@@ -324,8 +328,10 @@ static enum ikc_net_verdict icmp_error(struct frame *f, bool v6, struct ikc_curs
 	if (sport != cfg->ike_port && dport != cfg->ike_port && sport != cfg->gdoi_port && dport != cfg->gdoi_port &&
 	    sport != cfg->natt_port && dport != cfg->natt_port)
 		return IKC_NV_NOT_IKE;
-	/* On the NAT-T port only IKE (behind the non-ESP marker) is of interest. */
-	if (sport == cfg->natt_port || dport == cfg->natt_port) {
+	/* On the NAT-T port only IKE (behind the non-ESP marker) is of interest;
+	 * a quote that stops at the UDP header (RFC 792's minimum) may be either,
+	 * and goes on without bytes (the session ties it to an SA by address). */
+	if ((sport == cfg->natt_port || dport == cfg->natt_port) && c.left) {
 		if (c.left < 4 || c.p[0] || c.p[1] || c.p[2] || c.p[3] || ikc_cur_skip(&c, 4))
 			return IKC_NV_NOT_IKE;
 	}
@@ -389,27 +395,35 @@ static bool make_room(struct ikc_net *net, size_t need, const struct train *keep
 	return true;
 }
 
-static struct train *train_find(struct ikc_net *net, const struct ikc_pkt *pkt, uint8_t proto, uint32_t id)
+/* RFC 791 §3.2 / RFC 8200 §4.5: fragments of one datagram share these. */
+static bool same_datagram(int af, uint8_t proto, uint32_t id, const uint8_t *src, const uint8_t *dst,
+			  const struct ikc_pkt *pkt, uint8_t pkt_proto, uint32_t pkt_id)
 {
 	size_t alen = pkt->af == 4 ? 4 : 16;
 
+	return id == pkt_id && proto == pkt_proto && af == pkt->af && !memcmp(src, pkt->src, alen) &&
+	       !memcmp(dst, pkt->dst, alen);
+}
+
+static struct train *train_find(struct ikc_net *net, const struct ikc_pkt *pkt, uint8_t proto, uint32_t id)
+{
 	for (struct train *t = oldest_train(net); t; t = train_of(t->link.next))
-		if (t->id == id && t->proto == proto && t->af == pkt->af && !memcmp(t->src, pkt->src, alen) &&
-		    !memcmp(t->dst, pkt->dst, alen))
+		if (same_datagram(t->af, t->proto, t->id, t->src, t->dst, pkt, proto, id))
 			return t;
 	return NULL;
 }
 
-/* Was this datagram reassembled within a second of this fragment? */
-static bool recently_done(const struct ikc_net *net, const struct ikc_pkt *pkt, uint8_t proto, uint32_t id)
+/* Is this fragment (payload bytes off .. off + wire, `more` set or not) an
+ * exact copy of one of a datagram reassembled within a second of it? */
+static bool recently_done(const struct ikc_net *net, const struct ikc_pkt *pkt, uint8_t proto, uint32_t id,
+			  size_t off, size_t wire, bool more, const uint8_t *bytes)
 {
-	size_t alen = pkt->af == 4 ? 4 : 16;
-
 	for (size_t i = 0; i < RECENT_DONE; i++) {
 		const struct done_train *d = &net->done[i];
-		if (d->af == pkt->af && d->id == id && d->proto == proto && !memcmp(d->src, pkt->src, alen) &&
-		    !memcmp(d->dst, pkt->dst, alen) &&
-		    (uint64_t)pkt->ts_sec - (uint64_t)d->sec + 1 <= 2)   /* -1, 0 or +1 s, no overflow */
+
+		if (d->af && same_datagram(d->af, d->proto, d->id, d->src, d->dst, pkt, proto, id) &&
+		    (uint64_t)pkt->ts_sec - (uint64_t)d->sec + 1 <= 2 &&   /* -1, 0 or +1 s, no overflow */
+		    off + wire <= d->total && more == (off + wire < d->total) && !memcmp(d->bytes + off, bytes, wire))
 			return true;
 	}
 	return false;
@@ -509,7 +523,7 @@ static enum ikc_net_verdict frag_input(struct frame *f, uint8_t proto, uint32_t 
 	if (end > IP_MAX_PAYLOAD || wire == 0 || (more && wire % 8))
 		return IKC_NV_MALFORMED;
 	t = train_find(net, &f->pkt, proto, id);
-	if (!t && recently_done(net, &f->pkt, proto, id))
+	if (!t && recently_done(net, &f->pkt, proto, id, off, wire, more, c.p))
 		return IKC_NV_FRAGMENT_DUP;
 	if (!t)
 		t = train_new(net, f, proto, id);
@@ -560,7 +574,7 @@ static enum ikc_net_verdict frag_input(struct frame *f, uint8_t proto, uint32_t 
 		return IKC_NV_FRAGMENT_HELD;
 
 	net->st.frags_reassembled++;
-	{
+	if (t->total <= DONE_KEEP) {
 		struct done_train *d = &net->done[net->done_next++ % RECENT_DONE];
 
 		d->af = t->af;
@@ -569,6 +583,8 @@ static enum ikc_net_verdict frag_input(struct frame *f, uint8_t proto, uint32_t 
 		memcpy(d->src, t->src, 16);
 		memcpy(d->dst, t->dst, 16);
 		d->sec = f->pkt.ts_sec;
+		d->total = t->total;
+		memcpy(d->bytes, t->buf, t->total);
 	}
 	f->pkt.reassembled = true;
 	f->pkt.first_frame = t->first_frame;

@@ -160,6 +160,7 @@ void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys)
 				emit_isakmp(p, pkt, &msg, &info);
 			}
 		}
+		ikc_session_restore_waiting(p->sess, &w[i]);
 	}
 	ikc_session_replay(p->sess, false);
 	ikc_waiting_free(w, n);

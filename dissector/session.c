@@ -800,8 +800,6 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 	natd_check(s, sa, pkt, dir, pl, n);
 }
 
-/* Record one message (first copy or retransmission) for the rules and the
- * ladder; called once the message is classified and decrypted. */
 /* IKC_EVC_* of a payload chain. */
 static uint8_t carries(const struct ikc_payload *pl, size_t n)
 {
@@ -818,6 +816,8 @@ static uint8_t carries(const struct ikc_payload *pl, size_t n)
 	return c;
 }
 
+/* Record one message (first copy or retransmission) for the rules and the
+ * ladder; called once the message is classified and decrypted. */
 static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const struct ikc_pkt *pkt,
 			 const struct ikc_msg *msg, const struct ikc_msg_info *info, int num)
 {
@@ -971,8 +971,16 @@ size_t ikc_session_take_waiting(struct ikc_session *s, struct ikc_waiting **out)
 		/* The counts of its messages go: the replay counts them again. */
 		for (size_t i = 0; i < sa->nstored; i++)
 			count_dec(s, (enum ikc_decrypt_status)sa->stored[i].dec, -1);
+		memset(&v[n], 0, sizeof v[n]);
 		v[n].v = sa->stored;
-		v[n++].n = sa->nstored;
+		v[n].n = sa->nstored;
+		v[n].icmp = sa->icmp;
+		v[n].nicmp = sa->nicmp;
+		v[n].icmp_cap = sa->icmp_cap;
+		v[n++].icmp_errors = sa->icmp_errors;
+		sa->icmp = NULL;
+		sa->nicmp = sa->icmp_cap = 0;
+		sa->icmp_errors = 0;
 		s->stored_total -= sa->stored_bytes;
 		sa->stored = NULL;
 		sa->nstored = sa->stored_cap = sa->stored_bytes = 0;
@@ -988,8 +996,30 @@ void ikc_waiting_free(struct ikc_waiting *w, size_t n)
 		for (size_t j = 0; j < w[i].n; j++)
 			free(w[i].v[j].bytes);
 		free(w[i].v);
+		free(w[i].icmp);
 	}
 	free(w);
+}
+
+void ikc_session_restore_waiting(struct ikc_session *s, struct ikc_waiting *w)
+{
+	struct ikc_ike_sa *sa = NULL;
+
+	if (!w->icmp_errors)
+		return;
+	/* the newest kept message names the SA best (MM1 has no responder cookie) */
+	for (size_t j = w->n; j-- > 0 && !sa;)
+		if (w->v[j].pkt.len >= 16)
+			sa = sa_find(s, w->v[j].pkt.data, w->v[j].pkt.data + 8);
+	if (!sa || sa->icmp_errors)
+		return;
+	sa->icmp = w->icmp;
+	sa->nicmp = w->nicmp;
+	sa->icmp_cap = w->icmp_cap;
+	sa->icmp_errors = w->icmp_errors;
+	w->icmp = NULL;
+	w->nicmp = w->icmp_cap = 0;
+	w->icmp_errors = 0;
 }
 
 void ikc_session_replay(struct ikc_session *s, bool on)

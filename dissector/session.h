@@ -128,10 +128,15 @@ struct ikc_stored_msg {
 	uint8_t dec;                 /* enum ikc_decrypt_status then */
 };
 
-/* The kept messages of one SA, oldest first. */
+/* The kept messages of one SA, oldest first, and the ICMP errors about it
+ * (session_int.h), which a replay cannot rebuild. */
+struct ikc_icmp_seen;
 struct ikc_waiting {
 	struct ikc_stored_msg *v;
 	size_t n;
+	struct ikc_icmp_seen *icmp;
+	uint8_t nicmp, icmp_cap;
+	uint32_t icmp_errors;
 };
 void ikc_session_config_default(struct ikc_session_config *cfg);
 
@@ -203,6 +208,9 @@ void ikc_session_get_stats(const struct ikc_session *s, struct ikc_session_stats
  * ikc_waiting_free. */
 size_t ikc_session_take_waiting(struct ikc_session *s, struct ikc_waiting **out);
 void ikc_waiting_free(struct ikc_waiting *w, size_t n);
+/* After w's messages went through the session again: the SA they rebuilt
+ * gets back its ICMP errors. */
+void ikc_session_restore_waiting(struct ikc_session *s, struct ikc_waiting *w);
 void ikc_session_replay(struct ikc_session *s, bool on);
 
 /* Retire the SAs that have ended by capture time `now` (see the config);

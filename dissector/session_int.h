@@ -236,7 +236,6 @@ struct ikc_ike_sa {
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);
 
-/* What the ladder draws of event i; all zero when nothing was kept. */
 /* Count an ICMP error about the SA and keep it (the latest replaces the
  * last kept one past IKC_ICMP_KEPT); false: no memory, only counted. */
 bool ikc_sa_note_icmp(struct ikc_ike_sa *sa, const struct ikc_icmp_seen *e);
@@ -247,6 +246,7 @@ static inline const struct ikc_icmp_seen *ikc_sa_icmp_last(const struct ikc_ike_
 	return sa->nicmp ? &sa->icmp[sa->nicmp - 1] : NULL;
 }
 
+/* What the ladder draws of event i; all zero when nothing was kept. */
 static inline const struct ikc_ev_ladder *ikc_event_ladder(const struct ikc_ike_sa *sa, size_t i)
 {
 	static const struct ikc_ev_ladder none;

@@ -19,9 +19,9 @@ independent sources by check_diag.py, check_lab.py and check_gdoi.py.
 
 Controls, so that the check can fail: with --dup-window 0 every copy is a
 retransmission again; copies 1 s apart (an IKE stack's retransmission timer)
-are not duplicates; in a capture whose times are all zero (anonymised) only a
-copy right after its original is one, and with times one tick a packet
-(text2pcap) none is.
+are not duplicates; in a capture whose times are all zero (anonymised), or
+one tick a packet (text2pcap), none is; with one time for all (a coarse clock)
+a copy right after its original is.
 
 Usage: check_dupes.py   (env IKECAP, default ./ikecap)
 """
@@ -206,8 +206,15 @@ def controls(td):
           % stat(r, "ikecap.duplicates"))
     write_pcap(dup, hdr, e, doubled(zero, ns, 0))
     _, r = records(dup, keys)
+    check(stat(r, "ikecap.duplicates") == 0 and stat(r, "ikecap.retransmits") == ike,
+          "all times zero, each copy right after its original: retransmissions, as they may be (%s duplicates)"
+          % stat(r, "ikecap.duplicates"))
+    still = [(1700000000, 0, d, o) for _, _, d, o in frames]
+    write_pcap(dup, hdr, e, doubled(still, ns, 0))
+    _, r = records(dup, keys)
     check(stat(r, "ikecap.duplicates") == read_again(next(x for x in once if x["type"] == "stats")),
-          "all times zero, each copy right after its original: duplicates (%s)" % stat(r, "ikecap.duplicates"))
+          "one time for all (a coarse clock), each copy right after its original: duplicates (%s)"
+          % stat(r, "ikecap.duplicates"))
     tick = [(1700000000, k, d, o) for k, (_, _, d, o) in enumerate(frames + frames)]
     write_pcap(dup, hdr, e, tick)
     _, r = records(dup, keys)

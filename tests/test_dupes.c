@@ -103,6 +103,31 @@ Test(dupes, anything_else_differing_is_another_packet)
 	}
 }
 
+Test(dupes, icmp_errors_about_different_datagrams_differ)
+{
+	struct ikc_dupes *d = ikc_dupes_new(20);
+	struct ikc_pkt a = pkt_at(1, 7, 0), b;
+
+	/* a router's "host unreachable" quoting only the UDP header (RFC 792's
+	 * minimum): the quoted addresses are all that tells two of them apart */
+	a.transport = IKC_T_ICMP_ERROR;
+	a.icmp_type = a.icmp_code = 3;
+	a.len = a.wire_len = 0;
+	a.qsrc[0] = 10, a.qdst[0] = 10, a.qdst[3] = 2;
+	a.qsport = a.qdport = 500;
+	b = a;
+	b.frame = 2;
+	b.ts_nsec = 5000;
+	b.qdst[3] = 3;
+	cr_assert_eq(ikc_dupes_check(d, &a), 0);
+	cr_assert_eq(ikc_dupes_check(d, &b), 0, "about another peer");
+	b.frame = 3;
+	b.ts_nsec = 9000;
+	b.qdst[3] = 2;
+	cr_assert_eq(ikc_dupes_check(d, &b), 1, "the same error again");
+	ikc_dupes_free(d);
+}
+
 Test(dupes, a_third_copy_is_measured_from_the_second)
 {
 	struct ikc_dupes *d = ikc_dupes_new(20);
@@ -117,17 +142,26 @@ Test(dupes, a_third_copy_is_measured_from_the_second)
 Test(dupes, times_that_never_move_tell_little)
 {
 	struct ikc_dupes *d = ikc_dupes_new(20);
-	struct ikc_pkt p = pkt_at(1, 0, 0), other = pkt_at(2, 0, 0), q;
+	struct ikc_pkt p = pkt_at(1, 0, 0), other = pkt_at(2, 1700000000, 5), q;
 
-	/* Every time zero (an anonymised capture): a copy right after its
-	 * original is one; a copy after another packet may be a retransmission. */
-	other.sport = 1;
+	/* Every time zero (an anonymised capture): retransmissions follow each
+	 * other with the same time, nothing is a copy. */
 	cr_assert_eq(ikc_dupes_check(d, &p), 0);
 	p.frame = 2;
-	cr_assert_eq(ikc_dupes_check(d, &p), 1, "right after, the same time");
+	cr_assert_eq(ikc_dupes_check(d, &p), 0, "right after, both at time zero");
+	ikc_dupes_free(d);
+
+	/* Times that have not moved yet (a 16 ms tick): a copy right after its
+	 * original is one; a copy after another packet may be a retransmission. */
+	d = ikc_dupes_new(20);
+	p = other;
+	other.sport = 1;
+	cr_assert_eq(ikc_dupes_check(d, &p), 0);
+	p.frame = 3;
+	cr_assert_eq(ikc_dupes_check(d, &p), 2, "right after, the same time");
 	cr_assert_eq(ikc_dupes_check(d, &other), 0);
 	p.frame = 4;
-	cr_assert_eq(ikc_dupes_check(d, &p), 0, "after another packet, all times zero");
+	cr_assert_eq(ikc_dupes_check(d, &p), 0, "after another packet, the same time");
 	ikc_dupes_free(d);
 
 	/* Times one microsecond apart a packet (text2pcap's): nothing. */

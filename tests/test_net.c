@@ -676,10 +676,14 @@ Test(net, ipv4_reassembly_in_order)
 	 * span port's) is a duplicate, not the start of another train ... */
 	cr_assert_eq(feed_ts(1, 13, 1001, f, frag4(f, 7, 960, 248, false)), IKC_NV_FRAGMENT_DUP);
 	cr_assert_eq(feed_ts(1, 14, 1002, f, frag4(f, 7, 0, 480, true)), IKC_NV_FRAGMENT_DUP);
-	/* ... but the same id a minute later (wrapped round) is a new datagram. */
-	cr_assert_eq(feed_ts(1, 15, 1061, f, frag4(f, 7, 960, 248, false)), IKC_NV_FRAGMENT_HELD);
+	/* ... but another fragment under the same id (the id came round again)
+	 * is not a copy, nor is the same id a minute later. */
+	DGRAM[100] ^= 0xff;   /* another datagram's first fragment */
+	cr_assert_eq(feed_ts(1, 14, 1002, f, frag4(f, 7, 0, 480, true)), IKC_NV_FRAGMENT_HELD);
+	DGRAM[100] ^= 0xff;
+	cr_assert_eq(feed_ts(1, 15, 1061, f, frag4(f, 17, 960, 248, false)), IKC_NV_FRAGMENT_HELD);
 	ikc_net_get_stats(NET, &st);
-	cr_assert_eq(st.frags_held, 4);
+	cr_assert_eq(st.frags_held, 5);
 }
 
 Test(net, ipv4_reassembly_out_of_order_and_duplicate)
@@ -1037,4 +1041,35 @@ Test(capture, truncated_pcap_reports_error)
 	ikc_capture_close(cap);
 	ikc_net_free(t.net);
 	remove("/tmp/ikc_test_net_trunc.pcap");
+}
+
+/* RFC 792: an ICMP error quotes the IP header and at least 8 bytes of the
+ * datagram.  Quoting only the UDP header of a NAT-T datagram, it may be about
+ * IKE or about ESP-in-UDP: it goes on without bytes (the session ties it to
+ * an SA by the quoted addresses); quoting an ESP SPI, it is not ours. */
+Test(net, icmp_quoting_only_the_udp_header_of_natt)
+{
+	uint8_t u[16], q[64], icmp[128], ip[160], f[200];
+	static const uint8_t spi[4] = { 0x12, 0x34, 0x56, 0x78 };
+	size_t nu, nq, ni, nip;
+
+	for (int with_spi = 0; with_spi < 2; with_spi++) {
+		nu = mk_udp(u, 4500, 4500, spi, with_spi ? sizeof spi : 0);
+		nq = mk_ip4(q, 17, u, nu);                   /* the quoted datagram */
+		memset(icmp, 0, 8);
+		icmp[0] = 3, icmp[1] = 3;                     /* destination unreachable, port */
+		memcpy(icmp + 8, q, nq);
+		ni = 8 + nq;
+		nip = mk_ip4(ip, 1, icmp, ni);
+		R.n = 0;
+		if (with_spi) {
+			cr_assert_eq(feed(1, f, mk_eth(f, NULL, 0, 0x0800, ip, nip)), IKC_NV_NOT_IKE, "an ESP-in-UDP quote");
+			continue;
+		}
+		cr_assert_eq(feed(1, f, mk_eth(f, NULL, 0, 0x0800, ip, nip)), IKC_NV_DELIVERED);
+		cr_assert_eq(R.last.transport, IKC_T_ICMP_ERROR);
+		cr_assert_eq(R.last.len, 0);
+		cr_assert_eq(R.last.qdport, 4500);
+		cr_assert_eq(R.last.icmp_type, 3);
+	}
 }

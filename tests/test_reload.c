@@ -18,6 +18,7 @@
 #include "../decoders/isakmp.h"
 #include "../dissector/net.h"
 #include "../dissector/session.h"
+#include "../dissector/session_int.h"
 #include "feed.h"
 
 struct rig {
@@ -165,5 +166,45 @@ Test(reload, two_sas_each_with_its_own_messages)
 		for (size_t j = 0; j < w[i].n; j++)
 			cr_assert_eq(w[i].v[j].bytes[0], w[i].v[0].bytes[0], "messages stay with their own SA");
 	ikc_waiting_free(w, n);
+	rig_free(&r);
+}
+
+Test(reload, icmp_errors_come_back_with_the_replayed_sa)
+{
+	struct rig r;
+	uint8_t m[2][28 + 16 * 2];
+	size_t len[2];
+	struct ikc_waiting *w;
+	struct ikc_pkt icmp = { .frame = 99, .ts_sec = 2000, .af = 4, .transport = IKC_T_ICMP_ERROR, .icmp_type = 3,
+				.icmp_code = 3, .qdport = 500 };
+	struct ikc_msg_info info;
+	const struct ikc_ike_sa **v = NULL;
+
+	rig_init(&r, true);
+	for (int i = 0; i < 2; i++) {
+		len[i] = enc_msg(m[i], 0x21, (uint8_t)i, 2);
+		feed(&r, m[i], len[i], true);
+	}
+	icmp.src[0] = 198, icmp.src[1] = 51, icmp.src[2] = 100, icmp.src[3] = 2;   /* the responder host */
+	icmp.qsrc[0] = 198, icmp.qsrc[1] = 51, icmp.qsrc[2] = 100, icmp.qsrc[3] = 1;
+	memcpy(icmp.qdst, icmp.src, 16);
+	{
+		struct ikc_decode_ctx d = { .doi = IKC_DOI_IPSEC };
+		struct ikc_msg quoted;
+
+		cr_assert_eq(ikc_isakmp_decode(&r.a, m[1], len[1], &d, &quoted), IKC_OK);
+		ikc_session_note_icmp(r.s, &icmp, &quoted);
+	}
+	cr_assert_eq(ikc_session_take_waiting(r.s, &w), 1);
+	cr_assert_eq(w[0].icmp_errors, 1, "the ICMP error goes with the kept messages");
+	for (size_t j = 0; j < w[0].n; j++)
+		feed_message(r.s, &r.a, w[0].v[j].pkt.frame, w[0].v[j].pkt.data, w[0].v[j].pkt.len, true, &info);
+	ikc_session_restore_waiting(r.s, &w[0]);
+	cr_assert_eq(ikc_session_list(r.s, &v), 1);
+	cr_assert_eq(v[0]->icmp_errors, 1, "the rebuilt SA has its ICMP error back");
+	cr_assert_eq(v[0]->nicmp, 1);
+	cr_assert_eq(v[0]->icmp[0].frame, 99);
+	free(v);
+	ikc_waiting_free(w, 1);
 	rig_free(&r);
 }
