@@ -430,10 +430,13 @@ static void icmp_meaning(struct ikc_finding *f, const struct ikc_ike_sa *sa, con
 		       "MTU on the path.");
 		break;
 	case IKC_ICMP_PORT_UNREACHABLE:
-		if (peer)
+		if (peer && ic->port == 4500)
+			ikc_finding_say(f, "the peer host is up but nothing listens on UDP 4500 there (its IKE daemon does "
+			       "not take NAT-T, or stopped), or its firewall rejects it. Enable NAT-T on the peer, or "
+			       "open UDP 4500.");
+		else if (peer)
 			ikc_finding_say(f, "the peer host is up but nothing listens on UDP %u there (the IKE daemon stopped "
-			       "or restarted, or does not listen on that port: UDP 4500 for NAT-T), or its firewall "
-			       "rejects it. Start or fix the IKE daemon there.", ic->port);
+			       "or restarted), or its firewall rejects it. Start or fix the IKE daemon there.", ic->port);
 		else
 			ikc_finding_say(f, "%s, on the path, answers for the peer that nothing listens on UDP %u: a "
 			       "firewall or NAT there rejects the traffic. Check its rules for UDP 500 and 4500.",
@@ -523,11 +526,13 @@ static void rule_icmp(struct ctx *c)
 	ikc_finding_say(f, "%s answered this SA's messages with ICMP %s (%u time%s, last in frame %llu)", from,
 	    ikc_icmp_error_name(sa->af, last->type, last->code), sa->icmp_errors, sa->icmp_errors > 1 ? "s" : "",
 	    (unsigned long long)last->frame);
-	if (went_on)
-		ikc_finding_say(f, "; the exchange went on (%s, frame %llu), but ", went_on->label,
-		    (unsigned long long)went_on->frame);
-	else
-		ikc_finding_say(f, " and the exchange went no further: ");
+	if (went_on) {
+		ikc_finding_say(f, ", yet the exchange went on (%s, frame %llu): the cause passed (a daemon restarting, a "
+		       "route or filter changing, fragmentation taking over). Worth a look if it comes back.",
+		    went_on->label, (unsigned long long)went_on->frame);
+		return;
+	}
+	ikc_finding_say(f, " and the exchange went no further: ");
 	icmp_meaning(f, sa, last, from);
 }
 
@@ -1219,25 +1224,31 @@ static void rule_natt(struct ctx *c)
 
 static void rule_dpd(struct ctx *c)
 {
-	const struct ikc_p1_facts *p = &c->sa->f;
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_p1_facts *p = &sa->f;
+	enum ikc_dir d = (enum ikc_dir)p->dpd_last_dir, other;
+	uint32_t waiting;
 	struct ikc_finding *f;
 
-	if (!p->dpd_sent || (p->dpd_acked >= p->dpd_sent && p->dpd_ack_last_frame > p->dpd_last_frame))
+	if (d != IKC_DIR_I2R && d != IKC_DIR_R2I)
 		return;
-	if (p->dpd_ack_last_frame > p->dpd_last_frame)
-		return;
-	if (p->dpd_sent - (p->dpd_acked < p->dpd_sent ? p->dpd_acked : 0) < 2 && p->dpd_acked)
-		return;  /* a single last probe: the capture may have ended */
+	other = d == IKC_DIR_I2R ? IKC_DIR_R2I : IKC_DIR_I2R;
+	waiting = p->dpd_waiting[d];
+	if (waiting < 2)
+		return;  /* answered, or a single last probe: the capture may have ended */
 	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-	ikc_finding_frame(f, p->dpd_last_frame);
-	ikc_finding_frame(f, p->dpd_ack_last_frame);
-	events_carrying(c->sa, IKC_EVC_DPD_PROBE, p->dpd_ack_last_frame, f);   /* the probes not answered */
-	ikc_finding_say(f, "%u DPD R-U-THERE sent, %u R-U-THERE-ACK seen, and the last probe (frame %llu) was not answered: "
-	       "the peer is gone, the path is broken, or the peer restarted and no longer knows this SA (a "
+	ikc_finding_frame(f, p->heard[other]);
+	for (size_t i = 0; i < sa->nev; i++)   /* the probes since */
+		if ((sa->ev[i].carries & IKC_EVC_DPD_PROBE) && sa->ev[i].dir == d && sa->ev[i].frame > p->heard[other])
+			ikc_finding_frame(f, sa->ev[i].frame);
+	ikc_finding_say(f, "The %s sent %u DPD R-U-THERE (the last in frame %llu) and nothing came back from the %s",
+	    who(d), waiting, (unsigned long long)p->dpd_last_frame, who(other));
+	if (p->heard[other])
+		ikc_finding_say(f, " after frame %llu", (unsigned long long)p->heard[other]);
+	ikc_finding_say(f, ": the peer is gone, the path is broken, or the peer restarted and no longer knows this SA (a "
 	       "stale SA: strongSwan drops messages for an IKE SA it does not know without a word, others "
 	       "answer INVALID-COOKIE); the SA will be torn down, and a new phase 1 brings the tunnel back if "
-	       "the peer is up.",
-	    p->dpd_sent, p->dpd_acked, (unsigned long long)p->dpd_last_frame);
+	       "the peer is up.");
 }
 
 static void rule_deleted(struct ctx *c)

@@ -650,6 +650,8 @@ static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const s
 	if (t == NOTIFY_R_U_THERE) {
 		f->dpd_sent++;
 		f->dpd_last_frame = pkt->frame;
+		f->dpd_waiting[dir]++;
+		f->dpd_last_dir = (uint8_t)dir;
 		return;
 	}
 	if (t == NOTIFY_R_U_THERE_ACK) {
@@ -848,6 +850,10 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 	}
 	if (pkt->transport == IKC_T_UDP4500_IKE && !sa->f.natd.first_4500_frame)
 		sa->f.natd.first_4500_frame = pkt->frame;
+	if (info->dir == IKC_DIR_I2R || info->dir == IKC_DIR_R2I) {
+		sa->f.heard[info->dir] = pkt->frame;
+		sa->f.dpd_waiting[info->dir == IKC_DIR_I2R ? IKC_DIR_R2I : IKC_DIR_I2R] = 0;   /* the other side is alive */
+	}
 	if (enc && !info->retransmit && (info->dec == IKC_DEC_NO_KEY || info->dec == IKC_DEC_WRONG_KEY ||
 					 info->dec == IKC_DEC_UNSUPPORTED || info->dec == IKC_DEC_MALFORMED)) {
 		if (!sa->f.not_decrypted++)

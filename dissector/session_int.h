@@ -130,6 +130,12 @@ struct ikc_p1_facts {
 	bool id_i_clear, id_r_clear;               /* identity travelled unencrypted */
 	uint32_t dpd_sent, dpd_acked;              /* R-U-THERE / R-U-THERE-ACK */
 	uint64_t dpd_last_frame, dpd_ack_last_frame;
+	/* By sender (enum ikc_dir): the last message from it, and its probes
+	 * since the other side last sent anything (any message is a sign of
+	 * life, an ACK or the peer's own probe). */
+	uint64_t heard[3];
+	uint32_t dpd_waiting[3];
+	uint8_t dpd_last_dir;                      /* who sent the last probe */
 	/* DELETE payloads by sender (enum ikc_dir: unknown, initiator, responder) */
 	uint32_t deletes_isakmp[3], deletes_ipsec[3];
 	uint64_t delete_frame[3];                  /* its first ISAKMP (else IPsec) DELETE */

@@ -312,6 +312,22 @@ def main():
     check(len(unanswered) >= 2, "live stale-sa: tshark finds unanswered R-U-THERE probes (%s, acks %s)" % (probes, acks))
     expect(diagnoses(pcap, [os.path.join(live, "stale-sa.keys")]), "dead-peer", "likely", "live stale-sa",
            frames=unanswered)
+    # live/dpd with some ACKs lost (frames 16, 20) and cut after frame 23: the capture ends on
+    # the initiator's probe, right after the responder's own probe (frame 22): alive, not dead.
+    src = open(os.path.join(live, "dpd.pcap"), "rb").read()
+    e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, recs = 24, []
+    while off + 16 <= len(src):
+        end = off + 16 + struct.unpack(e + "I", src[off + 8:off + 12])[0]
+        recs.append(src[off:end])
+        off = end
+    keep = [k for k in range(1, 24) if k not in (16, 20)]
+    with tempfile.TemporaryDirectory() as td:
+        cut = os.path.join(td, "cut.pcap")
+        open(cut, "wb").write(src[:24] + b"".join(recs[k - 1] for k in keep))
+        ds = diagnoses(cut, [os.path.join(live, "dpd.keys")])
+    check("dead-peer" not in codes(ds), "live dpd without frames 16, 20 and cut after 23 (the peer's own probe "
+          "right before the last): no dead-peer (got %s)" % ", ".join(sorted(codes(ds))))
     pcap = os.path.join(live, "libreswan-mm-psk.pcap")
     dels = tshark_frames_keyed(pcap, os.path.join(live, "libreswan-mm-psk.keys"), "isakmp.typepayload == 12")
     check(len(dels) == 2, "live libreswan-mm-psk: tshark finds a DELETE from each side (%s)" % dels)

@@ -677,17 +677,25 @@ Test(diagnose, dpd_without_ack_is_dead_peer)
 	struct ikc_ike_sa *sa = sa_new(IKC_EX_MAIN, 1, 2);
 	struct run r;
 
+	const struct ikc_finding *f;
+
 	healthy_mm(sa);
 	sa->f.dpd_sent = 3;
 	sa->f.dpd_acked = 1;
 	sa->f.dpd_ack_last_frame = 21;
 	sa->f.dpd_last_frame = 40;
+	sa->f.dpd_last_dir = IKC_DIR_I2R;
+	sa->f.heard[IKC_DIR_R2I] = 21;       /* the responder's ACK */
+	sa->f.dpd_waiting[IKC_DIR_I2R] = 2;  /* two probes since, unanswered */
 	diag(&r, &sa, 1);
-	cr_assert_not_null(find(&r, "dead-peer"));
+	f = find(&r, "dead-peer");
+	cr_assert_not_null(f);
+	cr_assert(has_frame(f, 21));
+	cr_assert_not_null(strstr(f->text, "The initiator sent 2 DPD R-U-THERE (the last in frame 40)"));
+	cr_assert_not_null(strstr(f->text, "after frame 21"));
 	ikc_diag_list_free(&r.l);
 
-	sa->f.dpd_acked = 3;                 /* every probe answered */
-	sa->f.dpd_ack_last_frame = 41;
+	sa->f.dpd_waiting[IKC_DIR_I2R] = 1;  /* one: the capture may just have ended */
 	diag(&r, &sa, 1);
 	cr_assert_null(find(&r, "dead-peer"));
 	ikc_diag_list_free(&r.l);
