@@ -840,13 +840,17 @@ void ikc_emit_esp_sas(struct ikc_emitter *e, const struct ikc_esp_table *t, bool
 	free(v);
 }
 
-void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
+/* A packet that is only its addresses: a NAT keepalive, or (dup_of not 0)
+ * a capture duplicate of frame dup_of. */
+static void short_record(struct ikc_emitter *e, const struct ikc_pkt *pkt, uint64_t dup_of)
 {
 	if (e->o.quiet)
 		return;
 	if (e->o.format != IKC_FMT_TEXT) {
 		ikc_rw_begin_map(&e->rw, NULL, NULL);
 		json_pkt_common(e, pkt);
+		if (dup_of)
+			ikc_rw_uint(&e->rw, "ikecap.duplicate_of", "Capture duplicate of frame", dup_of, IKC_RW_DEC, NULL);
 		ikc_rw_end_map(&e->rw);
 		ikc_rw_end_record(&e->rw);
 		return;
@@ -855,32 +859,25 @@ void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
 		struct lb l;
 		lb_init(&l, e->out);
 		line_prefix(e, &l, pkt);
-		lb_s(&l, "NAT-keepalive\n");
+		if (dup_of) {
+			lb_s(&l, "DUP of frame ");
+			lb_u(&l, dup_of, 0);
+			lb_s(&l, " (the same packet captured twice)\n");
+		} else {
+			lb_s(&l, "NAT-keepalive\n");
+		}
 		lb_flush(&l);
 	}
 }
 
+void ikc_emit_keepalive(struct ikc_emitter *e, const struct ikc_pkt *pkt)
+{
+	short_record(e, pkt, 0);
+}
+
 void ikc_emit_duplicate(struct ikc_emitter *e, const struct ikc_pkt *pkt, uint64_t original)
 {
-	if (e->o.quiet)
-		return;
-	if (e->o.format != IKC_FMT_TEXT) {
-		ikc_rw_begin_map(&e->rw, NULL, NULL);
-		json_pkt_common(e, pkt);
-		ikc_rw_uint(&e->rw, "ikecap.duplicate_of", "Capture duplicate of frame", original, IKC_RW_DEC, NULL);
-		ikc_rw_end_map(&e->rw);
-		ikc_rw_end_record(&e->rw);
-		return;
-	}
-	{
-		struct lb l;
-		lb_init(&l, e->out);
-		line_prefix(e, &l, pkt);
-		lb_s(&l, "DUP of frame ");
-		lb_u(&l, original, 0);
-		lb_s(&l, " (the same packet captured twice)\n");
-		lb_flush(&l);
-	}
+	short_record(e, pkt, original);
 }
 
 enum ikc_icmp_kind ikc_icmp_kind(int af, uint8_t type, uint8_t code)

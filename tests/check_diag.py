@@ -65,6 +65,27 @@ def tshark_frames(pcap, filt):
     return [int(x) for x in out.stdout.split()]
 
 
+def pcap_records(path):
+    """A classic pcap as (its 24-byte header, [each record with its 16-byte header])."""
+    src = open(path, "rb").read()
+    e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off, recs = 24, []
+    while off + 16 <= len(src):
+        end = off + 16 + struct.unpack(e + "I", src[off + 8:off + 12])[0]
+        recs.append(src[off:end])
+        off = end
+    return src[:24], recs
+
+
+def diagnoses_of_frames(path, keep, keys=()):
+    """The diagnoses of the capture at path with only the frames numbered in keep."""
+    head, recs = pcap_records(path)
+    with tempfile.TemporaryDirectory() as td:
+        cut = os.path.join(td, "cut.pcap")
+        open(cut, "wb").write(head + b"".join(recs[k - 1] for k in keep))
+        return diagnoses(cut, keys)
+
+
 def tshark_frames_keyed(pcap, keys, filt):
     """tshark_frames with the Wireshark key tables ikecap exports from keys
     (the daemons' logged secrets): tshark decrypts and filters on its own."""
@@ -161,31 +182,13 @@ def main():
 
     # The same float cut right after the first MM5 on 4500 (nothing retried yet): the capture
     # ended, nothing says the port is blocked.
-    src = open(os.path.join(SYN, "diag-natt-blocked-initiator.pcap"), "rb").read()
-    e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    off, n = 24, 0
-    while n < 5:
-        off += 16 + struct.unpack(e + "I", src[off + 8:off + 12])[0]
-        n += 1
-    with tempfile.TemporaryDirectory() as td:
-        cut = os.path.join(td, "cut.pcap")
-        open(cut, "wb").write(src[:off])
-        ds = diagnoses(cut)
+    ds = diagnoses_of_frames(os.path.join(SYN, "diag-natt-blocked-initiator.pcap"), range(1, 6))
     check("natt-blocked" not in codes(ds), "natt-blocked: not at a capture that ends on the first MM5 on 4500 (got %s)"
           % ", ".join(sorted(codes(ds))))
 
     # The responder's side cut right after MM4 (the capture ended, the responder has not
     # waited for MM5 yet): nothing says UDP 4500 is blocked.
-    src = open(os.path.join(SYN, "diag-natt-blocked-responder.pcap"), "rb").read()
-    e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    off, n = 24, 0
-    while n < 4:
-        off += 16 + struct.unpack(e + "I", src[off + 8:off + 12])[0]
-        n += 1
-    with tempfile.TemporaryDirectory() as td:
-        cut = os.path.join(td, "cut.pcap")
-        open(cut, "wb").write(src[:off])
-        ds = diagnoses(cut)
+    ds = diagnoses_of_frames(os.path.join(SYN, "diag-natt-blocked-responder.pcap"), range(1, 5))
     check("natt-blocked" not in codes(ds), "natt-blocked: not at a responder-side capture that ends on MM4 (got %s)"
           % ", ".join(sorted(codes(ds))))
 
@@ -314,18 +317,8 @@ def main():
            frames=unanswered)
     # live/dpd with some ACKs lost (frames 16, 20) and cut after frame 23: the capture ends on
     # the initiator's probe, right after the responder's own probe (frame 22): alive, not dead.
-    src = open(os.path.join(live, "dpd.pcap"), "rb").read()
-    e = "<" if src[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    off, recs = 24, []
-    while off + 16 <= len(src):
-        end = off + 16 + struct.unpack(e + "I", src[off + 8:off + 12])[0]
-        recs.append(src[off:end])
-        off = end
-    keep = [k for k in range(1, 24) if k not in (16, 20)]
-    with tempfile.TemporaryDirectory() as td:
-        cut = os.path.join(td, "cut.pcap")
-        open(cut, "wb").write(src[:24] + b"".join(recs[k - 1] for k in keep))
-        ds = diagnoses(cut, [os.path.join(live, "dpd.keys")])
+    ds = diagnoses_of_frames(os.path.join(live, "dpd.pcap"), [k for k in range(1, 24) if k not in (16, 20)],
+                             [os.path.join(live, "dpd.keys")])
     check("dead-peer" not in codes(ds), "live dpd without frames 16, 20 and cut after 23 (the peer's own probe "
           "right before the last): no dead-peer (got %s)" % ", ".join(sorted(codes(ds))))
     pcap = os.path.join(live, "libreswan-mm-psk.pcap")
