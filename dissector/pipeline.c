@@ -254,6 +254,15 @@ void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint
 {
 	struct ikc_pipeline *p = ctx;
 
+	/* A hostile pcapng's times can be anything an int64 holds; every later
+	 * difference of two times (round trips, spans, timeouts) stays exact and
+	 * far from overflow with 1970 .. ~36,800 (2^40 s). */
+	if (ts_sec < 0)
+		ts_sec = 0;
+	else if (ts_sec > IKC_PIPELINE_MAX_SEC)
+		ts_sec = IKC_PIPELINE_MAX_SEC;
+	if (ts_nsec > 999999999u)
+		ts_nsec = 999999999u;
 	p->n.frames++;
 	switch (ikc_net_input(p->net, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen, ikc_pipeline_packet, p)) {
 	case IKC_NV_DELIVERED: break;

@@ -67,6 +67,9 @@ void ikc_pipeline_drop_kept(struct ikc_pipeline *p);
  * marked late.  Call between frames. */
 void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys);
 
+/* Capture times are held to 0 .. IKC_PIPELINE_MAX_SEC seconds. */
+#define IKC_PIPELINE_MAX_SEC (((int64_t)1 << 40) - 1)
+
 /* One captured frame (an ikc_frame_cb for ikc_capture_loop; ctx is the
  * pipeline). */
 void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec,
