@@ -64,14 +64,6 @@ void ikc_dupes_free(struct ikc_dupes *d)
 	free(d);
 }
 
-/* One 64-bit word into the digest (ikc_digest64's step, inlined: this runs
- * for every packet, ESP most of all). */
-static inline uint64_t mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 1099511628211ull;
-	return h ^ h >> 29;
-}
-
 static inline uint64_t word(const uint8_t *p)
 {
 	uint64_t w;
@@ -88,15 +80,15 @@ static uint64_t packet_digest(const struct ikc_pkt *pkt)
 {
 	uint64_t h = 1469598103934665603ull;
 
-	h = mix(h, word(pkt->src) ^ word(pkt->src + 8));
-	h = mix(h, word(pkt->dst) ^ word(pkt->dst + 8));
-	h = mix(h, ((uint64_t)pkt->sport | (uint64_t)pkt->dport << 16 | (uint64_t)pkt->transport << 32 |
+	h = ikc_digest_mix(h, word(pkt->src) ^ word(pkt->src + 8));
+	h = ikc_digest_mix(h, word(pkt->dst) ^ word(pkt->dst + 8));
+	h = ikc_digest_mix(h, ((uint64_t)pkt->sport | (uint64_t)pkt->dport << 16 | (uint64_t)pkt->transport << 32 |
 		    (uint64_t)pkt->icmp_type << 40 | (uint64_t)pkt->icmp_code << 48 | (uint64_t)pkt->af << 56) ^
 			   (uint64_t)pkt->wire_len * 0x9e3779b97f4a7c15ull);
 	if (pkt->transport == IKC_T_ICMP_ERROR) {   /* which datagram it quotes, when the quote is short */
-		h = mix(h, word(pkt->qsrc) ^ word(pkt->qsrc + 8));
-		h = mix(h, word(pkt->qdst) ^ word(pkt->qdst + 8));
-		h = mix(h, (uint64_t)pkt->qsport | (uint64_t)pkt->qdport << 16);
+		h = ikc_digest_mix(h, word(pkt->qsrc) ^ word(pkt->qsrc + 8));
+		h = ikc_digest_mix(h, word(pkt->qdst) ^ word(pkt->qdst + 8));
+		h = ikc_digest_mix(h, (uint64_t)pkt->qsport | (uint64_t)pkt->qdport << 16);
 	}
 	/* ESP is where the packets are, so it is not hashed whole: its SPI and
 	 * sequence number, and its last bytes, which are the ICV (a MAC over
@@ -105,9 +97,9 @@ static uint64_t packet_digest(const struct ikc_pkt *pkt)
 	if ((pkt->transport == IKC_T_ESP || pkt->transport == IKC_T_UDP4500_ESP) && pkt->len >= 8 + ESP_TAIL) {
 		const uint8_t *t = pkt->data + pkt->len - ESP_TAIL;
 
-		h = mix(h, word(pkt->data));
+		h = ikc_digest_mix(h, word(pkt->data));
 		for (size_t i = 0; i < ESP_TAIL; i += 8)
-			h = mix(h, word(t + i));
+			h = ikc_digest_mix(h, word(t + i));
 		return h ^ pkt->len;
 	}
 	return ikc_digest64(pkt->data, pkt->len, h);

@@ -647,16 +647,10 @@ static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const s
 	uint16_t t = p->u.notify.type;
 	struct ikc_ntf *e;
 
-	if (t == NOTIFY_R_U_THERE) {
-		f->dpd_sent++;
+	if (t == NOTIFY_R_U_THERE) {   /* an ACK, like any message, resets the other side's count */
 		f->dpd_last_frame = pkt->frame;
 		f->dpd_waiting[dir]++;
 		f->dpd_last_dir = (uint8_t)dir;
-		return;
-	}
-	if (t == NOTIFY_R_U_THERE_ACK) {
-		f->dpd_acked++;
-		f->dpd_ack_last_frame = pkt->frame;
 		return;
 	}
 	if (t >= 16384)

@@ -128,8 +128,7 @@ struct ikc_p1_facts {
 	uint64_t offer_frame;
 	char *id_i, *id_r;                         /* MM5/MM6 or AM1/AM2 identities (ikc_text) */
 	bool id_i_clear, id_r_clear;               /* identity travelled unencrypted */
-	uint32_t dpd_sent, dpd_acked;              /* R-U-THERE / R-U-THERE-ACK */
-	uint64_t dpd_last_frame, dpd_ack_last_frame;
+	uint64_t dpd_last_frame;                   /* the last R-U-THERE */
 	/* By sender (enum ikc_dir): the last message from it, and its probes
 	 * since the other side last sent anything (any message is a sign of
 	 * life, an ACK or the peer's own probe). */

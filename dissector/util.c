@@ -52,8 +52,7 @@ uint64_t ikc_digest64(const uint8_t *p, size_t n, uint64_t seed)
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 1099511628211ull;
-		h ^= h >> 29;
+		h = ikc_digest_mix(h, w);
 	}
 	for (; i < n; i++)
 		h = (h ^ p[i]) * 1099511628211ull;

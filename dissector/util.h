@@ -15,6 +15,12 @@ void ikc_format_addr(int af, const uint8_t *addr, char *out, size_t outsz);
 void ikc_hex(const uint8_t *p, size_t n, char *out, size_t outsz);
 /* FNV-1a's multiply a 64-bit word at a time: a fast digest for equality
  * checks and hash tables (not for anything an attacker must not collide). */
+/* One 64-bit word into such a digest (its step; dupes.c mixes fields with it). */
+static inline uint64_t ikc_digest_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 1099511628211ull;
+	return h ^ h >> 29;
+}
 uint64_t ikc_digest64(const uint8_t *p, size_t n, uint64_t seed);
 /* "00" .. "99", for writing decimals two digits a step. */
 extern const char ikc_two_digits[201];

@@ -680,9 +680,6 @@ Test(diagnose, dpd_without_ack_is_dead_peer)
 	const struct ikc_finding *f;
 
 	healthy_mm(sa);
-	sa->f.dpd_sent = 3;
-	sa->f.dpd_acked = 1;
-	sa->f.dpd_ack_last_frame = 21;
 	sa->f.dpd_last_frame = 40;
 	sa->f.dpd_last_dir = IKC_DIR_I2R;
 	sa->f.heard[IKC_DIR_R2I] = 21;       /* the responder's ACK */
