@@ -78,19 +78,16 @@ bool ikc_diag_has_failure(const struct ikc_diag_list *l)
 /* One address of an SA, so rules that look for "another SA with this peer"
  * follow a chain instead of scanning every SA (quadratic on a day of
  * captures).  A chain holds one (af, addr, role) in the SA list's order. */
-#define ADDR_NONE SIZE_MAX
+#define ADDR_NONE UINT32_MAX
 
-struct addr_entry {
-	int af;
-	uint8_t addr[16];
-	int role;                     /* 0: the SA's initiator address, 1: its responder's */
-	size_t pos;
-	const struct ikc_ike_sa *sa;
-	size_t next;                  /* the next entry of the same key, or ADDR_NONE */
+struct addr_entry {               /* 12 bytes: built over every live SA at the end of a run */
+	uint32_t pos;                 /* the SA: sas[pos]; the address is its own */
+	uint32_t next;                /* the next entry of the same key, or ADDR_NONE */
+	uint8_t role;                 /* 0: the SA's initiator address, 1: its responder's */
 };
 
 struct addr_bucket {
-	size_t head, tail;            /* ADDR_NONE: empty */
+	uint32_t head, tail;          /* ADDR_NONE: empty */
 };
 
 struct ctx {
@@ -582,9 +579,17 @@ static void rule_phase1_stalled(struct ctx *c)
 	}
 }
 
-static bool addr_key_eq(const struct addr_entry *e, int af, const uint8_t addr[16], int role)
+static const struct ikc_ike_sa *addr_sa(const struct ctx *c, size_t entry)
 {
-	return e->af == af && e->role == role && memcmp(e->addr, addr, 16) == 0;
+	return c->sas[c->by_addr[entry].pos];
+}
+
+static bool addr_key_eq(const struct ctx *c, size_t entry, int af, const uint8_t addr[16], int role)
+{
+	const struct addr_entry *e = &c->by_addr[entry];
+	const struct ikc_ike_sa *sa = c->sas[e->pos];
+
+	return sa->af == af && e->role == role && memcmp(e->role ? sa->raddr : sa->iaddr, addr, 16) == 0;
 }
 
 static size_t addr_hash(int af, const uint8_t addr[16], int role)
@@ -597,19 +602,17 @@ static struct addr_bucket *addr_bucket(const struct ctx *c, int af, const uint8_
 {
 	size_t i = addr_hash(af, addr, role) & (c->nbucket - 1);
 
-	while (c->bucket[i].head != ADDR_NONE && !addr_key_eq(&c->by_addr[c->bucket[i].head], af, addr, role))
+	while (c->bucket[i].head != ADDR_NONE && !addr_key_eq(c, c->bucket[i].head, af, addr, role))
 		i = (i + 1) & (c->nbucket - 1);
 	return &c->bucket[i];
 }
 
 static void addr_add(struct ctx *c, const struct ikc_ike_sa *sa, size_t pos, int role, const uint8_t addr[16])
 {
-	size_t n = c->naddr++;
-	struct addr_entry *e = &c->by_addr[n];
+	uint32_t n = (uint32_t)c->naddr++;
 	struct addr_bucket *b;
 
-	*e = (struct addr_entry){ .af = sa->af, .role = role, .pos = pos, .sa = sa, .next = ADDR_NONE };
-	memcpy(e->addr, addr, 16);
+	c->by_addr[n] = (struct addr_entry){ .pos = (uint32_t)pos, .next = ADDR_NONE, .role = (uint8_t)role };
 	b = addr_bucket(c, sa->af, addr, role);
 	if (b->head == ADDR_NONE)
 		b->head = n;
@@ -627,6 +630,10 @@ static void ensure_index(struct ctx *c)
 	if (c->indexed)
 		return;
 	c->indexed = true;
+	if (c->nsas >= UINT32_MAX / 4) {   /* entries are 32-bit indices */
+		c->nomem = true;
+		return;
+	}
 	for (c->nbucket = 16; c->nbucket < 4 * c->nsas; c->nbucket *= 2)
 		;
 	c->by_addr = malloc((c->nsas ? 2 * c->nsas : 1) * sizeof *c->by_addr);
@@ -663,7 +670,7 @@ static const struct ikc_ike_sa *responder_as_initiator(struct ctx *c)
 		return NULL;
 	ensure_index(c);
 	for (size_t i = addr_first(c, sa->af, sa->raddr, 0); i != ADDR_NONE; i = c->by_addr[i].next) {
-		const struct ikc_ike_sa *o = c->by_addr[i].sa;
+		const struct ikc_ike_sa *o = addr_sa(c, i);
 		if (o != sa && o->f.noffered)
 			return o;
 	}
@@ -901,7 +908,7 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 	     i != ADDR_NONE || k != ADDR_NONE;) {
 		bool take_i = i != ADDR_NONE && (k == ADDR_NONE || c->by_addr[i].pos <= c->by_addr[k].pos);
 		size_t t = take_i ? i : k;
-		const struct ikc_ike_sa *o = c->by_addr[t].sa;
+		const struct ikc_ike_sa *o = addr_sa(c, t);
 
 		if (take_i)
 			i = c->by_addr[t].next;

@@ -122,6 +122,13 @@ void ikc_sa_crypto_seen_reset(struct ikc_sa_crypto *c, size_t seen_slot)
 		memset(&c->seen_iv[seen_slot], 0, sizeof *c->seen_iv);
 }
 
+void ikc_sa_crypto_seen_drop(struct ikc_sa_crypto *c)
+{
+	free(c->seen_iv);           /* IVs travel in clear: nothing to wipe */
+	c->seen_iv = NULL;
+	c->seen_iv_cap = 0;
+}
+
 /* The IV record of ring slot seen_slot, made with the SA's first decryption
  * attempt; *scratch (zeroed) for a message without a slot, or when memory
  * ran out. */

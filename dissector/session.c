@@ -1463,23 +1463,57 @@ static int64_t retire_after(const struct ikc_session *s, const struct ikc_ike_sa
 	return idle;
 }
 
+/* An SA quiet this long (capture time) has no retransmission to come: the
+ * longest schedule we know, strongSwan's, gives up after 165 s. */
+#define IKC_COMPACT_AFTER 300
+
+/* Memory of a quiet SA: its retransmission ring goes (the diagnosis reads
+ * the ring only when the event log overflowed, so then it stays), and the
+ * arrays grown by half again give back their spare room.  A message that
+ * comes later grows them again. */
+static void sa_compact(struct ikc_ike_sa *sa)
+{
+	if (sa->seen && !sa->ev_dropped) {
+		free(sa->seen);
+		sa->seen = NULL;
+		sa->seen_cap = sa->seen_next = 0;
+		if (sa->crypto)
+			ikc_sa_crypto_seen_drop(sa->crypto);
+	}
+	sa->ev = ikc_shrink(sa->ev, &sa->ev_cap, sa->nev, sizeof *sa->ev);
+	sa->qm = ikc_shrink(sa->qm, &sa->qm_cap, sa->nqm, sizeof *sa->qm);
+	sa->f.offered = ikc_shrink(sa->f.offered, &sa->f.offered_cap, sa->f.noffered, sizeof *sa->f.offered);
+	sa->f.ntf = ikc_shrink(sa->f.ntf, &sa->f.ntf_cap, sa->f.nntf, sizeof *sa->f.ntf);
+	if (sa->lf) {
+		sa->lf->ev = ikc_shrink(sa->lf->ev, &sa->lf->ev_cap, sa->lf->nev, sizeof *sa->lf->ev);
+		sa->lf->pl = ikc_shrink(sa->lf->pl, &sa->lf->pl_cap, sa->lf->npl, sizeof *sa->lf->pl);
+	}
+}
+
 void ikc_session_tick(struct ikc_session *s, int64_t now)
 {
-	int64_t least;
+	int64_t least = IKC_COMPACT_AFTER;
+	bool retiring = s->cfg.retire_idle_s && s->cfg.on_retire;
 	struct ikc_ike_sa *sa, **v = NULL;
 	size_t n = 0, cap = 0;
 
-	if (!s->cfg.retire_idle_s || !s->cfg.on_retire || now < s->next_retire_scan)
+	if (now < s->next_retire_scan)
 		return;
 	/* Each scan that retires something diagnoses against every live SA:
 	 * once a minute keeps that cheap when thousands are established. */
 	s->next_retire_scan = now + 60;
-	least = s->cfg.retire_idle_s < IKC_RETIRE_DELETED ? s->cfg.retire_idle_s : IKC_RETIRE_DELETED;
+	if (retiring && s->cfg.retire_idle_s < least)
+		least = s->cfg.retire_idle_s;
+	if (retiring && IKC_RETIRE_DELETED < least)
+		least = IKC_RETIRE_DELETED;
 	/* The LRU list is in order of last message: past the first SA quiet for
-	 * less than the shortest timeout, none has ended. */
+	 * less than the shortest timeout, none has ended or gone quiet. */
 	for (sa = lru_sa(s->lru.head); sa && now - sa->last_ts_sec >= least; sa = lru_sa(sa->lru.next)) {
-		if (now - sa->last_ts_sec < retire_after(s, sa))
+		if (!retiring || now - sa->last_ts_sec < retire_after(s, sa)) {
+			if (now - sa->last_ts_sec >= IKC_COMPACT_AFTER)
+				sa_compact(sa);
 			continue;
+		}
 		{
 			struct ikc_ike_sa **v2 = ikc_grow(v, &cap, n, sizeof *v2, 64, 0);
 			if (!v2)

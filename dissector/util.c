@@ -85,6 +85,23 @@ void *ikc_grow_zeroed(void *v, size_t *cap, size_t n, size_t elem, size_t first,
 	return nv;
 }
 
+void *ikc_shrink(void *v, size_t *cap, size_t n, size_t elem)
+{
+	void *nv;
+
+	if (!v || n >= *cap)
+		return v;
+	if (!n) {
+		free(v);
+		*cap = 0;
+		return NULL;
+	}
+	if (!(nv = realloc(v, n * elem)))
+		return v;
+	*cap = n;
+	return nv;
+}
+
 /* The conversion at f (just past '%') if ikc_vformat knows it: its length. */
 static size_t simple_conversion(const char *f)
 {

@@ -101,6 +101,9 @@ void *ikc_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t
 /* ikc_grow, and the elements it adds are zero (arrays whose free entries are
  * all-zero ones, not the first n). */
 void *ikc_grow_zeroed(void *v, size_t *cap, size_t n, size_t elem, size_t first, size_t max);
+/* Give back the room an ikc_grow array has past its n elements (NULL when
+ * n is 0).  Returns the array, moved or not; unchanged if realloc fails. */
+void *ikc_shrink(void *v, size_t *cap, size_t n, size_t elem);
 
 /* vsnprintf for the conversions the diagnosis texts use (%s %d %u %x %08x
  * %llu %zu %%) without stdio's set-up per call, which cost as much as the

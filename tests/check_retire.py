@@ -12,6 +12,9 @@ have ended, and been written, before B's first packet; B is alive at the end.
 Retiring must lose nothing: the JSON records of a run that retires and of one
 that keeps every SA (--retire-idle 0) must be the same multiset (stats aside),
 and B's phase 1 must still be reported as a rekey of A, whose SA is gone.
+An SA quiet for five minutes gives back the memory kept for retransmissions
+(session.c, sa_compact); when it speaks again, a new message and its exact
+copy must still be told apart as they are after a short pause.
 Then: peak RSS must stay flat as an IKE-heavy capture grows 8x
 (tools/bench-mkcap.py, 500 vs 4000 sessions).
 """
@@ -150,6 +153,50 @@ def check_capture(d):
         check(ladder.count("IKE SA " + cky) == 1, f"ladder draws {cky} once")
 
 
+def build_quiet(path, gap):
+    """A's exchange (no keys: it stays established), an ESP packet of it
+    50 s before the end of a `gap` s pause (the clock that compacts quiet
+    SAs runs on frames), then a new Informational (frame 20's bytes, message
+    ID 0x11111111) and, 2 s later, an exact copy of it."""
+    hdr, e, recs = read_pcap(LAB + ".pcap")
+    info = recs[19][3]
+    p = ike_offset(info)
+    new = bytearray(info)
+    new[p + 20:p + 24] = b"\x11\x11\x11\x11"
+    last = recs[-1][0]
+    esp = recs[11][3]
+    out = [tuple(r) for r in recs] + [(last + gap - 50, 0, len(esp), esp), (last + gap, 0, len(new), new),
+                                      (last + gap + 2, 0, len(new), new)]
+    with open(path, "wb") as f:
+        f.write(hdr)
+        for sec, frac, wl, b in out:
+            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    return len(out)
+
+
+def check_quiet(d):
+    seen = {}
+    for gap in (100, 600, 4000):
+        cap = os.path.join(d, f"quiet{gap}.pcap")
+        n = build_quiet(cap, gap)
+        recs = records(run(["-T", "json", "-r", cap]))
+        pk = {r["ikecap.frame"]: r for r in recs if r["type"] == "packet"}
+        sa = [r for r in recs if r["type"] == "sa"]
+        check(len(sa) == 1, f"gap {gap} s: one SA ({len(sa)})")
+        if not sa:
+            continue
+        sa = sa[0]
+        check(pk.get(n - 1, {}).get("ikecap.retransmit") is False, f"gap {gap} s: the new message is no copy")
+        check(pk.get(n, {}).get("ikecap.retransmit") is True, f"gap {gap} s: its copy is a retransmission")
+        check(sa.get("ikecap.messages") == 13 and sa.get("ikecap.retransmits") == 1 and
+              sa.get("ikecap.last_frame") == n, f"gap {gap} s: 13 messages, 1 retransmitted, last frame {n} "
+              f"({sa.get('ikecap.messages')}, {sa.get('ikecap.retransmits')}, {sa.get('ikecap.last_frame')})")
+        ladder = run(["-T", "ladder", "-r", cap])
+        seen[gap] = (sa.get("ikecap.state"), json.dumps(sa.get("ikecap.quick_mode_list")), ladder.count(" R1"),
+                     ladder.count("mid 11111111"))
+    check(len(set(seen.values())) == 1, f"a quiet SA that speaks again reads as after a short pause: {seen}")
+
+
 def peak_rss_kib(args):
     t = shutil.which("time") or "/usr/bin/time"
     with tempfile.NamedTemporaryFile("r") as tf:
@@ -175,6 +222,7 @@ def check_flat(d):
 def main():
     with tempfile.TemporaryDirectory() as d:
         check_capture(d)
+        check_quiet(d)
         if "ikecap-asan" not in IKECAP:   # ASan's shadow memory says nothing about ours
             check_flat(d)
     print(f"check_retire: {passed} passed, {failed} failed")
