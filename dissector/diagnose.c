@@ -1308,8 +1308,8 @@ static void rule_missing_keys(struct ctx *c)
 	if (p->wrong_key)
 		ikc_finding_say(f, "; %u with a key that does not fit (frame %llu): the key given is not the one the peers used",
 		    p->wrong_key, (unsigned long long)p->wrong_key_frame);
-	if (sa_crypto(sa)->missing)
-		ikc_finding_say(f, "; %s", sa_crypto(sa)->missing);
+	if (ikc_sa_crypto_missing(sa_crypto(sa)))
+		ikc_finding_say(f, "; %s", ikc_sa_crypto_missing(sa_crypto(sa)));
 	else if (!p->wrong_key)
 		ikc_finding_say(f, "; give the PSK and g^xy (or the ikev1_decryption_table line) with -k");
 	ikc_finding_say(f, ".");

@@ -16,6 +16,7 @@
 #include "sa_crypto.h"
 
 #include <openssl/crypto.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,7 @@ void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 	ikc_cr_buf_wipe(&c->idii_b);
 	ikc_cr_buf_wipe(&c->idir_b);
 	ikc_cr_buf_wipe(&c->am_hash_r);
-	free(c->missing);
+	free(c->missing_text);
 	free(c->am_psk_verdict);
 	free(c->qm_missing);
 	free(c->seen_iv);
@@ -323,7 +324,29 @@ static struct ikc_side_keys *room_slot(struct ikc_side_keys room[MAX_CAND], size
 	return &room[i];
 }
 
-/* Build every candidate key set once; explain in c->missing what is lacking. */
+/* What the key state lacks: a fixed sentence, or one made with its numbers. */
+static void missing_fixed(struct ikc_sa_crypto *c, const char *sentence)
+{
+	ikc_text_set(&c->missing_text, "", 1);
+	c->missing_fixed = sentence;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void missing_printf(struct ikc_sa_crypto *c, const char *fmt, ...)
+{
+	char buf[IKC_CR_TEXT];
+	va_list ap;
+
+	va_start(ap, fmt);
+	ikc_vformat(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	c->missing_fixed = NULL;
+	ikc_text_set(&c->missing_text, buf, sizeof buf);
+}
+
+/* Build every candidate key set once; explain what is lacking (ikc_sa_crypto_missing). */
 static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *sa, const struct ikc_keys *keys)
 {
 	const struct ikc_hash_desc *h;
@@ -337,23 +360,21 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	size_t len;
 
 	c->tried = true;
-	ikc_text_set(&c->missing, "", 1);
+	missing_fixed(c, NULL);
 	if (!c->have_transform) {
-		ikc_text_printf(&c->missing, IKC_CR_TEXT,
-			 "the chosen phase-1 transform is not in the capture (MM2/AM2 missing)");
+		missing_fixed(c, "the chosen phase-1 transform is not in the capture (MM2/AM2 missing)");
 		return;
 	}
 	h = ikc_hash_by_ike_id(c->hash);
 	ci = ikc_cipher_by_ike_id(c->enc, c->keylen);
 	if (!h || !ci) {
-		ikc_text_printf(&c->missing, IKC_CR_TEXT, "unsupported phase-1 %s (id %u)", !h ? "hash" : "cipher",
+		missing_printf(c, "unsupported phase-1 %s (id %u)", !h ? "hash" : "cipher",
 			 !h ? c->hash : c->enc);
 		return;
 	}
 	c->block = ci->block_len;
 	if (c->inputs != IKC_IN_ALL) {
-		ikc_text_printf(&c->missing, IKC_CR_TEXT,
-			 "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
+		missing_fixed(c, "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
 		return;
 	}
 	/* Nothing in the key store for this SA (the usual case without -k, and
@@ -420,19 +441,16 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 		return;
 explain:
 	if (ikev1_bad_len)
-		ikc_text_printf(&c->missing, IKC_CR_TEXT,
-			 "the `ikev1` key for this cookie is %zu bytes, but %s takes a %zu-byte key (the table "
+		missing_printf(c, "the `ikev1` key for this cookie is %zu bytes, but %s takes a %zu-byte key (the table "
 			 "holds the phase-1 encryption key Ka, not SKEYID)", ikev1_bad_len, ci->name, ci->key_len);
 	else if (!auth_is_psk(c->auth) && !auth_is_sig(c->auth))
-		ikc_text_printf(&c->missing, IKC_CR_TEXT,
-			 "auth method %u is not supported for decryption: give the phase-1 key (an `ikev1` line)",
+		missing_printf(c, "auth method %u is not supported for decryption: give the phase-1 key (an `ikev1` line)",
 			 c->auth);
 	else if (ngxy == 0)
-		ikc_text_printf(&c->missing, IKC_CR_TEXT,
-			 "need g^xy (a `dh` line), a DH private value (a `dhpriv` line) or the phase-1 key (an `ikev1` "
-			 "line)");
+		missing_fixed(c, "need g^xy (a `dh` line), a DH private value (a `dhpriv` line) or the phase-1 key (an "
+				 "`ikev1` line)");
 	else
-		ikc_text_printf(&c->missing, IKC_CR_TEXT, "need the pre-shared key (a `psk` line)");
+		missing_fixed(c, "need the pre-shared key (a `psk` line)");
 }
 
 /* Candidate i's Ka keyed once, made at its first use: the SA's messages
@@ -1267,8 +1285,7 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 		build_candidates(c, sa, keys);
 	} else if (!keys && !c->tried) {
 		c->tried = true;
-		ikc_text_printf(&c->missing, IKC_CR_TEXT,
-			 "need g^xy (a `dh` line) or the phase-1 key (an `ikev1` line)");
+		missing_fixed(c, "need g^xy (a `dh` line) or the phase-1 key (an `ikev1` line)");
 	}
 	if (msg->enc_len == 0 || (c->block && msg->enc_len % c->block)) {
 		info->dec = IKC_DEC_MALFORMED;
@@ -1282,7 +1299,7 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 		info->dec = IKC_DEC_NO_KEY;
 		ikc_sa_cookie_hex(sa, cky);
 		ikc_strjoin(info->dec_detail, sizeof info->dec_detail, "SA ", cky, ": ", info->label, " not decrypted: ",
-			c->missing ? c->missing : "no key", NULL);
+			ikc_sa_crypto_missing(c) ? ikc_sa_crypto_missing(c) : "no key", NULL);
 		/* The chain still advances (it needs only the block size): a key that arrives later finds it. */
 		if (c->block && msg->enc_len >= c->block && !info->retransmit)
 			advance_chain(sa, msg, msg->enc + msg->enc_len - c->block);
@@ -1369,8 +1386,8 @@ void ikc_sa_crypto_write_summary(const struct ikc_sa_crypto *c, struct ikc_rw *w
 			    "the peers encrypt with different keys: they hold different pre-shared keys");
 	if (c->am_psk_verdict)
 		ikc_rw_cstr(w, "ikecap.am_psk", "Aggressive Mode PSK", c->am_psk_verdict);
-	if (c->tried && !c->ncand && c->missing)
-		ikc_rw_cstr(w, "ikecap.missing_secret", "Missing secret", c->missing);
+	if (c->tried && !c->ncand && ikc_sa_crypto_missing(c))
+		ikc_rw_cstr(w, "ikecap.missing_secret", "Missing secret", ikc_sa_crypto_missing(c));
 	if (c->esp_keyed)
 		ikc_rw_uint(w, "ikecap.esp_keyed_quick_modes", "Quick Modes with ESP keys", c->esp_keyed, IKC_RW_DEC,
 			    NULL);

@@ -78,7 +78,12 @@ struct ikc_sa_crypto {
 	uint8_t p2_base[IKC_CR_MAX_BLOCK]; /* last block of the last phase-1 message */
 	bool have_p2_base;
 	size_t block;
-	char *missing;              /* what secret would be needed (ikc_text, at most IKC_CR_TEXT) */
+	/* What secret would be needed (ikc_sa_crypto_missing): most SAs of a
+	 * run say one of a few fixed sentences, kept as the literal itself
+	 * rather than a copy each (~120 bytes an SA); the others in their own
+	 * text (ikc_text, at most IKC_CR_TEXT). */
+	const char *missing_fixed;
+	char *missing_text;
 	uint8_t inputs;             /* IKC_IN_*: the KE and nonces seen, whether their bytes were kept or not */
 	uint32_t decrypted, failed, hash_ok, hash_bad;
 	char *am_psk_verdict;                /* which PSK HASH_R proves, or that none does (ikc_text) */
@@ -163,6 +168,12 @@ void ikc_cr_buf_wipe(struct ikc_cr_buf *b);
 struct ikc_sa_crypto *ikc_sa_crypto_of(struct ikc_ike_sa *sa);
 /* Wipe and free (c may be NULL). */
 void ikc_sa_crypto_free(struct ikc_sa_crypto *c);
+
+/* What secret the SA's key state lacks, NULL when nothing is said. */
+static inline const char *ikc_sa_crypto_missing(const struct ikc_sa_crypto *c)
+{
+	return c->missing_text ? c->missing_text : c->missing_fixed;
+}
 void ikc_qm_crypto_clear(struct ikc_qm *qm);
 void ikc_sa_crypto_learn_transform(struct ikc_sa_crypto *c, const struct ikc_transform *t);
 /* seen_slot: the message's slot in the SA's retransmission ring (the

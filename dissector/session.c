@@ -1359,8 +1359,8 @@ static void text_sa(const struct ikc_ike_sa *sa, FILE *out, bool print_keys)
 			ikc_sa_side_source(c, 1));
 	if (c->am_psk_verdict)
 		fprintf(out, "    Aggressive Mode: %s\n", c->am_psk_verdict);
-	if (c->tried && !c->ncand && c->missing)
-		fprintf(out, "    not decrypted: %s\n", c->missing);
+	if (c->tried && !c->ncand && ikc_sa_crypto_missing(c))
+		fprintf(out, "    not decrypted: %s\n", ikc_sa_crypto_missing(c));
 	if (c->qm_missing && c->qm_missing[0])
 		fprintf(out, "    no ESP keys: %s\n", c->qm_missing);
 	if (print_keys)

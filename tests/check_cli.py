@@ -235,6 +235,14 @@ def main():
         p = expect(["-k", badkeys, "-r", GOOD], 1, "bad.keys:3:", "malformed key file names FILE:LINE")
         check(b"secret-one" not in p.stderr, "key file error does not echo a secret")
         p = expect(["-k", openkeys, "-r", GOOD], 0, "chmod 600", "world-readable key file warns")
+        # An `ikev1` line holding 18 bytes where the SA's AES-CBC-128 (MM2 of
+        # GOOD chooses it) takes a 16-byte Ka: the SA says which and why.
+        shortka = os.path.join(d, "ka18.keys")
+        open(shortka, "w").write("ikev1 ee6d1b7f1f9b4dc5 " + "00" * 18 + "\n")
+        os.chmod(shortka, 0o600)
+        p = expect(["-k", shortka, "-r", GOOD], 0, None, "ikev1 key of the wrong length")
+        check(b"not decrypted: the `ikev1` key for this cookie is 18 bytes, but AES-CBC-128 takes a 16-byte key"
+              in p.stdout, f"wrong-length ikev1 key explained: {p.stdout[-400:]!r}")
         check(b"topsecret" not in p.stderr, "permission warning does not echo the secret")
         p = expect(["-r", unsup], 0, "link type IEEE802_11 (105) is not decoded", "unsupported link type warns")
         check(b"1 on an unsupported link type" in p.stdout, f"unsupported link type counted: {p.stdout[-200:]!r}")

@@ -712,7 +712,7 @@ Test(diagnose, informational_findings)
 	a->f.delete_frame[IKC_DIR_I2R] = 50;
 	a->f.not_decrypted = 2;
 	a->f.not_decrypted_frame = 5;
-	cr_assert(ikc_text_set(&a->crypto->missing, "the PSK for 198.51.100.2", IKC_CR_TEXT));
+	cr_assert(ikc_text_set(&a->crypto->missing_text, "the PSK for 198.51.100.2", IKC_CR_TEXT));
 	healthy_mm(b);                       /* a new phase 1 between the same peers */
 	b->seq = 1;
 	b->first_frame = 60;
