@@ -84,6 +84,23 @@ struct ikc_sa_crypto *ikc_sa_crypto_of(struct ikc_ike_sa *sa)
 	return sa->crypto;
 }
 
+/* The SA's key material to read (c may be NULL): all empty while there
+ * is none. */
+static const struct ikc_p1_material *material(const struct ikc_sa_crypto *c)
+{
+	static const struct ikc_p1_material none;
+
+	return c && c->m ? c->m : &none;
+}
+
+/* ... to write: made at first use; NULL when memory ran out. */
+static struct ikc_p1_material *material_of(struct ikc_sa_crypto *c)
+{
+	if (!c->m)
+		c->m = calloc(1, sizeof *c->m);
+	return c->m;
+}
+
 static void free_cbcs(struct ikc_sa_crypto *c)
 {
 	for (size_t i = 0; i < c->ncbc; i++)
@@ -91,6 +108,22 @@ static void free_cbcs(struct ikc_sa_crypto *c)
 	free(c->cbc);
 	c->cbc = NULL;
 	c->ncbc = 0;
+}
+
+static void material_free(struct ikc_p1_material *m)
+{
+	if (!m)
+		return;
+	ikc_cr_buf_wipe(&m->ni);
+	ikc_cr_buf_wipe(&m->nr);
+	ikc_cr_buf_wipe(&m->gxi);
+	ikc_cr_buf_wipe(&m->gxr);
+	ikc_cr_buf_wipe(&m->idii_b);
+	ikc_cr_buf_wipe(&m->idir_b);
+	ikc_cr_buf_wipe(&m->am_hash_r);
+	free(m->seen_iv);
+	OPENSSL_cleanse(m, sizeof *m);
+	free(m);
 }
 
 void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
@@ -102,32 +135,27 @@ void ikc_sa_crypto_free(struct ikc_sa_crypto *c)
 		OPENSSL_cleanse(c->cand, c->ncand * sizeof *c->cand);
 		free(c->cand);
 	}
-	ikc_cr_buf_wipe(&c->ni);
-	ikc_cr_buf_wipe(&c->nr);
-	ikc_cr_buf_wipe(&c->gxi);
-	ikc_cr_buf_wipe(&c->gxr);
-	ikc_cr_buf_wipe(&c->idii_b);
-	ikc_cr_buf_wipe(&c->idir_b);
-	ikc_cr_buf_wipe(&c->am_hash_r);
+	material_free(c->m);
 	free(c->missing_text);
 	free(c->am_psk_verdict);
 	free(c->qm_missing);
-	free(c->seen_iv);
 	OPENSSL_cleanse(c, sizeof *c);
 	free(c);
 }
 
 void ikc_sa_crypto_seen_reset(struct ikc_sa_crypto *c, size_t seen_slot)
 {
-	if (seen_slot < c->seen_iv_cap)
-		memset(&c->seen_iv[seen_slot], 0, sizeof *c->seen_iv);
+	if (c->m && seen_slot < c->m->seen_iv_cap)
+		memset(&c->m->seen_iv[seen_slot], 0, sizeof *c->m->seen_iv);
 }
 
 void ikc_sa_crypto_seen_drop(struct ikc_sa_crypto *c)
 {
-	free(c->seen_iv);           /* IVs travel in clear: nothing to wipe */
-	c->seen_iv = NULL;
-	c->seen_iv_cap = 0;
+	if (!c->m)
+		return;
+	free(c->m->seen_iv);        /* IVs travel in clear: nothing to wipe */
+	c->m->seen_iv = NULL;
+	c->m->seen_iv_cap = 0;
 }
 
 /* The IV record of ring slot seen_slot, made with the SA's first decryption
@@ -135,20 +163,22 @@ void ikc_sa_crypto_seen_drop(struct ikc_sa_crypto *c)
  * ran out. */
 static struct ikc_seen_crypto *seen_iv(struct ikc_sa_crypto *c, int seen_slot, struct ikc_seen_crypto *scratch)
 {
-	while (seen_slot >= 0 && (size_t)seen_slot >= c->seen_iv_cap) {
-		size_t cap = c->seen_iv_cap;
-		struct ikc_seen_crypto *v = ikc_grow_zeroed(c->seen_iv, &cap, c->seen_iv_cap, sizeof *v, 4, IKC_SEEN_RING);
+	struct ikc_p1_material *m = seen_slot >= 0 ? material_of(c) : NULL;
+
+	while (m && (size_t)seen_slot >= m->seen_iv_cap) {
+		size_t cap = m->seen_iv_cap;
+		struct ikc_seen_crypto *v = ikc_grow_zeroed(m->seen_iv, &cap, m->seen_iv_cap, sizeof *v, 4, IKC_SEEN_RING);
 
 		if (!v)
 			break;
-		c->seen_iv = v;
-		c->seen_iv_cap = cap;
+		m->seen_iv = v;
+		m->seen_iv_cap = cap;
 	}
-	if (seen_slot < 0 || (size_t)seen_slot >= c->seen_iv_cap) {
+	if (!m || (size_t)seen_slot >= m->seen_iv_cap) {
 		memset(scratch, 0, sizeof *scratch);
 		return scratch;
 	}
-	return &c->seen_iv[seen_slot];
+	return &m->seen_iv[seen_slot];
 }
 
 void ikc_qm_crypto_clear(struct ikc_qm *qm)
@@ -199,6 +229,7 @@ static void learn_clear(struct ikc_ike_sa *sa, enum ikc_dir dir, const struct ik
 {
 	bool from_i = dir == IKC_DIR_I2R, am = msg->hdr.exchange == IKC_EX_AGGRESSIVE;
 	struct ikc_sa_crypto *c;
+	struct ikc_p1_material *m;
 
 	if (dir == IKC_DIR_UNKNOWN)
 		return;
@@ -226,21 +257,25 @@ static void learn_clear(struct ikc_ike_sa *sa, enum ikc_dir dir, const struct ik
 		}
 		if (sa->key_inputs_off)
 			continue;
+		m = material_of(c);   /* no memory: the bytes are not kept, as when a copy fails */
 		switch (p->type) {
 		case IKC_PT_KE:
-			if (!ikc_cr_buf_set(from_i ? &c->gxi : &c->gxr, IKC_CR_MAX_KE, p->body, p->body_len))
+			if (!m || !ikc_cr_buf_set(from_i ? &m->gxi : &m->gxr, IKC_CR_MAX_KE, p->body, p->body_len))
 				c->inputs &= (uint8_t)~(from_i ? IKC_IN_KE_I : IKC_IN_KE_R);
 			break;
 		case IKC_PT_NONCE:
-			if (!ikc_cr_buf_set(from_i ? &c->ni : &c->nr, IKC_CR_MAX_NONCE, p->body, p->body_len))
+			if (!m || !ikc_cr_buf_set(from_i ? &m->ni : &m->nr, IKC_CR_MAX_NONCE, p->body, p->body_len))
 				c->inputs &= (uint8_t)~(from_i ? IKC_IN_NONCE_I : IKC_IN_NONCE_R);
 			break;
 		case IKC_PT_ID:
-			ikc_cr_buf_set(from_i ? &c->idii_b : &c->idir_b, IKC_CR_MAX_ID, p->body, p->body_len);
+			if (m)
+				ikc_cr_buf_set(from_i ? &m->idii_b : &m->idir_b, IKC_CR_MAX_ID, p->body, p->body_len);
 			break;
 		case IKC_PT_HASH:
-			ikc_cr_buf_set(&c->am_hash_r, IKC_CR_MAX_HASH, p->body, p->body_len);
-			c->am_hash_r_frame = frame;
+			if (m) {
+				ikc_cr_buf_set(&m->am_hash_r, IKC_CR_MAX_HASH, p->body, p->body_len);
+				m->am_hash_r_frame = frame;
+			}
 			break;
 		default:
 			break;
@@ -268,6 +303,7 @@ static bool finish_candidate(const struct ikc_sa_crypto *c, const struct ikc_ike
 static size_t collect_gxy(const struct ikc_sa_crypto *c, const struct ikc_ike_sa *sa, const struct ikc_keys *keys,
 			  uint8_t gxy[MAX_GXY][IKC_MAX_DH], size_t gxy_len[MAX_GXY], char src[MAX_GXY][24])
 {
+	const struct ikc_p1_material *m = material(c);
 	size_t n = 0, len;
 	const uint8_t *p;
 
@@ -287,10 +323,10 @@ static size_t collect_gxy(const struct ikc_sa_crypto *c, const struct ikc_ike_sa
 		if (ikc_dh_public(c->group, p, len, pub, &publen) != IKC_OK)
 			continue;
 		/* Whose private value is it?  The one whose public value is in the capture. */
-		if (publen == c->gxi.len && CRYPTO_memcmp(pub, c->gxi.p, publen) == 0)
-			peer = &c->gxr;
-		else if (publen == c->gxr.len && CRYPTO_memcmp(pub, c->gxr.p, publen) == 0)
-			peer = &c->gxi;
+		if (publen == m->gxi.len && CRYPTO_memcmp(pub, m->gxi.p, publen) == 0)
+			peer = &m->gxr;
+		else if (publen == m->gxr.len && CRYPTO_memcmp(pub, m->gxr.p, publen) == 0)
+			peer = &m->gxi;
 		if (peer && ikc_dh_compute(c->group, p, len, peer->p, peer->len, gxy[n], &gxy_len[n]) == IKC_OK) {
 			snprintf(src[n], sizeof src[n], "dhpriv");
 			n++;
@@ -356,6 +392,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	size_t ikev1_bad_len = 0;         /* an ikev1 key for this cookie that cannot be Ka: its length */
 	char gsrc[MAX_GXY][24];
 	struct ikc_side_keys room[MAX_CAND];
+	struct ikc_p1_material *m;
 	const uint8_t *p;
 	size_t len;
 
@@ -383,9 +420,11 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 	if (!ikc_keys_ikev1(keys, sa->icky, 0, &len) && !ikc_keys_dh(keys, sa->icky, false, 0, 0, &len) &&
 	    !ikc_keys_dhpriv(keys, sa->icky, 0, &len))
 		goto explain;
-	if (ikc_p1_iv(h, c->gxi.p, c->gxi.len, c->gxr.p, c->gxr.len, ci->block_len, c->iv0) != IKC_OK)
+	if (!(m = material_of(c)))
 		return;
-	c->have_iv0 = true;
+	if (ikc_p1_iv(h, m->gxi.p, m->gxi.len, m->gxr.p, m->gxr.len, ci->block_len, m->iv0) != IKC_OK)
+		return;
+	m->have_iv0 = true;
 	/* Candidates are derived in room on the stack and the ones that come
 	 * out kept at their exact count (usually one: ~0.5 KB, not 8 KB); a
 	 * slot is cleared when it is taken (all of room was 3% of a keyed run). */
@@ -412,7 +451,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 			if (c->ncand >= MAX_CAND)
 				break;
 			k = room_slot(room, c->ncand);
-			if (ikc_skeyid_sig(h, c->ni.p, c->ni.len, c->nr.p, c->nr.len, gxy[g], gxy_len[g], k->skeyid,
+			if (ikc_skeyid_sig(h, m->ni.p, m->ni.len, m->nr.p, m->nr.len, gxy[g], gxy_len[g], k->skeyid,
 					   &k->hlen) == IKC_OK &&
 			    finish_candidate(c, sa, h, ci, gxy[g], gxy_len[g], k)) {
 				snprintf(k->source, sizeof k->source, "%s (signature auth)", gsrc[g]);
@@ -424,8 +463,8 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 							    MAX_CAND);
 			for (size_t i = 0; i < np && c->ncand < MAX_CAND; i++) {
 				struct ikc_side_keys *k = room_slot(room, c->ncand);
-				if (ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni.p, c->ni.len, c->nr.p,
-						   c->nr.len, k->skeyid, &k->hlen) == IKC_OK &&
+				if (ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, m->ni.p, m->ni.len, m->nr.p,
+						   m->nr.len, k->skeyid, &k->hlen) == IKC_OK &&
 				    finish_candidate(c, sa, h, ci, gxy[g], gxy_len[g], k)) {
 					snprintf(k->source, sizeof k->source, "psk %s + %s", psks[i]->id, gsrc[g]);
 					c->ncand++;
@@ -540,11 +579,12 @@ static bool p1_expected(const struct ikc_ike_sa *sa, const struct ikc_side_keys 
 			const struct ikc_payload *pl, size_t n, uint8_t *want, size_t *wlen)
 {
 	const struct ikc_sa_crypto *c = sa->crypto;
+	const struct ikc_p1_material *m = material(c);
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	const struct ikc_payload *id = ikc_find_payload(pl, n, IKC_PT_ID);
 	bool responder = info->dir == IKC_DIR_R2I;
 	struct ikc_p1_hash_in in = {
-		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
+		.gxi = m->gxi.p, .gxi_len = m->gxi.len, .gxr = m->gxr.p, .gxr_len = m->gxr.len,
 		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = sa->sai_b.p, .sai_len = sa->sai_b.len,
 	};
 
@@ -553,9 +593,9 @@ static bool p1_expected(const struct ikc_ike_sa *sa, const struct ikc_side_keys 
 	if (id) {
 		in.id_b = id->body;
 		in.id_len = id->body_len;
-	} else if (!responder && c->idii_b.len) { /* AM3: IDii was in AM1 */
-		in.id_b = c->idii_b.p;
-		in.id_len = c->idii_b.len;
+	} else if (!responder && m->idii_b.len) { /* AM3: IDii was in AM1 */
+		in.id_b = m->idii_b.p;
+		in.id_len = m->idii_b.len;
 	} else {
 		return false;
 	}
@@ -663,6 +703,7 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, co
 			    struct attempt *iv, size_t max)
 {
 	struct ikc_sa_crypto *c = sa->crypto;
+	const struct ikc_p1_material *m = material(c);
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	size_t n = 0;
 
@@ -674,10 +715,10 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, co
 		return n;
 	}
 	if (msg->hdr.msgid == 0) {
-		memcpy(iv[n].iv, c->have_p1_last ? c->p1_last_block : c->iv0, c->block);
+		memcpy(iv[n].iv, m->have_p1_last ? m->p1_last_block : m->iv0, c->block);
 		iv[n++].iv_name = "";
-		if (c->have_p1_last && n < max) {
-			memcpy(iv[n].iv, c->iv0, c->block);
+		if (m->have_p1_last && n < max) {
+			memcpy(iv[n].iv, m->iv0, c->block);
 			iv[n++].iv_name = "initial-iv";
 		}
 		return n;
@@ -693,22 +734,22 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, co
 	/* First message of a message id: hash(base | M-ID), RFC 2409 App. B.  The
 	 * base is the last phase-1 block; a peer that never accepted the last
 	 * phase-1 message still uses an older block or the initial IV. */
-	if (c->have_p2_base && n < max && ikc_p2_iv(h, c->p2_base, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK)
+	if (m->have_p2_base && n < max && ikc_p2_iv(h, m->p2_base, c->block, msg->hdr.msgid, iv[n].iv) == IKC_OK)
 		iv[n++].iv_name = "";
-	if (c->have_p1_last && n < max &&
-	    (!c->have_p2_base || memcmp(c->p1_last_block, c->p2_base, c->block) != 0)) {
-		iv[n].base = c->p1_last_block;
+	if (m->have_p1_last && n < max &&
+	    (!m->have_p2_base || memcmp(m->p1_last_block, m->p2_base, c->block) != 0)) {
+		iv[n].base = m->p1_last_block;
 		iv[n++].iv_name = "earlier-phase1-block";
 	}
 	if (n < max) {
-		iv[n].base = c->iv0;
+		iv[n].base = m->iv0;
 		iv[n].iv_name = n == 0 ? "" : "initial-iv";
 		n++;
 	}
 	/* The first (standard) IV is made now: the message's record keeps it. */
 	while (n && !attempt_ready(c, msg->hdr.msgid, &iv[0])) {
 		memmove(iv, iv + 1, --n * sizeof *iv);
-		if (n && iv[0].iv_name[0] && iv[0].base == c->iv0)
+		if (n && iv[0].iv_name[0] && iv[0].base == m->iv0)
 			iv[0].iv_name = "";
 	}
 	return n;
@@ -718,23 +759,27 @@ static size_t iv_candidates(struct ikc_ike_sa *sa, const struct ikc_msg *msg, co
 static void advance_chain(struct ikc_ike_sa *sa, const struct ikc_msg *msg, const uint8_t *last_block)
 {
 	struct ikc_sa_crypto *c = sa->crypto;
+	struct ikc_p1_material *m;
+	struct ikc_qm *qm;
+	struct ikc_qm_crypto *q;
 
+	/* Without key inputs no key can come (no key file): nothing to keep. */
+	if (sa->key_inputs_off)
+		return;
 	if (msg->hdr.msgid == 0) {
-		memcpy(c->p1_last_block, last_block, c->block);
-		c->have_p1_last = true;
-		memcpy(c->p2_base, last_block, c->block);
-		c->have_p2_base = true;
+		if (!(m = material_of(c)))
+			return;   /* no memory: a later key finds no chain, and says so */
+		memcpy(m->p1_last_block, last_block, c->block);
+		m->have_p1_last = true;
+		memcpy(m->p2_base, last_block, c->block);
+		m->have_p2_base = true;
 		return;
 	}
-	/* A Quick Mode's chain, for a key that comes later: none can come when
-	 * the session keeps no key inputs. */
-	if (!sa->key_inputs_off) {
-		struct ikc_qm *qm = qm_of(sa, msg->hdr.msgid);
-		struct ikc_qm_crypto *q = qm ? qm_crypto_of(qm) : NULL;
-		if (q) {
-			memcpy(q->iv, last_block, c->block);
-			q->have_iv = true;
-		}
+	/* A Quick Mode's chain, for a key that comes later. */
+	qm = qm_of(sa, msg->hdr.msgid);
+	if ((q = qm ? qm_crypto_of(qm) : NULL) != NULL) {
+		memcpy(q->iv, last_block, c->block);
+		q->have_iv = true;
 	}
 }
 
@@ -895,17 +940,18 @@ found:
 static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, struct ikc_msg_info *info)
 {
 	struct ikc_sa_crypto *c = sa->crypto;
+	const struct ikc_p1_material *m = material(c);
 	const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 	const struct ikc_psk *psks[MAX_CAND];
 	size_t np;
 	struct ikc_p1_hash_in in = {
-		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
+		.gxi = m->gxi.p, .gxi_len = m->gxi.len, .gxr = m->gxr.p, .gxr_len = m->gxr.len,
 		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = sa->sai_b.p, .sai_len = sa->sai_b.len,
-		.id_b = c->idir_b.p, .id_len = c->idir_b.len,
+		.id_b = m->idir_b.p, .id_len = m->idir_b.len,
 	};
 
-	if (!h || !auth_is_psk(c->auth) || !c->am_hash_r.len || !c->idir_b.len || !sa->sai_b.len || !c->ni.len ||
-	    !c->nr.len)
+	if (!h || !auth_is_psk(c->auth) || !m->am_hash_r.len || !m->idir_b.len || !sa->sai_b.len || !m->ni.len ||
+	    !m->nr.len)
 		return;
 	np = ikc_keys_psk_candidates(keys, sa->af == 6 ? 6 : 4, sa->iaddr, sa->raddr, psks, MAX_CAND);
 	if (!np)
@@ -913,10 +959,10 @@ static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, str
 	for (size_t i = 0; i < np; i++) {
 		uint8_t skeyid[IKC_MAX_HASH], want[IKC_MAX_HASH];
 		size_t slen = 0, wlen = 0;
-		bool ok = ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, c->ni.p, c->ni.len, c->nr.p, c->nr.len,
+		bool ok = ikc_skeyid_psk(h, psks[i]->key, psks[i]->key_len, m->ni.p, m->ni.len, m->nr.p, m->nr.len,
 					 skeyid, &slen) == IKC_OK &&
-			  ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r.len &&
-			  ikc_hash_equal(want, c->am_hash_r.p, wlen);
+			  ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == m->am_hash_r.len &&
+			  ikc_hash_equal(want, m->am_hash_r.p, wlen);
 		OPENSSL_cleanse(skeyid, sizeof skeyid);
 		if (ok) {
 			ikc_text_printf(&c->am_psk_verdict, IKC_CR_TEXT, "responder's PSK is %s (HASH_R verified)",
@@ -935,30 +981,32 @@ static void check_am_psk(struct ikc_ike_sa *sa, const struct ikc_keys *keys, str
 bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa)
 {
 	const struct ikc_sa_crypto *c = sa->crypto;
+	const struct ikc_p1_material *m = material(c);
 
-	return c && auth_is_psk(c->auth) && c->am_hash_r.len && c->idir_b.len && sa->sai_b.len && c->ni.len &&
-	       c->nr.len && ikc_hash_by_ike_id(c->hash) != NULL;
+	return c && auth_is_psk(c->auth) && m->am_hash_r.len && m->idir_b.len && sa->sai_b.len && m->ni.len &&
+	       m->nr.len && ikc_hash_by_ike_id(c->hash) != NULL;
 }
 
 bool ikc_sa_crypto_am_try_psk(const struct ikc_ike_sa *sa, const uint8_t *psk, size_t len)
 {
 	const struct ikc_sa_crypto *c = sa->crypto;
+	const struct ikc_p1_material *m = material(c);
 	const struct ikc_hash_desc *h = c ? ikc_hash_by_ike_id(c->hash) : NULL;
 	uint8_t skeyid[IKC_MAX_HASH], want[IKC_MAX_HASH];
 	size_t slen = 0, wlen = 0;
 	struct ikc_p1_hash_in in = {
-		.gxi = c->gxi.p, .gxi_len = c->gxi.len, .gxr = c->gxr.p, .gxr_len = c->gxr.len,
+		.gxi = m->gxi.p, .gxi_len = m->gxi.len, .gxr = m->gxr.p, .gxr_len = m->gxr.len,
 		.cky_i = sa->icky, .cky_r = sa->rcky, .sai_b = sa->sai_b.p, .sai_len = sa->sai_b.len,
-		.id_b = c->idir_b.p, .id_len = c->idir_b.len,
+		.id_b = m->idir_b.p, .id_len = m->idir_b.len,
 	};
 	bool ok;
 
 	if (!h)
 		return false;
 	/* SKEYID = prf(PSK, Ni_b | Nr_b); HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b) */
-	ok = ikc_skeyid_psk(h, psk, len, c->ni.p, c->ni.len, c->nr.p, c->nr.len, skeyid, &slen) == IKC_OK &&
-	     ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == c->am_hash_r.len &&
-	     ikc_hash_equal(want, c->am_hash_r.p, wlen);
+	ok = ikc_skeyid_psk(h, psk, len, m->ni.p, m->ni.len, m->nr.p, m->nr.len, skeyid, &slen) == IKC_OK &&
+	     ikc_p1_hash(h, skeyid, slen, true, &in, want, &wlen) == IKC_OK && wlen == m->am_hash_r.len &&
+	     ikc_hash_equal(want, m->am_hash_r.p, wlen);
 	OPENSSL_cleanse(skeyid, sizeof skeyid);
 	return ok;
 }
@@ -1336,17 +1384,18 @@ static void write_keys(const struct ikc_sa_crypto *c, struct ikc_rw *w)
 	}
 	ikc_rw_end_array(w);
 	if (c->block) {
+		const struct ikc_p1_material *m = material(c);
 		const struct ikc_hash_desc *h = ikc_hash_by_ike_id(c->hash);
 		uint8_t iv[IKC_CR_MAX_BLOCK];
-		const uint8_t *iv0 = c->iv0;
+		const uint8_t *iv0 = m->iv0;
 
 		/* Not derived for an SA that had no key: made here, for the print. */
-		if (!c->have_iv0 && h && c->gxi.len && c->gxr.len &&
-		    ikc_p1_iv(h, c->gxi.p, c->gxi.len, c->gxr.p, c->gxr.len, c->block, iv) == IKC_OK)
+		if (!m->have_iv0 && h && m->gxi.len && m->gxr.len &&
+		    ikc_p1_iv(h, m->gxi.p, m->gxi.len, m->gxr.p, m->gxr.len, c->block, iv) == IKC_OK)
 			iv0 = iv;
 		ikc_rw_bytes(w, "ikecap.initial_iv", "Initial IV", iv0, c->block);
-		if (c->have_p2_base)
-			ikc_rw_bytes(w, "ikecap.phase2_iv_base", "Phase-2 IV base (last phase-1 block)", c->p2_base,
+		if (m->have_p2_base)
+			ikc_rw_bytes(w, "ikecap.phase2_iv_base", "Phase-2 IV base (last phase-1 block)", m->p2_base,
 				     c->block);
 	}
 }

@@ -49,10 +49,11 @@ struct ikc_side_keys {
 	size_t ka_len;
 };
 
-struct ikc_sa_crypto {
-	/* chosen phase-1 transform (from the responder's SA) */
-	bool have_transform;
-	uint16_t enc, keylen, hash, auth, group;
+/* The bytes key derivation and the IV chain need: made only when there is
+ * something to keep (the KE and nonce bytes, when the session keeps key
+ * inputs; an IV, once a key could use it), so that an SA of a run without
+ * keys holds none of it (~190 bytes). */
+struct ikc_p1_material {
 	/* exchange material seen in clear (SAi_b lives in the SA itself, so
 	 * that an SA made by MM1 alone needs no ikc_sa_crypto) */
 	struct ikc_cr_buf ni, nr;
@@ -60,6 +61,24 @@ struct ikc_sa_crypto {
 	struct ikc_cr_buf idii_b, idir_b;    /* Aggressive Mode IDs in clear */
 	struct ikc_cr_buf am_hash_r;         /* HASH_R of AM2, sent in clear */
 	uint64_t am_hash_r_frame;
+	uint8_t iv0[IKC_CR_MAX_BLOCK]; /* phase-1 initial IV = hash(g^xi | g^xr) */
+	bool have_iv0;                 /* derived (only once a key candidate can use it) */
+	uint8_t p1_last_block[IKC_CR_MAX_BLOCK]; /* IV chain for phase 1 */
+	bool have_p1_last;
+	uint8_t p2_base[IKC_CR_MAX_BLOCK]; /* last block of the last phase-1 message */
+	bool have_p2_base;
+	/* By slot of the SA's retransmission ring: the IV each remembered
+	 * message was decrypted with.  Made with the first decryption attempt
+	 * and grown with the ring, so an SA without keys has none. */
+	struct ikc_seen_crypto *seen_iv;
+	size_t seen_iv_cap;
+};
+
+struct ikc_sa_crypto {
+	/* chosen phase-1 transform (from the responder's SA) */
+	bool have_transform;
+	uint16_t enc, keylen, hash, auth, group;
+	struct ikc_p1_material *m;          /* NULL until there is some (ikc_p1_material) */
 	struct ikc_side_keys *cand;         /* candidate key sets (malloc'd once) */
 	size_t ncand;
 	struct ikc_cbc **cbc;               /* per candidate: its Ka keyed once (made at first use) */
@@ -71,12 +90,6 @@ struct ikc_sa_crypto {
 	 * never replaced once there are any, so an index is enough. */
 	uint8_t side[2];
 	bool psk_differs;
-	uint8_t iv0[IKC_CR_MAX_BLOCK]; /* phase-1 initial IV = hash(g^xi | g^xr) */
-	bool have_iv0;                 /* derived (only once a key candidate can use it) */
-	uint8_t p1_last_block[IKC_CR_MAX_BLOCK]; /* IV chain for phase 1 */
-	bool have_p1_last;
-	uint8_t p2_base[IKC_CR_MAX_BLOCK]; /* last block of the last phase-1 message */
-	bool have_p2_base;
 	size_t block;
 	/* What secret would be needed (ikc_sa_crypto_missing): most SAs of a
 	 * run say one of a few fixed sentences, kept as the literal itself
@@ -89,11 +102,6 @@ struct ikc_sa_crypto {
 	char *am_psk_verdict;                /* which PSK HASH_R proves, or that none does (ikc_text) */
 	uint32_t esp_keyed;                  /* Quick Modes whose ESP KEYMAT was derived */
 	char *qm_missing;                    /* why the last Quick Mode gave no KEYMAT (ikc_text, IKC_CR_QM_TEXT) */
-	/* By slot of the SA's retransmission ring: the IV each remembered
-	 * message was decrypted with.  Made with the first decryption attempt
-	 * and grown with the ring, so an SA without keys has none. */
-	struct ikc_seen_crypto *seen_iv;
-	size_t seen_iv_cap;
 };
 
 #define IKC_QM_MAX_OFFERS 8
