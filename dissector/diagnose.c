@@ -693,7 +693,7 @@ static void rule_no_proposal_p1(struct ctx *c, const struct ikc_ntf *n)
 		for (size_t i = 0; i < p->noffered; i++)
 			ikc_finding_say(f, "%s [%u.%u] %s", i ? ";" : "", p->offered_prop[i], p->offered_tr[i], p->offered[i]);
 		if (p->offered_dropped)
-			ikc_finding_say(f, "; and %zu more", p->offered_dropped);
+			ikc_finding_say(f, "; and %u more", (unsigned)p->offered_dropped);
 		ikc_finding_say(f, ".");
 	}
 	if (o) {
@@ -1155,7 +1155,7 @@ static void rule_notifies(struct ctx *c)
 			rule_qm_unanswered(c, &sa->qm[i]);
 	if (sa->f.ntf_dropped) {
 		struct ikc_finding *f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		ikc_finding_say(f, "%zu more error notifies were not examined (limit %d per SA).", sa->f.ntf_dropped, IKC_NTF_MAX);
+		ikc_finding_say(f, "%u more error notifies were not examined (limit %d per SA).", (unsigned)sa->f.ntf_dropped, IKC_NTF_MAX);
 	}
 }
 

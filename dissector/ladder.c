@@ -299,7 +299,7 @@ void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list
 	fprintf(out, "|%*s|\n", LANE, "");
 	fprintf(out, "State: %s", ikc_sa_state(sa));
 	if (sa->nqm)
-		fprintf(out, ", %zu Quick Mode%s", sa->nqm, sa->nqm > 1 ? "s" : "");
+		fprintf(out, ", %u Quick Mode%s", (unsigned)sa->nqm, sa->nqm > 1 ? "s" : "");
 	fputc('\n', out);
 	for (size_t i = 0; diags && i < diags->n; i++)
 		if (diags->v[i].sa == sa)

@@ -365,7 +365,7 @@ static struct ikc_qm *qm_find(struct ikc_session *s, struct ikc_ike_sa *sa, uint
 		q = realloc(sa->qm, cap * sizeof *q);
 		if (q) {
 			sa->qm = q;
-			sa->qm_cap = cap;
+			sa->qm_cap = (uint32_t)cap;
 		}
 	}
 	if (sa->nqm < sa->qm_cap) {
@@ -468,7 +468,7 @@ static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
 {
 	struct ikc_event *e;
 
-	if (!(e = ikc_grow(sa->ev, &sa->ev_cap, sa->nev, sizeof *e, 4, IKC_EV_MAX))) {
+	if (!(e = ikc_grow32(sa->ev, &sa->ev_cap, sa->nev, sizeof *e, 4, IKC_EV_MAX))) {
 		sa->ev_dropped++;
 		return NULL;
 	}
@@ -621,7 +621,7 @@ static void natd_check(struct ikc_session *s, struct ikc_ike_sa *sa, const struc
 /* Room for one more phase-1 offer (grown 1, 2, 4 ... IKC_P1_OFFERS). */
 static bool offered_room(struct ikc_p1_facts *f)
 {
-	char (*v)[IKC_XFORM_TEXT] = ikc_grow(f->offered, &f->offered_cap, f->noffered, sizeof *v, 1, IKC_P1_OFFERS);
+	char (*v)[IKC_XFORM_TEXT] = ikc_grow32(f->offered, &f->offered_cap, f->noffered, sizeof *v, 1, IKC_P1_OFFERS);
 
 	if (!v)
 		return false;
@@ -632,7 +632,7 @@ static bool offered_room(struct ikc_p1_facts *f)
 /* The same for the error notifies (IKC_NTF_MAX). */
 static bool ntf_room(struct ikc_p1_facts *f)
 {
-	struct ikc_ntf *v = ikc_grow(f->ntf, &f->ntf_cap, f->nntf, sizeof *v, 1, IKC_NTF_MAX);
+	struct ikc_ntf *v = ikc_grow32(f->ntf, &f->ntf_cap, f->nntf, sizeof *v, 1, IKC_NTF_MAX);
 
 	if (!v)
 		return false;
@@ -927,7 +927,7 @@ static void keep_for_reload(struct ikc_session *s, struct ikc_ike_sa *sa, const 
 		sa->store_off = true;
 		return;
 	}
-	if (!(m = ikc_grow(sa->stored, &sa->stored_cap, sa->nstored, sizeof *m, 8, IKC_WAIT_MSGS))) {
+	if (!(m = ikc_grow32(sa->stored, &sa->stored_cap, sa->nstored, sizeof *m, 8, IKC_WAIT_MSGS))) {
 		stored_free(s, sa);
 		sa->store_off = true;
 		return;
@@ -1480,10 +1480,10 @@ static void sa_compact(struct ikc_ike_sa *sa)
 		if (sa->crypto)
 			ikc_sa_crypto_seen_drop(sa->crypto);
 	}
-	sa->ev = ikc_shrink(sa->ev, &sa->ev_cap, sa->nev, sizeof *sa->ev);
-	sa->qm = ikc_shrink(sa->qm, &sa->qm_cap, sa->nqm, sizeof *sa->qm);
-	sa->f.offered = ikc_shrink(sa->f.offered, &sa->f.offered_cap, sa->f.noffered, sizeof *sa->f.offered);
-	sa->f.ntf = ikc_shrink(sa->f.ntf, &sa->f.ntf_cap, sa->f.nntf, sizeof *sa->f.ntf);
+	sa->ev = ikc_shrink32(sa->ev, &sa->ev_cap, sa->nev, sizeof *sa->ev);
+	sa->qm = ikc_shrink32(sa->qm, &sa->qm_cap, sa->nqm, sizeof *sa->qm);
+	sa->f.offered = ikc_shrink32(sa->f.offered, &sa->f.offered_cap, sa->f.noffered, sizeof *sa->f.offered);
+	sa->f.ntf = ikc_shrink32(sa->f.ntf, &sa->f.ntf_cap, sa->f.nntf, sizeof *sa->f.ntf);
 	if (sa->lf) {
 		sa->lf->ev = ikc_shrink(sa->lf->ev, &sa->lf->ev_cap, sa->lf->nev, sizeof *sa->lf->ev);
 		sa->lf->pl = ikc_shrink(sa->lf->pl, &sa->lf->pl_cap, sa->lf->npl, sizeof *sa->lf->pl);

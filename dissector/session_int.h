@@ -109,42 +109,42 @@ struct ikc_icmp_seen {
 /* NAT-D as the capture shows it (RFC 3947 §3.2): each hash compared with
  * HASH(CKY-I | CKY-R | IP | port) of the addresses the packet carries. */
 struct ikc_natd_facts {
+	uint64_t frame;               /* first message whose NAT-D showed a NAT */
+	uint64_t first_4500_frame;    /* first IKE message on the NAT-T port, 0 none */
 	bool seen;                    /* some NAT-D payload was checked */
 	bool nat;                     /* some hash differs: a NAT between the peers */
 	/* which hash differed: [sender 0 initiator, 1 responder][0 its peer's
 	 * address (the first NAT-D), 1 its own address (the others)] */
 	bool mism[2][2];
-	uint64_t frame;               /* first message whose NAT-D showed a NAT */
-	uint64_t first_4500_frame;    /* first IKE message on the NAT-T port, 0 none */
 	bool unchecked;               /* NAT-D present but hash unknown (no transform) */
 };
 
-/* Phase 1: what MM1/AM1 offered, in words, and what followed. */
+/* Phase 1: what MM1/AM1 offered, in words, and what followed.  Widest
+ * members first and counts in 32 bits: every live SA holds one. */
 struct ikc_p1_facts {
 	char (*offered)[IKC_XFORM_TEXT];           /* grown on demand up to IKC_P1_OFFERS */
-	size_t offered_cap;
-	uint8_t offered_prop[IKC_P1_OFFERS], offered_tr[IKC_P1_OFFERS];
-	size_t noffered, offered_dropped;
 	uint64_t offer_frame;
 	char *id_i, *id_r;                         /* MM5/MM6 or AM1/AM2 identities (ikc_text) */
-	bool id_i_clear, id_r_clear;               /* identity travelled unencrypted */
 	uint64_t dpd_last_frame;                   /* the last R-U-THERE */
 	/* By sender (enum ikc_dir): the last message from it, and its probes
 	 * since the other side last sent anything (any message is a sign of
 	 * life, an ACK or the peer's own probe). */
 	uint64_t heard[3];
-	uint32_t dpd_waiting[3];
-	uint8_t dpd_last_dir;                      /* who sent the last probe */
-	/* DELETE payloads by sender (enum ikc_dir: unknown, initiator, responder) */
-	uint32_t deletes_isakmp[3], deletes_ipsec[3];
 	uint64_t delete_frame[3];                  /* its first ISAKMP (else IPsec) DELETE */
-	uint32_t not_decrypted;                    /* encrypted messages we could not open */
 	uint64_t not_decrypted_frame;
-	uint32_t wrong_key;                        /* ... of them: no candidate key fits */
 	uint64_t wrong_key_frame;
 	struct ikc_ntf *ntf;                       /* grown on demand up to IKC_NTF_MAX */
-	size_t nntf, ntf_cap, ntf_dropped;
 	struct ikc_natd_facts natd;
+	uint32_t offered_cap, noffered, offered_dropped;
+	uint32_t dpd_waiting[3];
+	/* DELETE payloads by sender (enum ikc_dir: unknown, initiator, responder) */
+	uint32_t deletes_isakmp[3], deletes_ipsec[3];
+	uint32_t not_decrypted;                    /* encrypted messages we could not open */
+	uint32_t wrong_key;                        /* ... of them: no candidate key fits */
+	uint32_t nntf, ntf_cap, ntf_dropped;
+	uint8_t offered_prop[IKC_P1_OFFERS], offered_tr[IKC_P1_OFFERS];
+	bool id_i_clear, id_r_clear;               /* identity travelled unencrypted */
+	uint8_t dpd_last_dir;                      /* who sent the last probe */
 };
 
 /* One Quick Mode: per message (index 0..2 = QM1..QM3) the first frame, time
@@ -188,55 +188,55 @@ struct ikc_qm {
 	struct ikc_qm_facts f;
 };
 
-struct ikc_ike_sa {
+struct ikc_ike_sa {               /* widest members first: every live SA holds one */
 	struct ikc_ike_sa *hash_next;
 	struct ikc_dnode lru;       /* the session's SAs, least recently used first */
 	struct ikc_dnode byseq;     /* ... and in order of creation (seq) */
 	uint64_t seq;
-	uint8_t icky[8], rcky[8];
-	bool have_rcky;
-	bool ikev2;
-	int af;
-	bool roles_known;
-	uint8_t iaddr[16], raddr[16];
-	uint16_t iport, rport;
-	uint32_t doi;
-	uint8_t p1_exchange;
-	int p1_from_i, p1_from_r;   /* distinct phase-1 messages per direction */
-	int p1_last;                /* highest phase-1 message number seen */
 	uint64_t first_frame, last_frame;
 	int64_t first_ts_sec, last_ts_sec;
-	uint32_t first_ts_nsec, last_ts_nsec;
-	uint32_t msgs, retrans;
-	bool natt_float, deleted, qm_done;
-	bool kek;                   /* the cookie pair of a GDOI KEK: rekeys, no phase 1 */
-	bool key_inputs_off;        /* the session keeps no key-derivation bytes (keep_key_inputs) */
 	/* Live: its messages while none has decrypted (session.h, keep_for_reload) */
 	struct ikc_stored_msg *stored;
-	size_t nstored, stored_cap, stored_bytes;
-	bool store_off;             /* decrypted, or past the limits: nothing kept */
-	bool stored_nokey;          /* a kept message was not decrypted for lack of a key */
-	bool memo_noted;            /* its finished phase 1 went to the session's memo */
-	uint16_t last_error_notify;
 	uint64_t last_error_frame;
-	enum ikc_dir last_error_dir;
 	struct ikc_seen *seen;      /* grown on demand up to IKC_SEEN_RING; entries with frame 0 are free */
-	uint32_t seen_cap, seen_next;
 	struct ikc_qm *qm;          /* grown on demand up to the session's max_qm */
-	size_t nqm, qm_cap;
-	uint64_t qm_evicted;
-	bool live_reported;          /* diagnosed live as stalled (ikc_session_stalled) */
-	uint32_t icmp_errors;        /* ICMP errors quoting this SA's messages */
 	struct ikc_icmp_seen *icmp;  /* the first IKC_ICMP_KEPT - 1 of them and the latest (grown on demand) */
-	uint8_t nicmp, icmp_cap;
 	struct ikc_cr_buf sai_b;    /* MM1/AM1 SA payload body, for HASH_I/R (exact size) */
 	struct ikc_sa_crypto *crypto; /* NULL until the SA carries key material (ikc_sa_crypto_of) */
 	/* for diagnose.c and ladder.c */
 	struct ikc_p1_facts f;
 	struct ikc_event *ev;       /* grown on demand up to IKC_EV_MAX */
-	size_t nev, ev_cap;
-	uint64_t ev_dropped;
 	struct ikc_ladder_facts *lf; /* NULL unless ladder_facts and the SA had some */
+	uint8_t icky[8], rcky[8];
+	uint8_t iaddr[16], raddr[16];
+	uint32_t doi;
+	int p1_from_i, p1_from_r;   /* distinct phase-1 messages per direction */
+	int p1_last;                /* highest phase-1 message number seen */
+	uint32_t first_ts_nsec, last_ts_nsec;
+	uint32_t msgs, retrans;
+	uint32_t nstored, stored_cap, stored_bytes;
+	enum ikc_dir last_error_dir;
+	uint32_t seen_cap, seen_next;
+	uint32_t nqm, qm_cap;
+	uint32_t qm_evicted;
+	uint32_t icmp_errors;        /* ICMP errors quoting this SA's messages */
+	uint32_t nev, ev_cap;
+	uint32_t ev_dropped;
+	uint16_t iport, rport;
+	uint16_t last_error_notify;
+	uint8_t af;                 /* 4 or 6 */
+	uint8_t p1_exchange;
+	uint8_t nicmp, icmp_cap;
+	bool have_rcky;
+	bool ikev2;
+	bool roles_known;
+	bool natt_float, deleted, qm_done;
+	bool kek;                   /* the cookie pair of a GDOI KEK: rekeys, no phase 1 */
+	bool key_inputs_off;        /* the session keeps no key-derivation bytes (keep_key_inputs) */
+	bool store_off;             /* decrypted, or past the limits: nothing kept */
+	bool stored_nokey;          /* a kept message was not decrypted for lack of a key */
+	bool memo_noted;            /* its finished phase 1 went to the session's memo */
+	bool live_reported;          /* diagnosed live as stalled (ikc_session_stalled) */
 };
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);

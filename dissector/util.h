@@ -105,6 +105,27 @@ void *ikc_grow_zeroed(void *v, size_t *cap, size_t n, size_t elem, size_t first,
  * n is 0).  Returns the array, moved or not; unchanged if realloc fails. */
 void *ikc_shrink(void *v, size_t *cap, size_t n, size_t elem);
 
+/* The same for arrays whose room is counted in 32 bits (those every live
+ * SA holds; max is then at most UINT32_MAX). */
+static inline void *ikc_grow32(void *v, uint32_t *cap, size_t n, size_t elem, size_t first, size_t max)
+{
+	size_t c = *cap;
+
+	v = ikc_grow(v, &c, n, elem, first, max && max < UINT32_MAX ? max : UINT32_MAX);
+	if (v)
+		*cap = (uint32_t)c;
+	return v;
+}
+
+static inline void *ikc_shrink32(void *v, uint32_t *cap, size_t n, size_t elem)
+{
+	size_t c = *cap;
+
+	v = ikc_shrink(v, &c, n, elem);
+	*cap = (uint32_t)c;
+	return v;
+}
+
 /* vsnprintf for the conversions the diagnosis texts use (%s %d %u %x %08x
  * %llu %zu %%) without stdio's set-up per call, which cost as much as the
  * text: same output, cut at size - 1, and the full length returned.  -1
