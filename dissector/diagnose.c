@@ -862,22 +862,26 @@ static void rule_aggressive(struct ctx *c)
 /* Phase-2 problems: one finding per rejected / unanswered Quick Mode. */
 static void qm_offers(struct ikc_finding *f, const struct ikc_qm *q)
 {
-	if (!q->f.noffered) {
+	const struct ikc_qm_words *w = ikc_qm_words(&q->f);
+
+	if (!w->noffered) {
 		ikc_finding_say(f, " The Quick Mode is encrypted: give the keys (-k) to see the transform sets.");
 		return;
 	}
 	ikc_finding_say(f, " QM1 (frame %llu) offered:", (unsigned long long)q->f.frame[0]);
-	for (size_t i = 0; i < q->f.noffered; i++)
-		ikc_finding_say(f, "%s %s", i ? ";" : "", ikc_text(q->f.offered[i]));
-	if (q->f.offered_dropped)
-		ikc_finding_say(f, "; and %zu more", q->f.offered_dropped);
+	for (size_t i = 0; i < w->noffered; i++)
+		ikc_finding_say(f, "%s %s", i ? ";" : "", ikc_text(w->offered[i]));
+	if (w->offered_dropped)
+		ikc_finding_say(f, "; and %u more", (unsigned)w->offered_dropped);
 	ikc_finding_say(f, ".");
 }
 
 static void qm_ids(struct ikc_finding *f, const struct ikc_qm *q)
 {
-	if (q->f.have_ids)
-		ikc_finding_say(f, " QM1 proposes local %s, remote %s (IDci/IDcr).", ikc_text(q->f.idci), ikc_text(q->f.idcr));
+	const struct ikc_qm_words *w = ikc_qm_words(&q->f);
+
+	if (w->have_ids)
+		ikc_finding_say(f, " QM1 proposes local %s, remote %s (IDci/IDcr).", ikc_text(w->idci), ikc_text(w->idcr));
 	else if (q->f.seen_plain[0])
 		ikc_finding_say(f, " QM1 carries no IDs: the peers' addresses are the proxy IDs.");
 	else
@@ -895,9 +899,10 @@ static void qm_address(const struct ikc_ike_sa *sa, const struct ikc_qm *q, bool
 static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_finding *f)
 {
 	uint8_t me[16], peer[16];
-	const char *ci = ikc_text(q->f.idci), *cr = ikc_text(q->f.idcr);
+	const struct ikc_qm_words *w = ikc_qm_words(&q->f);
+	const char *ci = ikc_text(w->idci), *cr = ikc_text(w->idcr);
 
-	if (!q->f.have_ids || !c->sa->roles_known)
+	if (!w->have_ids || !c->sa->roles_known)
 		return;
 	qm_address(c->sa, q, true, me);
 	qm_address(c->sa, q, false, peer);
@@ -916,10 +921,11 @@ static void mirror_check(struct ctx *c, const struct ikc_qm *q, struct ikc_findi
 			k = c->by_addr[t].next;
 		for (size_t j = 0; j < o->nqm; j++) {
 			const struct ikc_qm *oq = &o->qm[j];
-			const char *o_ci = ikc_text(oq->f.idci), *o_cr = ikc_text(oq->f.idcr);
+			const struct ikc_qm_words *ow = ikc_qm_words(&oq->f);
+			const char *o_ci = ikc_text(ow->idci), *o_cr = ikc_text(ow->idcr);
 			uint8_t oi[16], orr[16];
 
-			if (oq == q || !oq->f.have_ids)
+			if (oq == q || !ow->have_ids)
 				continue;
 			qm_address(o, oq, true, oi);
 			qm_address(o, oq, false, orr);
@@ -1007,8 +1013,8 @@ static void rule_qm_rejected(struct ctx *c, const struct ikc_ntf *n, bool *qm_re
 		       "error).",
 		    q->msgid, who(n->dir), (unsigned long long)q->f.frame[1], notify_name(n->type, nb, sizeof nb),
 		    (unsigned long long)n->frame);
-		if (q->f.chosen)
-			ikc_finding_say(f, " Chosen: %s.", q->f.chosen);
+		if (ikc_qm_words(&q->f)->chosen)
+			ikc_finding_say(f, " Chosen: %s.", ikc_qm_words(&q->f)->chosen);
 		return;
 	}
 	if (pfs_offer || (n->type == N_ATTRIBUTES_NOT_SUPPORTED && q && q->f.seen_plain[0])) {

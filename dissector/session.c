@@ -158,12 +158,25 @@ static void stored_free(struct ikc_session *s, struct ikc_ike_sa *sa)
 /* A Quick Mode's keys and texts go (before its slot is reused or freed). */
 static void qm_release(struct ikc_qm *qm)
 {
+	struct ikc_qm_words *w = qm->f.words;
+
 	ikc_qm_crypto_clear(qm);
-	for (size_t i = 0; i < qm->f.noffered; i++)
-		free(qm->f.offered[i]);
-	free(qm->f.chosen);
-	free(qm->f.idci);
-	free(qm->f.idcr);
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->noffered; i++)
+		free(w->offered[i]);
+	free(w->chosen);
+	free(w->idci);
+	free(w->idcr);
+	free(w);
+}
+
+/* A Quick Mode's words to write: made at first use; NULL when memory ran out. */
+static struct ikc_qm_words *qm_words_of(struct ikc_qm *qm)
+{
+	if (!qm->f.words)
+		qm->f.words = calloc(1, sizeof *qm->f.words);
+	return qm->f.words;
 }
 
 static void sa_destroy(struct ikc_ike_sa *sa)
@@ -681,6 +694,7 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 			struct ikc_sbuf *detail)
 {
 	struct ikc_p1_facts *f = &sa->f;
+	struct ikc_qm_words *w;
 	int nid = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -699,7 +713,7 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 					const struct ikc_proposal *pr = &sap->proposals[a];
 					bool want_first = !total && (detail || (qm && qidx == 1));
 					bool kept = num == 1 ? f->noffered < IKC_P1_OFFERS
-							     : qm && qidx == 0 && qm->f.noffered < IKC_QM_OFFERS;
+							     : qm && qidx == 0 && ikc_qm_words(&qm->f)->noffered < IKC_QM_OFFERS;
 					char txt[IKC_XFORM_TEXT];
 
 					/* In words only what is kept: the offers, a QM2's
@@ -718,16 +732,16 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 							f->offered_dropped++;
 						}
 						f->offer_frame = pkt->frame;
-					} else if (qm && qidx == 0) {
-						if (qm->f.noffered < IKC_QM_OFFERS &&
-						    ikc_text_set(&qm->f.offered[qm->f.noffered], txt, IKC_XFORM_TEXT))
-							qm->f.noffered++;
+					} else if (qm && qidx == 0 && (w = qm_words_of(qm)) != NULL) {
+						if (w->noffered < IKC_QM_OFFERS &&
+						    ikc_text_set(&w->offered[w->noffered], txt, IKC_XFORM_TEXT))
+							w->noffered++;
 						else
-							qm->f.offered_dropped++;
+							w->offered_dropped++;
 					}
 				}
-			if (qm && qidx == 1 && total)
-				ikc_text_set(&qm->f.chosen, first, IKC_XFORM_TEXT);
+			if (qm && qidx == 1 && total && (w = qm_words_of(qm)) != NULL)
+				ikc_text_set(&w->chosen, first, IKC_XFORM_TEXT);
 			if (qm && qidx >= 0 && qidx < 3)
 				qm->f.group[qidx] = qm_group(sap);
 			if (detail && total) {
@@ -751,9 +765,9 @@ static void facts_chain(struct ikc_session *s, struct ikc_ike_sa *sa, const stru
 
 			id_text(p, txt, sizeof txt);
 			if (qm) {
-				if (qidx == 0 && nid < 2) {   /* QM1's; QM2's echo them */
-					ikc_text_set(nid == 0 ? &qm->f.idci : &qm->f.idcr, txt, IKC_IDTEXT);
-					qm->f.have_ids |= nid == 1;
+				if (qidx == 0 && nid < 2 && (w = qm_words_of(qm)) != NULL) {   /* QM1's; QM2's echo them */
+					ikc_text_set(nid == 0 ? &w->idci : &w->idcr, txt, IKC_IDTEXT);
+					w->have_ids |= nid == 1;
 				}
 			} else if (num) {
 				if (dir == IKC_DIR_I2R || (dir == IKC_DIR_UNKNOWN && num % 2)) {

@@ -147,24 +147,37 @@ struct ikc_p1_facts {
 	uint8_t dpd_last_dir;                      /* who sent the last probe */
 };
 
+/* What decrypted QM1/QM2 say in words (util.h ikc_text_set texts, NULL:
+ * none): made with the first of them, as most Quick Modes of a capture
+ * without keys have none. */
+struct ikc_qm_words {
+	char *offered[IKC_QM_OFFERS]; /* QM1's transforms in words */
+	uint32_t noffered, offered_dropped;
+	char *chosen;                 /* QM2's */
+	char *idci, *idcr;            /* QM1's proxy IDs, when have_ids */
+	bool have_ids;
+};
+
 /* One Quick Mode: per message (index 0..2 = QM1..QM3) the first frame, time
  * and retransmissions; from decrypted QM1/QM2 the offers, PFS and proxy IDs. */
 struct ikc_qm_facts {
 	uint64_t frame[3];
 	int64_t ts_sec[3];
+	struct ikc_qm_words *words;   /* NULL: none (ikc_qm_words) */
 	uint32_t ts_nsec[3];
 	uint32_t retrans[3];
+	uint16_t group[3];            /* SA Group Description attribute (first found) */
 	bool seen_plain[3];           /* contents known (clear or decrypted) */
 	bool ke[3];                   /* KE payload present (PFS) */
-	uint16_t group[3];            /* SA Group Description attribute (first found) */
-	/* Texts (util.h ikc_text_set, NULL: none), as most Quick Modes of a
-	 * capture without keys have none. */
-	char *offered[IKC_QM_OFFERS]; /* QM1's transforms in words */
-	size_t noffered, offered_dropped;
-	char *chosen;                 /* QM2's */
-	char *idci, *idcr;            /* QM1's proxy IDs, when have_ids */
-	bool have_ids;
 };
+
+/* A Quick Mode's words to read: all empty while there are none. */
+static inline const struct ikc_qm_words *ikc_qm_words(const struct ikc_qm_facts *f)
+{
+	static const struct ikc_qm_words none;
+
+	return f->words ? f->words : &none;
+}
 
 /* One message remembered for retransmission detection.  The IV it was
  * decrypted with, so that a retransmission decrypts the same way and does
@@ -179,13 +192,13 @@ struct ikc_seen {                 /* 40 bytes */
 };
 
 struct ikc_qm {
-	uint32_t msgid;
-	uint8_t exchange;
-	enum ikc_dir initiator_dir;  /* who sent QM1 */
-	uint32_t count;              /* distinct messages seen */
 	uint64_t last_frame;
 	struct ikc_qm_crypto *crypto;  /* NULL until it carries key state (sa_crypto.c) */
 	struct ikc_qm_facts f;
+	uint32_t msgid;
+	uint32_t count;              /* distinct messages seen */
+	enum ikc_dir initiator_dir;  /* who sent QM1 */
+	uint8_t exchange;
 };
 
 struct ikc_ike_sa {               /* widest members first: every live SA holds one */

@@ -43,6 +43,8 @@ static struct ikc_ike_sa *sa_new(uint8_t exchange, uint8_t last_addr_i, uint8_t 
 	sa->ev_cap = IKC_EV_MAX;
 	sa->qm = calloc(IKC_MAX_QM, sizeof *sa->qm);
 	sa->qm_cap = IKC_MAX_QM;
+	for (size_t i = 0; sa->qm && i < IKC_MAX_QM; i++)
+		cr_assert_not_null(sa->qm[i].f.words = calloc(1, sizeof *sa->qm[i].f.words));
 	sa->f.offered = calloc(IKC_P1_OFFERS, sizeof *sa->f.offered);
 	sa->f.offered_cap = IKC_P1_OFFERS;
 	sa->f.ntf = calloc(IKC_NTF_MAX, sizeof *sa->f.ntf);
@@ -64,11 +66,13 @@ static void sa_free(struct ikc_ike_sa *sa)
 	free(sa->ev);
 	free(sa->icmp);
 	for (size_t i = 0; i < sa->qm_cap; i++) {
+		struct ikc_qm_words *w = sa->qm[i].f.words;
 		for (size_t k = 0; k < IKC_QM_OFFERS; k++)
-			free(sa->qm[i].f.offered[k]);
-		free(sa->qm[i].f.idci);
-		free(sa->qm[i].f.idcr);
-		free(sa->qm[i].f.chosen);
+			free(w->offered[k]);
+		free(w->idci);
+		free(w->idcr);
+		free(w->chosen);
+		free(w);
 	}
 	free(sa->qm);
 	free(sa->f.offered);
@@ -172,8 +176,10 @@ static void ntf(struct ikc_ike_sa *sa, uint16_t type, enum ikc_dir dir, uint64_t
 static struct ikc_qm *qm(struct ikc_ike_sa *sa, uint32_t msgid, enum ikc_dir idir, uint32_t count, uint64_t f1)
 {
 	struct ikc_qm *q = &sa->qm[sa->nqm++];
+	struct ikc_qm_words *w = q->f.words;   /* made empty with the SA */
 
 	memset(q, 0, sizeof *q);
+	q->f.words = w;
 	q->msgid = msgid;
 	q->exchange = IKC_EX_QUICK;
 	q->initiator_dir = idir;
@@ -556,9 +562,9 @@ Test(diagnose, qm_no_proposal_without_pfs_is_transform_mismatch)
 	sa->nqm = 0;
 	sa->nev = 7;
 	q = qm(sa, 0x77, IKC_DIR_I2R, 1, 7);
-	cr_assert(ikc_text_set(&q->f.offered[0], "ESP 3DES-CBC, HMAC-MD5, tunnel", IKC_XFORM_TEXT));
-	cr_assert(ikc_text_set(&q->f.offered[1], "ESP AES-CBC-128, HMAC-SHA1, tunnel", IKC_XFORM_TEXT));
-	q->f.noffered = 2;
+	cr_assert(ikc_text_set(&q->f.words->offered[0], "ESP 3DES-CBC, HMAC-MD5, tunnel", IKC_XFORM_TEXT));
+	cr_assert(ikc_text_set(&q->f.words->offered[1], "ESP AES-CBC-128, HMAC-SHA1, tunnel", IKC_XFORM_TEXT));
+	q->f.words->noffered = 2;
 	ntf(sa, 14, IKC_DIR_R2I, 8, 0x77);
 	diag(&r, &sa, 1);
 	f = find(&r, "transform-mismatch");
@@ -582,15 +588,15 @@ Test(diagnose, invalid_id_names_the_unmirrored_acl)
 	sa->nqm = 0;
 	sa->nev = 7;
 	q = qm(sa, 0x77, IKC_DIR_I2R, 1, 7);
-	cr_assert(ikc_text_set(&q->f.idci, "10.1.0.0/24", IKC_IDTEXT));
-	cr_assert(ikc_text_set(&q->f.idcr, "10.2.0.0/24", IKC_IDTEXT));
-	q->f.have_ids = true;
+	cr_assert(ikc_text_set(&q->f.words->idci, "10.1.0.0/24", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&q->f.words->idcr, "10.2.0.0/24", IKC_IDTEXT));
+	q->f.words->have_ids = true;
 	ntf(sa, 18, IKC_DIR_R2I, 8, 0x77);
 	/* The responder's own QM proposes the same pair instead of its mirror. */
 	back = qm(sa, 0x99, IKC_DIR_R2I, 1, 20);
-	cr_assert(ikc_text_set(&back->f.idci, "10.1.0.0/24", IKC_IDTEXT));
-	cr_assert(ikc_text_set(&back->f.idcr, "10.2.0.0/24", IKC_IDTEXT));
-	back->f.have_ids = true;
+	cr_assert(ikc_text_set(&back->f.words->idci, "10.1.0.0/24", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&back->f.words->idcr, "10.2.0.0/24", IKC_IDTEXT));
+	back->f.words->have_ids = true;
 	diag(&r, &sa, 1);
 	f = find(&r, "proxy-id-mismatch");
 	cr_assert_not_null(f);
@@ -601,8 +607,8 @@ Test(diagnose, invalid_id_names_the_unmirrored_acl)
 	ikc_diag_list_free(&r.l);
 
 	/* A mirror image is not the reversed-ACL case. */
-	cr_assert(ikc_text_set(&back->f.idci, "10.2.0.0/24", IKC_IDTEXT));
-	cr_assert(ikc_text_set(&back->f.idcr, "10.1.0.0/24", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&back->f.words->idci, "10.2.0.0/24", IKC_IDTEXT));
+	cr_assert(ikc_text_set(&back->f.words->idcr, "10.1.0.0/24", IKC_IDTEXT));
 	diag(&r, &sa, 1);
 	f = find(&r, "proxy-id-mismatch");
 	cr_assert_not_null(f);
