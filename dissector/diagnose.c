@@ -274,7 +274,7 @@ static uint64_t label_frame(const struct ikc_ike_sa *sa, const char *label, uint
 		if (sa->ev[i].retransmit)
 			r++;
 		else if (!frame)
-			frame = sa->ev[i].frame;
+			frame = ikc_event_frame(sa, &sa->ev[i]);
 	}
 	for (size_t i = 0; i < sa->seen_cap; i++)
 		if (sa->seen[i].frame && strcmp(sa->seen[i].label, label) == 0) {
@@ -293,7 +293,7 @@ static void label_frames(const struct ikc_ike_sa *sa, const char *label, struct 
 {
 	for (size_t i = 0; i < sa->nev; i++)
 		if (strcmp(sa->ev[i].label, label) == 0)
-			ikc_finding_frame(f, sa->ev[i].frame);
+			ikc_finding_frame(f, ikc_event_frame(sa, &sa->ev[i]));
 }
 
 /* Cite the SA's ICMP errors (those not kept counted as omitted). */
@@ -311,8 +311,8 @@ static void icmp_frames(struct ikc_finding *f, const struct ikc_ike_sa *sa)
 static void events_carrying(const struct ikc_ike_sa *sa, uint8_t what, uint64_t after, struct ikc_finding *f)
 {
 	for (size_t i = 0; i < sa->nev; i++)
-		if ((sa->ev[i].carries & what) && sa->ev[i].frame > after)
-			ikc_finding_frame(f, sa->ev[i].frame);
+		if ((sa->ev[i].carries & what) && ikc_event_frame(sa, &sa->ev[i]) > after)
+			ikc_finding_frame(f, ikc_event_frame(sa, &sa->ev[i]));
 }
 
 /* Seconds between the first and the last copy of a label (event log). */
@@ -328,7 +328,7 @@ static double label_span(const struct ikc_ike_sa *sa, const char *label)
 		}
 	if (!first)
 		return 0;
-	return (double)(last->ts_sec - first->ts_sec) + ((double)last->ts_nsec - (double)first->ts_nsec) / 1e9;
+	return (double)(ikc_event_sec(sa, last) - ikc_event_sec(sa, first)) + ((double)last->ts_nsec - (double)first->ts_nsec) / 1e9;
 }
 
 static const struct ikc_event *label_event(const struct ikc_ike_sa *sa, const char *label)
@@ -398,7 +398,7 @@ static bool natt_blocked(const struct ikc_ike_sa *sa)
 		bool retried = false;
 
 		for (size_t i = 0; i < sa->nev; i++) {
-			if (sa->ev[i].frame < sa->f.natd.first_4500_frame)
+			if (ikc_event_frame(sa, &sa->ev[i]) < sa->f.natd.first_4500_frame)
 				continue;
 			if (sa->ev[i].dir == IKC_DIR_R2I)
 				return false;
@@ -507,7 +507,7 @@ static void rule_icmp(struct ctx *c)
 	if (c->icmp_told || !first)
 		return;
 	for (size_t i = 0; i < sa->nev; i++) {
-		if (sa->ev[i].frame < first->frame)
+		if (ikc_event_frame(sa, &sa->ev[i]) < first->frame)
 			before = &sa->ev[i];
 		else if (before && sa->ev[i].dir != before->dir && !went_on)
 			went_on = &sa->ev[i];   /* the other side spoke after all */
@@ -517,8 +517,8 @@ static void rule_icmp(struct ctx *c)
 	icmp_frames(f, sa);
 	ikc_format_addr(sa->af, last->from, from, sizeof from);
 	if (before) {
-		ikc_finding_frame(f, before->frame);
-		ikc_finding_say(f, "From %s (frame %llu) on, ", before->label, (unsigned long long)before->frame);
+		ikc_finding_frame(f, ikc_event_frame(sa, before));
+		ikc_finding_say(f, "From %s (frame %llu) on, ", before->label, (unsigned long long)ikc_event_frame(sa, before));
 	}
 	ikc_finding_say(f, "%s answered this SA's messages with ICMP %s (%u time%s, last in frame %llu)", from,
 	    ikc_icmp_error_name(sa->af, last->type, last->code), sa->icmp_errors, sa->icmp_errors > 1 ? "s" : "",
@@ -526,7 +526,7 @@ static void rule_icmp(struct ctx *c)
 	if (went_on) {
 		ikc_finding_say(f, ", yet the exchange went on (%s, frame %llu): the cause passed (a daemon restarting, a "
 		       "route or filter changing, fragmentation taking over). Worth a look if it comes back.",
-		    went_on->label, (unsigned long long)went_on->frame);
+		    went_on->label, (unsigned long long)ikc_event_frame(sa, went_on));
 		return;
 	}
 	ikc_finding_say(f, " and the exchange went no further: ");
@@ -760,13 +760,13 @@ static void rule_psk(struct ctx *c)
 	}
 	if (sa->p1_exchange == IKC_EX_AGGRESSIVE && am2 && am2->hash == IKC_HASH_FAILED && stuck) {
 		f = add(c, "psk-mismatch", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-		ikc_finding_frame(f, am2->frame);
+		ikc_finding_frame(f, ikc_event_frame(sa, am2));
 		if (bad)
 			ikc_finding_frame(f, bad->frame);
 		ikc_finding_say(f, "No supplied PSK reproduces the responder's HASH_R in AM2 (frame %llu) and phase 1 never "
 		       "completed: the responder holds a different PSK than the one given for this peer. Configure "
 		       "the same PSK on both sides.",
-		    (unsigned long long)am2->frame);
+		    (unsigned long long)ikc_event_frame(sa, am2));
 		return;
 	}
 	if (sa->p1_exchange == IKC_EX_MAIN && stuck &&
@@ -775,12 +775,12 @@ static void rule_psk(struct ctx *c)
 		const struct ikc_event *e = mm6 && (mm6->hash == IKC_HASH_FAILED || mm6->dec == IKC_DEC_WRONG_KEY)
 						    ? mm6 : mm5;
 		f = add(c, psk ? "psk-mismatch" : "auth-failed", IKC_DIAG_FAILURE, IKC_DIAG_PROVEN);
-		ikc_finding_frame(f, e->frame);
+		ikc_finding_frame(f, ikc_event_frame(sa, e));
 		if (bad)
 			ikc_finding_frame(f, bad->frame);
 		ikc_finding_say(f, "%s (frame %llu) %s with the keys given, and phase 1 never completed: the key material of "
 		       "the two sides differs.%s",
-		    e->label, (unsigned long long)e->frame,
+		    e->label, (unsigned long long)ikc_event_frame(sa, e),
 		    e->dec == IKC_DEC_WRONG_KEY ? "does not decrypt to a sound payload chain" : "fails its HASH check",
 		    psk ? " Configure the same PSK for this peer on both sides." : "");
 		return;
@@ -812,10 +812,10 @@ static void rule_psk(struct ctx *c)
 			unsigned n = 0;
 			for (size_t i = 0; i < sa->nev; i++) {
 				const struct ikc_event *e = &sa->ev[i];
-				if (e->dir == IKC_DIR_R2I && e->exchange == IKC_EX_INFO && e->frame > f5 && e->encrypted &&
+				if (e->dir == IKC_DIR_R2I && e->exchange == IKC_EX_INFO && ikc_event_frame(sa, e) > f5 && e->encrypted &&
 				    e->dec != IKC_DEC_OK) {
-					ikc_finding_frame(f, e->frame);
-					first = first ? first : e->frame;
+					ikc_finding_frame(f, ikc_event_frame(sa, e));
+					first = first ? first : ikc_event_frame(sa, e);
 					n++;
 				}
 			}
@@ -1059,7 +1059,7 @@ static void rule_qm_unanswered(struct ctx *c, const struct ikc_qm *q)
 	ikc_finding_frame(f, q->f.frame[0]);
 	for (size_t i = 0; i < c->sa->nev; i++)
 		if (c->sa->ev[i].msgid == q->msgid)
-			ikc_finding_frame(f, c->sa->ev[i].frame);
+			ikc_finding_frame(f, ikc_event_frame(c->sa, &c->sa->ev[i]));
 	ikc_finding_say(f, "QM1 %08x (frame %llu) was sent %u times and never answered%s. ", q->msgid,
 	    (unsigned long long)q->f.frame[0], q->f.retrans[0] + 1,
 	    pfs ? ", after a PFS offer (KE in QM1)" : "");
@@ -1252,8 +1252,8 @@ static void rule_dpd(struct ctx *c)
 	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 	ikc_finding_frame(f, p->heard[other]);
 	for (size_t i = 0; i < sa->nev; i++)   /* the probes since */
-		if ((sa->ev[i].carries & IKC_EVC_DPD_PROBE) && sa->ev[i].dir == d && sa->ev[i].frame > p->heard[other])
-			ikc_finding_frame(f, sa->ev[i].frame);
+		if ((sa->ev[i].carries & IKC_EVC_DPD_PROBE) && sa->ev[i].dir == d && ikc_event_frame(sa, &sa->ev[i]) > p->heard[other])
+			ikc_finding_frame(f, ikc_event_frame(sa, &sa->ev[i]));
 	ikc_finding_say(f, "The %s sent %u DPD R-U-THERE (the last in frame %llu) and nothing came back from the %s",
 	    who(d), waiting, (unsigned long long)p->dpd_last_frame, who(other));
 	if (p->heard[other])

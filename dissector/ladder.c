@@ -119,24 +119,25 @@ static void lane_text(const struct pen *p, const char *text, const char *color)
 	}
 }
 
-static void arrow(const struct pen *p, const struct ikc_event *e, double t, const char *text, const char *rest,
+/* One arrow: a message (or an ICMP error) of frame, sent in direction dir. */
+static void arrow(const struct pen *p, uint64_t frame, enum ikc_dir dir, double t, const char *text, const char *rest,
 		  bool bad)
 {
 	int tl = (int)strlen(text);
 	int dashes;
-	const char *c = bad ? C_BAD : e->dir == IKC_DIR_R2I ? C_R2I : C_I2R;
+	const char *c = bad ? C_BAD : dir == IKC_DIR_R2I ? C_R2I : C_I2R;
 
 	if (tl > LANE - 6)
 		tl = LANE - 6;
 	dashes = LANE - 6 - tl;
-	fprintf(p->out, "%+9.3f %6llu  ", t, (unsigned long long)e->frame);
-	if (e->dir == IKC_DIR_R2I) {
+	fprintf(p->out, "%+9.3f %6llu  ", t, (unsigned long long)frame);
+	if (dir == IKC_DIR_R2I) {
 		fprintf(p->out, "|%s<-%.*s %.*s --%s|\n", col(p, c), dashes, "----------------------------------------"
 			"----------------------------------------", tl, text, col(p, C_OFF));
 	} else {
 		fprintf(p->out, "|%s-- %.*s %.*s%s%s|\n", col(p, c), tl, text, dashes,
 			"--------------------------------------------------------------------------------",
-			e->dir == IKC_DIR_I2R ? "->" : "-?", col(p, C_OFF));
+			dir == IKC_DIR_I2R ? "->" : "-?", col(p, C_OFF));
 	}
 	if (rest && *rest)
 		lane_text(p, rest, NULL);
@@ -147,7 +148,7 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	const struct ikc_event *e = &sa->ev[i];
 	const struct ikc_ev_ladder *le = ikc_event_ladder(sa, i);
 	const struct ikc_event *prev = i ? &sa->ev[i - 1] : NULL;
-	double t = secs_between(sa->ev[0].ts_sec, sa->ev[0].ts_nsec, e->ts_sec, e->ts_nsec);
+	double t = secs_between(ikc_event_sec(sa, &sa->ev[0]), sa->ev[0].ts_nsec, ikc_event_sec(sa, e), e->ts_nsec);
 	char pls[256], head[300], verdict[200] = "";
 	size_t vu = 0;
 	bool err = false;
@@ -168,9 +169,9 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 				break;
 			}
 		head[cut] = '\0';
-		arrow(p, e, t, head, head + cut + 1, err);
+		arrow(p, ikc_event_frame(sa, e), e->dir, t, head, head + cut + 1, err);
 	} else {
-		arrow(p, e, t, head, NULL, err);
+		arrow(p, ikc_event_frame(sa, e), e->dir, t, head, NULL, err);
 	}
 	if (le->detail && !e->retransmit)
 		lane_text(p, le->detail, NULL);
@@ -189,7 +190,7 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%sHASH_R %s", vu ? "; " : "",
 				       ikc_hash_verdict_name(e->hash));
 	}
-	if (e->frame == sa->f.natd.first_4500_frame && i > 0 && vu < sizeof verdict)
+	if (ikc_event_frame(sa, e) == sa->f.natd.first_4500_frame && i > 0 && vu < sizeof verdict)
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%smoved to the NAT-T port (%u > %u)",
 				       vu ? "; " : "", le->sport, le->dport);
 	/* A reply: the next message of the same exchange, an Informational
@@ -200,7 +201,7 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 	    ((prev->exchange == e->exchange && prev->msgid == e->msgid) ||
 	     (e->exchange == IKC_EX_INFO && prev->exchange != IKC_EX_INFO) ||
 	     ((e->carries & IKC_EVC_DPD_ACK) && (prev->carries & IKC_EVC_DPD_PROBE)))) {
-		double d = secs_between(prev->ts_sec, prev->ts_nsec, e->ts_sec, e->ts_nsec) * 1000.0;
+		double d = secs_between(ikc_event_sec(sa, prev), prev->ts_nsec, ikc_event_sec(sa, e), e->ts_nsec) * 1000.0;
 		if (d >= 0 && d < 10000)
 			snprintf(verdict + vu, sizeof verdict - vu, "%sreply %.1f ms", vu ? "; " : "", d);
 	}
@@ -215,17 +216,16 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
  * router on the path is drawn on the responder's side, and named). */
 static void icmp_lines(const struct pen *p, const struct ikc_ike_sa *sa, const struct ikc_icmp_seen *ic)
 {
-	struct ikc_event e = { .frame = ic->frame };
-	double t = sa->nev ? secs_between(sa->ev[0].ts_sec, sa->ev[0].ts_nsec, ic->ts_sec, ic->ts_nsec) : 0;
+	double t = sa->nev ? secs_between(ikc_event_sec(sa, &sa->ev[0]), sa->ev[0].ts_nsec, ic->ts_sec, ic->ts_nsec) : 0;
+	enum ikc_dir dir = memcmp(ic->from, sa->iaddr, 16) == 0 ? IKC_DIR_I2R : IKC_DIR_R2I;
 	char head[80], from[64], rest[120] = "";
 
-	e.dir = memcmp(ic->from, sa->iaddr, 16) == 0 ? IKC_DIR_I2R : IKC_DIR_R2I;
 	snprintf(head, sizeof head, "ICMP %s", ikc_icmp_error_name(sa->af, ic->type, ic->code));
 	if (memcmp(ic->from, sa->iaddr, 16) != 0 && memcmp(ic->from, sa->raddr, 16) != 0) {
 		ikc_format_addr(sa->af, ic->from, from, sizeof from);
 		snprintf(rest, sizeof rest, "from %s, a router on the path", from);
 	}
-	arrow(p, &e, t, head, rest, true);
+	arrow(p, ic->frame, dir, t, head, rest, true);
 }
 
 static void header(const struct pen *p, const struct ikc_ike_sa *sa)
@@ -278,7 +278,7 @@ void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list
 	}
 	header(&p, sa);
 	for (size_t i = 0, k = 0; i < sa->nev || k < sa->nicmp;) {
-		if (k < sa->nicmp && (i == sa->nev || sa->icmp[k].frame < sa->ev[i].frame))
+		if (k < sa->nicmp && (i == sa->nev || sa->icmp[k].frame < ikc_event_frame(sa, &sa->ev[i])))
 			icmp_lines(&p, sa, &sa->icmp[k++]);
 		else
 			event_lines(&p, sa, i++);

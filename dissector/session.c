@@ -477,17 +477,25 @@ static void learn_phase1_proposal(struct ikc_ike_sa *sa, const struct ikc_msg *m
 #define NOTIFY_R_U_THERE_ACK 36137
 #define IPSEC_ATTR_GROUP 3          /* RFC 2407 §4.5 Group Description */
 
-static struct ikc_event *ev_new(struct ikc_ike_sa *sa)
+/* The event of the message in frame at ts_sec, kept relative to the SA's
+ * first (an SA that outlives 2^32 frames keeps no more events; a time
+ * further than 68 years from the first is held at that distance). */
+static struct ikc_event *ev_new(struct ikc_ike_sa *sa, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec)
 {
 	struct ikc_event *e;
+	int64_t after = ts_sec - sa->first_ts_sec;   /* capture times are within 0 .. 2^40 s */
 
-	if (!(e = ikc_grow32(sa->ev, &sa->ev_cap, sa->nev, sizeof *e, 4, IKC_EV_MAX))) {
+	if (frame - sa->first_frame > UINT32_MAX ||
+	    !(e = ikc_grow32(sa->ev, &sa->ev_cap, sa->nev, sizeof *e, 4, IKC_EV_MAX))) {
 		sa->ev_dropped++;
 		return NULL;
 	}
 	sa->ev = e;
 	e = &sa->ev[sa->nev++];
 	memset(e, 0, sizeof *e);
+	e->frame_after = (uint32_t)(frame - sa->first_frame);
+	e->ts_after = (int32_t)(after > INT32_MAX ? INT32_MAX : after < -INT32_MAX ? -INT32_MAX : after);
+	e->ts_nsec = ts_nsec;
 	return e;
 }
 
@@ -841,7 +849,7 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 
 	if (sa->ikev2)
 		return;
-	e = ev_new(sa);
+	e = ev_new(sa, pkt->frame, pkt->ts_sec, pkt->ts_nsec);
 	if (msg->hdr.exchange == IKC_EX_QUICK && msg->hdr.msgid != 0 && info->doi != IKC_DOI_GDOI &&
 	    (qm = qm_find(NULL, sa, msg->hdr.msgid, msg->hdr.exchange, false)) != NULL) {
 		qidx = info->retransmit ? -1 : (int)qm->count - 1;
@@ -870,9 +878,6 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 			sa->f.wrong_key_frame = pkt->frame;
 	}
 	if (e) {
-		e->frame = pkt->frame;
-		e->ts_sec = pkt->ts_sec;
-		e->ts_nsec = pkt->ts_nsec;
 		e->dir = (uint8_t)info->dir;
 		memcpy(e->label, info->label, sizeof e->label);
 		e->exchange = msg->hdr.exchange;

@@ -42,9 +42,9 @@ struct ikc_ev_pl {
 
 /* One message of an SA, as the diagnosis reads it and the ladder draws it
  * (what only the ladder draws is in the SA's struct ikc_ladder_facts). */
-struct ikc_event {                /* widest members first: every live SA holds ~10; 48 bytes */
-	uint64_t frame;
-	int64_t ts_sec;
+struct ikc_event {                /* every live SA holds ~10: 40 bytes */
+	uint32_t frame_after;         /* frame - the SA's first_frame (ikc_event_frame) */
+	int32_t ts_after;             /* seconds since the SA's first_ts_sec (ikc_event_sec) */
 	uint32_t ts_nsec;
 	uint32_t msgid;
 	char label[IKC_LABEL];
@@ -56,7 +56,7 @@ struct ikc_event {                /* widest members first: every live SA holds ~
 	uint8_t hash;                 /* enum ikc_hash_verdict */
 	uint8_t carries;              /* IKC_EVC_*: what the findings cite it for */
 };
-_Static_assert(sizeof(struct ikc_event) == 48, "every live SA holds ~10 events");
+_Static_assert(sizeof(struct ikc_event) == 40, "every live SA holds ~10 events");
 
 /* ikc_event.carries: payloads (clear or decrypted) a finding cites a
  * message for. */
@@ -253,6 +253,17 @@ struct ikc_ike_sa {               /* widest members first: every live SA holds o
 };
 
 void ikc_sa_cookie_hex(const struct ikc_ike_sa *sa, char out[17]);
+
+/* An event's frame and capture time (seconds; e->ts_nsec the rest). */
+static inline uint64_t ikc_event_frame(const struct ikc_ike_sa *sa, const struct ikc_event *e)
+{
+	return sa->first_frame + e->frame_after;
+}
+
+static inline int64_t ikc_event_sec(const struct ikc_ike_sa *sa, const struct ikc_event *e)
+{
+	return sa->first_ts_sec + e->ts_after;
+}
 
 /* Count an ICMP error about the SA and keep it (the latest replaces the
  * last kept one past IKC_ICMP_KEPT); false: no memory, only counted. */

@@ -132,8 +132,11 @@ static struct ikc_event *msg(struct ikc_ike_sa *sa, uint64_t frame, double t, en
 	struct ikc_event *e = &sa->ev[sa->nev++];
 
 	memset(e, 0, sizeof *e);
-	e->frame = frame;
-	e->ts_sec = 1000 + (int64_t)t;
+	if (!sa->first_frame)
+		sa->first_frame = frame, sa->first_ts_sec = 1000;
+	cr_assert_geq(frame, sa->first_frame, "events are kept relative to the SA's first frame");
+	e->frame_after = (uint32_t)(frame - sa->first_frame);
+	e->ts_after = (int32_t)(1000 + (int64_t)t - sa->first_ts_sec);
 	e->ts_nsec = (uint32_t)((t - (double)(int64_t)t) * 1e9);
 	e->dir = dir;
 	snprintf(e->label, sizeof e->label, "%s", label);
@@ -144,8 +147,6 @@ static struct ikc_event *msg(struct ikc_ike_sa *sa, uint64_t frame, double t, en
 	}
 	e->exchange = label[0] == 'M' ? IKC_EX_MAIN : label[0] == 'A' ? IKC_EX_AGGRESSIVE
 		      : label[0] == 'Q' ? IKC_EX_QUICK : IKC_EX_INFO;
-	if (!sa->first_frame)
-		sa->first_frame = frame, sa->first_ts_sec = e->ts_sec;
 	sa->msgs++;
 	if (rn)
 		sa->retrans++;
