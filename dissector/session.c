@@ -1483,15 +1483,32 @@ static int64_t retire_after(const struct ikc_session *s, const struct ikc_ike_sa
 }
 
 /* An SA quiet this long (capture time) has no retransmission to come: the
- * longest schedule we know, strongSwan's, gives up after 165 s. */
-#define IKC_COMPACT_AFTER 300
+ * longest default schedule we know, strongSwan's IKEv1 one, sends its last
+ * copy 90 s after the first (libreswan, Cisco and Juniper stop sooner).
+ * While an exchange waits for its answer, a schedule stretched by
+ * configuration may go on longer: those SAs wait IKC_COMPACT_OPEN. */
+#define IKC_COMPACT_SETTLED 180
+#define IKC_COMPACT_OPEN 300
 
-/* Memory of a quiet SA: its retransmission ring goes (the diagnosis reads
- * the ring only when the event log overflowed, so then it stays), and the
- * arrays grown by half again give back their spare room.  A message that
- * comes later grows them again. */
-static void sa_compact(struct ikc_ike_sa *sa)
+/* Phase 1 done and every Quick Mode at QM3: nobody waits for an answer. */
+static bool sa_settled(const struct ikc_ike_sa *sa)
 {
+	if (!ikc_sa_p1_done(sa))
+		return false;
+	for (size_t i = 0; i < sa->nqm; i++)
+		if (sa->qm[i].exchange == IKC_EX_QUICK && sa->qm[i].count < 3)
+			return false;
+	return true;
+}
+
+/* Memory of an SA quiet for `quiet` seconds: its retransmission ring goes
+ * (the diagnosis reads the ring only when the event log overflowed, so then
+ * it stays), and the arrays grown by half again give back their spare
+ * room.  A message that comes later grows them again. */
+static void sa_compact(struct ikc_ike_sa *sa, int64_t quiet)
+{
+	if (quiet < IKC_COMPACT_SETTLED || (quiet < IKC_COMPACT_OPEN && !sa_settled(sa)))
+		return;
 	if (sa->seen && !sa->ev_dropped) {
 		free(sa->seen);
 		sa->seen = NULL;
@@ -1511,7 +1528,7 @@ static void sa_compact(struct ikc_ike_sa *sa)
 
 void ikc_session_tick(struct ikc_session *s, int64_t now)
 {
-	int64_t least = IKC_COMPACT_AFTER;
+	int64_t least = IKC_COMPACT_SETTLED;
 	bool retiring = s->cfg.retire_idle_s && s->cfg.on_retire;
 	struct ikc_ike_sa *sa, **v = NULL;
 	size_t n = 0, cap = 0;
@@ -1529,8 +1546,7 @@ void ikc_session_tick(struct ikc_session *s, int64_t now)
 	 * less than the shortest timeout, none has ended or gone quiet. */
 	for (sa = lru_sa(s->lru.head); sa && now - sa->last_ts_sec >= least; sa = lru_sa(sa->lru.next)) {
 		if (!retiring || now - sa->last_ts_sec < retire_after(s, sa)) {
-			if (now - sa->last_ts_sec >= IKC_COMPACT_AFTER)
-				sa_compact(sa);
+			sa_compact(sa, now - sa->last_ts_sec);
 			continue;
 		}
 		{

@@ -174,6 +174,27 @@ def build_quiet(path, gap):
     return len(out)
 
 
+def check_open_exchange(d):
+    """A Quick Mode still waiting for QM3 (frame 11 left out) whose QM2 comes
+    again 240 s later (an exact copy, from the responder): a schedule that
+    long is a configured one, and the copy must still read as QM2 sent
+    again, not as a new message, although the SA was quiet for 4 minutes."""
+    hdr, e, recs = read_pcap(LAB + ".pcap")
+    qm2 = recs[9][3]
+    last = recs[-1][0]
+    out = [tuple(r) for i, r in enumerate(recs) if i != 10]
+    out += [(last + 200, 0, len(recs[11][3]), recs[11][3]), (last + 240, 0, len(qm2), qm2)]
+    cap = os.path.join(d, "open.pcap")
+    with open(cap, "wb") as f:
+        f.write(hdr)
+        for sec, frac, wl, b in out:
+            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    recs = records(run(["-T", "json", "-r", cap]))
+    pk = [r for r in recs if r["type"] == "packet"]
+    check(pk and pk[-1].get("ikecap.retransmit") is True and pk[-1].get("ikecap.msg") == "QM2",
+          f"QM2 again after 240 s while QM3 is awaited: a retransmission ({pk[-1] if pk else None})")
+
+
 def check_quiet(d):
     seen = {}
     for gap in (100, 600, 4000):
@@ -223,6 +244,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         check_capture(d)
         check_quiet(d)
+        check_open_exchange(d)
         if "ikecap-asan" not in IKECAP:   # ASan's shadow memory says nothing about ours
             check_flat(d)
     print(f"check_retire: {passed} passed, {failed} failed")
