@@ -879,7 +879,8 @@ static void facts_record(struct ikc_session *s, struct ikc_ike_sa *sa, const str
 	}
 	if (e) {
 		e->dir = (uint8_t)info->dir;
-		memcpy(e->label, info->label, sizeof e->label);
+		memcpy(e->label, info->label, sizeof e->label - 1);   /* a longer one is cut (IKC_EV_LABEL) */
+		e->label[sizeof e->label - 1] = '\0';
 		e->exchange = msg->hdr.exchange;
 		e->msgid = msg->hdr.msgid;
 		e->retransmit = 0;

@@ -42,12 +42,16 @@ struct ikc_ev_pl {
 
 /* One message of an SA, as the diagnosis reads it and the ladder draws it
  * (what only the ladder draws is in the SA's struct ikc_ladder_facts). */
-struct ikc_event {                /* every live SA holds ~10: 40 bytes */
+/* A message's label as an event keeps it: "PUSH-REPLAY", the longest word
+ * we make, fits, and any word with a number of up to 7 digits. */
+#define IKC_EV_LABEL 12
+
+struct ikc_event {                /* every live SA holds ~10: 36 bytes */
 	uint32_t frame_after;         /* frame - the SA's first_frame (ikc_event_frame) */
 	int32_t ts_after;             /* seconds since the SA's first_ts_sec (ikc_event_sec) */
 	uint32_t ts_nsec;
 	uint32_t msgid;
-	char label[IKC_LABEL];
+	char label[IKC_EV_LABEL];
 	uint16_t retransmit;          /* n of "Rn"; 0 for a first copy (an SA keeps IKC_EV_MAX events) */
 	uint8_t dir;                  /* enum ikc_dir */
 	uint8_t exchange;
@@ -56,7 +60,7 @@ struct ikc_event {                /* every live SA holds ~10: 40 bytes */
 	uint8_t hash;                 /* enum ikc_hash_verdict */
 	uint8_t carries;              /* IKC_EVC_*: what the findings cite it for */
 };
-_Static_assert(sizeof(struct ikc_event) == 40, "every live SA holds ~10 events");
+_Static_assert(sizeof(struct ikc_event) == 36, "every live SA holds ~10 events");
 
 /* ikc_event.carries: payloads (clear or decrypted) a finding cites a
  * message for. */
