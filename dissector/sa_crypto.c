@@ -409,7 +409,7 @@ static void build_candidates(struct ikc_sa_crypto *c, const struct ikc_ike_sa *s
 			 !h ? c->hash : c->enc);
 		return;
 	}
-	c->block = ci->block_len;
+	c->block = (uint8_t)ci->block_len;   /* 8 or 16 (the cipher table) */
 	if (c->inputs != IKC_IN_ALL) {
 		missing_fixed(c, "the KE and NONCE payloads of both peers are not all in the capture (MM3/MM4 missing)");
 		return;
@@ -888,8 +888,8 @@ found:
 		c->failed++;
 		ikc_sa_cookie_hex(sa, cky);
 		snprintf(info->dec_detail, sizeof info->dec_detail,
-			 "SA %s: %s does not decrypt with any of %zu candidate key(s): wrong key or PSK", cky,
-			 info->label, c->ncand);
+			 "SA %s: %s does not decrypt with any of %u candidate key(s): wrong key or PSK", cky,
+			 info->label, (unsigned)c->ncand);
 		return;
 	}
 	/* Decode again with the winner so that the arena holds its payloads. */

@@ -74,15 +74,26 @@ struct ikc_p1_material {
 	size_t seen_iv_cap;
 };
 
-struct ikc_sa_crypto {
-	/* chosen phase-1 transform (from the responder's SA) */
-	bool have_transform;
-	uint16_t enc, keylen, hash, auth, group;
+struct ikc_sa_crypto {            /* widest members first: most live SAs hold one */
 	struct ikc_p1_material *m;          /* NULL until there is some (ikc_p1_material) */
 	struct ikc_side_keys *cand;         /* candidate key sets (malloc'd once) */
-	size_t ncand;
 	struct ikc_cbc **cbc;               /* per candidate: its Ka keyed once (made at first use) */
-	size_t ncbc;
+	/* What secret would be needed (ikc_sa_crypto_missing): most SAs of a
+	 * run say one of a few fixed sentences, kept as the literal itself
+	 * rather than a copy each (~120 bytes an SA); the others in their own
+	 * text (ikc_text, at most IKC_CR_TEXT). */
+	const char *missing_fixed;
+	char *missing_text;
+	char *am_psk_verdict;                /* which PSK HASH_R proves, or that none does (ikc_text) */
+	char *qm_missing;                    /* why the last Quick Mode gave no KEYMAT (ikc_text, IKC_CR_QM_TEXT) */
+	uint32_t decrypted, failed, hash_ok, hash_bad;
+	uint32_t esp_keyed;                  /* Quick Modes whose ESP KEYMAT was derived */
+	/* chosen phase-1 transform (from the responder's SA) */
+	uint16_t enc, keylen, hash, auth, group;
+	bool have_transform;
+	uint8_t ncand;                      /* at most MAX_CAND (sa_crypto.c) */
+	uint8_t ncbc;
+	uint8_t block;                      /* the phase-1 cipher's block, 0 until known */
 	/* derived */
 	bool tried;                 /* derivation attempted */
 	/* The candidate each side's messages decrypt with, plus one ([0] the
@@ -90,18 +101,7 @@ struct ikc_sa_crypto {
 	 * never replaced once there are any, so an index is enough. */
 	uint8_t side[2];
 	bool psk_differs;
-	size_t block;
-	/* What secret would be needed (ikc_sa_crypto_missing): most SAs of a
-	 * run say one of a few fixed sentences, kept as the literal itself
-	 * rather than a copy each (~120 bytes an SA); the others in their own
-	 * text (ikc_text, at most IKC_CR_TEXT). */
-	const char *missing_fixed;
-	char *missing_text;
 	uint8_t inputs;             /* IKC_IN_*: the KE and nonces seen, whether their bytes were kept or not */
-	uint32_t decrypted, failed, hash_ok, hash_bad;
-	char *am_psk_verdict;                /* which PSK HASH_R proves, or that none does (ikc_text) */
-	uint32_t esp_keyed;                  /* Quick Modes whose ESP KEYMAT was derived */
-	char *qm_missing;                    /* why the last Quick Mode gave no KEYMAT (ikc_text, IKC_CR_QM_TEXT) */
 };
 
 #define IKC_QM_MAX_OFFERS 8
