@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
+#include <openssl/crypto.h>
 #include <openssl/provider.h>
 #include <grp.h>
 #include <limits.h>
@@ -1139,6 +1140,9 @@ int main(int argc, char **argv)
 	if (getenv("NO_COLOR") && getenv("NO_COLOR")[0])
 		eo.color = false;
 
+	/* OpenSSL's error strings are ~450 KB of memory, and ikecap prints
+	 * none of them: not loaded. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	/* DES, Blowfish and CAST live in OpenSSL's legacy provider; loading it
 	 * also needs the default provider loaded explicitly.  Missing: those
 	 * ciphers are reported as unsupported, nothing else changes. */
