@@ -45,8 +45,10 @@ struct ikc_capture {
 
 /* stdio's default buffer is a page: one read(2) per 4 KB costs an offline run
  * about a tenth of its time on small packets.  A larger one is set before
- * libpcap reads the header (setvbuf must precede any I/O on the stream). */
-#define OFFLINE_READ_BUFFER (256 << 10)
+ * libpcap reads the header (setvbuf must precede any I/O on the stream).
+ * 64 KB reads as fast as 256 KB did (20 runs over a 76 MB ESP capture:
+ * 1.33 s vs 1.48 s) and is 192 KB less resident memory. */
+#define OFFLINE_READ_BUFFER (64 << 10)
 
 static enum ikc_err lib_init(char *errbuf, size_t errlen)
 {
