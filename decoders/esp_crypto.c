@@ -40,6 +40,7 @@
 #include <openssl/evp.h>
 
 #include "cursor.h"
+#include "ikecrypto.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define XCBC_BLOCK 16
@@ -348,6 +349,8 @@ static enum ikc_err cipher_setup(struct ikc_esp_sa_ctx *ctx, const uint8_t *key,
 	if (!e->evp_name)
 		return IKC_OK;
 	ciph = EVP_CIPHER_fetch(NULL, e->evp_name, NULL);
+	if (!ciph && ikc_crypto_want_legacy())
+		ciph = EVP_CIPHER_fetch(NULL, e->evp_name, NULL);
 	if (!ciph)
 		return IKC_UNSUPPORTED; /* e.g. DES/CAST5/BF without the legacy provider */
 	ctx->cctx = EVP_CIPHER_CTX_new();
@@ -387,6 +390,8 @@ static enum ikc_err mac_setup(struct ikc_esp_sa_ctx *ctx, const uint8_t *key, si
 	if (!klen)
 		return IKC_USAGE;
 	md = EVP_MD_fetch(NULL, a->digest, NULL);
+	if (!md && ikc_crypto_want_legacy())
+		md = EVP_MD_fetch(NULL, a->digest, NULL);
 	if (!md)
 		return IKC_UNSUPPORTED; /* RIPEMD160 may live in the legacy provider */
 	block = (size_t)EVP_MD_get_block_size(md);

@@ -47,6 +47,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
+#include <openssl/provider.h>
 
 /* ---------------------------------------------------------------- tables */
 
@@ -86,6 +87,8 @@ static struct {
 	EVP_MD *md[ARRAY_LEN(hash_table)];
 	EVP_MAC_CTX *hmac[ARRAY_LEN(hash_table)]; /* digest set, no key: dup, then key */
 	EVP_CIPHER *cipher[ARRAY_LEN(cipher_table)]; /* NULL: no loaded provider has it */
+	bool legacy_tried;           /* ikc_crypto_want_legacy: loaded once at most */
+	OSSL_PROVIDER *legacy;
 } fetched;
 
 /* The digest context of this thread, kept from one ikc_hash to the next:
@@ -127,6 +130,19 @@ void ikc_crypto_init(void)
 	fetched.ready = true;
 }
 
+bool ikc_crypto_want_legacy(void)
+{
+	if (!fetched.ready || fetched.legacy_tried)
+		return false;
+	fetched.legacy_tried = true;
+	if (!(fetched.legacy = OSSL_PROVIDER_load(NULL, "legacy")))
+		return false;
+	for (size_t i = 0; i < ARRAY_LEN(cipher_table); i++)
+		if (!fetched.cipher[i])
+			fetched.cipher[i] = EVP_CIPHER_fetch(NULL, cipher_table[i].evp_name, NULL);
+	return true;
+}
+
 void ikc_crypto_release(void)
 {
 	for (size_t i = 0; i < ARRAY_LEN(hash_table); i++) {
@@ -135,6 +151,8 @@ void ikc_crypto_release(void)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(cipher_table); i++)
 		EVP_CIPHER_free(fetched.cipher[i]);
+	if (fetched.legacy)
+		OSSL_PROVIDER_unload(fetched.legacy);
 	memset(&fetched, 0, sizeof fetched);
 	EVP_MD_CTX_free(hash_ctx);
 	hash_ctx = NULL;
@@ -173,6 +191,8 @@ static EVP_CIPHER *get_cipher(const struct ikc_cipher_desc *c)
 	ptrdiff_t i = fetched.ready ? cipher_index(c) : -1;
 
 	if (i >= 0) {
+		if (!fetched.cipher[i])
+			ikc_crypto_want_legacy();
 		if (!fetched.cipher[i] || !EVP_CIPHER_up_ref(fetched.cipher[i]))
 			return NULL;
 		return fetched.cipher[i];

@@ -79,6 +79,14 @@ void ikc_wipe(void *p, size_t n);
 void ikc_crypto_init(void);
 void ikc_crypto_release(void);
 
+/* Between init and release: load OpenSSL's legacy provider (DES, Blowfish,
+ * CAST5 and, in some OpenSSL 3.0 builds, RIPEMD160) the first time an
+ * algorithm no loaded provider has is asked for, so that a run that meets
+ * none does not carry it (~270 KB).  True when it is loaded now (and was
+ * not before): fetch again.  Needs the default provider loaded explicitly
+ * beforehand (OpenSSL then no longer falls back to it). */
+bool ikc_crypto_want_legacy(void);
+
 /* Constant-time equality of two equal-length byte strings (CRYPTO_memcmp). */
 bool ikc_hash_equal(const uint8_t *a, const uint8_t *b, size_t len);
 

@@ -929,7 +929,7 @@ int main(int argc, char **argv)
 	struct ikc_diag_list diags;
 	struct audit audit = { 0 };
 	bool stream_diag;
-	OSSL_PROVIDER *prov_default = NULL, *prov_legacy = NULL;
+	OSSL_PROVIDER *prov_default = NULL;
 	int c, rc = EXIT_OK;
 	enum ikc_err err;
 
@@ -1153,11 +1153,11 @@ int main(int argc, char **argv)
 	/* OpenSSL's error strings are ~450 KB of memory, and ikecap prints
 	 * none of them: not loaded. */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
-	/* DES, Blowfish and CAST live in OpenSSL's legacy provider; loading it
-	 * also needs the default provider loaded explicitly.  Missing: those
-	 * ciphers are reported as unsupported, nothing else changes. */
+	/* DES, Blowfish and CAST live in OpenSSL's legacy provider, loaded when
+	 * first needed (ikc_crypto_want_legacy); that needs the default provider
+	 * loaded explicitly.  Missing: those ciphers are reported as
+	 * unsupported, nothing else changes. */
 	prov_default = OSSL_PROVIDER_load(NULL, "default");
-	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
 	ikc_crypto_init();
 
 	r.keyfiles = keyfiles;
@@ -1400,8 +1400,6 @@ out:
 	ikc_arena_free(&r.p.arena);
 	ikc_keys_free(r.keys);
 	ikc_crypto_release();
-	if (prov_legacy)
-		OSSL_PROVIDER_unload(prov_legacy);
 	if (prov_default)
 		OSSL_PROVIDER_unload(prov_default);
 	return rc;

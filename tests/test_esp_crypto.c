@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/provider.h>
+
 #include "../decoders/esp_crypto.h"
+#include "../decoders/ikecrypto.h"
 
 #define LAB "captures/lab/" /* run from the repository root, as make does */
 #define TCPD "captures/corpus/tcpdump/"
@@ -259,6 +262,31 @@ static const struct inner gcm_want[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ikecap loads only the default provider at start: an ESP SA with DES
+ * brings the legacy one (ikc_crypto_want_legacy). */
+Test(esp_legacy, des_sa_loads_the_legacy_provider)
+{
+	OSSL_PROVIDER *def = OSSL_PROVIDER_load(NULL, "default");
+	const uint8_t ek[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, ak[20] = { 9 };
+	struct ikc_esp_sa_ctx *ctx = NULL;
+	enum ikc_err err;
+
+	cr_assert_not_null(def);
+	ikc_crypto_init();
+	cr_assert_not(OSSL_PROVIDER_available(NULL, "legacy"));
+	err = ikc_esp_sa_ctx_new(IKC_ESP_ENC_DES_CBC, ek, sizeof ek, IKC_ESP_AUTH_HMAC_SHA1_96, ak, sizeof ak, &ctx);
+	if (err == IKC_UNSUPPORTED) {
+		OSSL_PROVIDER *leg = OSSL_PROVIDER_load(NULL, "legacy");
+		cr_assert_null(leg, "the legacy provider loads, but the DES SA was refused");
+		cr_skip_test("no OpenSSL legacy provider on this machine");
+	}
+	cr_assert_eq(err, IKC_OK);
+	cr_assert(OSSL_PROVIDER_available(NULL, "legacy"));
+	ikc_esp_sa_ctx_free(ctx);
+	ikc_crypto_release();
+	OSSL_PROVIDER_unload(def);
+}
 
 Test(esp_lab, aes128_cbc_hmac_sha1_96)
 {
