@@ -1431,7 +1431,7 @@ struct run_opts {
 	bool count_only;             /* count (into counted), keep nothing */
 	size_t counted;
 	size_t batch;                /* take: after every `batch` SAs, out is handed over and emptied */
-	void (*take)(void *ctx, const struct ikc_diag_list *l);
+	ikc_diag_take_fn take;
 	void *take_ctx;
 };
 
@@ -1440,8 +1440,9 @@ static enum ikc_err run_rules(const struct ikc_ike_sa *const *sas, size_t n, con
 			      struct ikc_diag_list *out, struct run_opts *o)
 {
 	struct ctx c = { .sas = sas, .nsas = n, .out = out, .count_only = o && o->count_only };
+	const struct ikc_ike_sa *const *list = only ? only : sas;
 	struct ikc_p1_memo *own = NULL;
-	size_t done_in_batch = 0;
+	size_t done_in_batch = 0, batch_at = 0;
 
 	/* Finished phase 1s by pair of peers: the session's memo (every one, as
 	 * it finished, SAs since retired included, kept sorted) or, without one,
@@ -1464,16 +1465,17 @@ static enum ikc_err run_rules(const struct ikc_ike_sa *const *sas, size_t n, con
 	/* Every SA, or those of `only` (in list order, as the caller sorted them):
 	 * a batch of retiring SAs is not a walk over every live one. */
 	for (size_t i = 0; i < (only ? nonly : n) && !c.nomem; i++) {
-		c.sa = only ? only[i] : sas[i];
+		c.sa = list[i];
 		diagnose_one(&c);
 		if (o && o->take && ++done_in_batch == o->batch) {
-			o->take(o->take_ctx, out);
+			o->take(o->take_ctx, list + batch_at, done_in_batch, out);
 			ikc_diag_list_free(out);
+			batch_at = i + 1;
 			done_in_batch = 0;
 		}
 	}
-	if (o && o->take && !c.nomem) {
-		o->take(o->take_ctx, out);
+	if (o && o->take && !c.nomem && done_in_batch) {
+		o->take(o->take_ctx, list + batch_at, done_in_batch, out);
 		ikc_diag_list_free(out);
 	}
 	if (o)
@@ -1526,8 +1528,7 @@ enum ikc_err ikc_diagnose_session_count(const struct ikc_session *s, size_t *n)
 	return err;
 }
 
-enum ikc_err ikc_diagnose_session_each(const struct ikc_session *s, size_t batch,
-				       void (*take)(void *ctx, const struct ikc_diag_list *l), void *ctx)
+enum ikc_err ikc_diagnose_session_each(const struct ikc_session *s, size_t batch, ikc_diag_take_fn take, void *ctx)
 {
 	struct ikc_diag_list l;
 	struct run_opts o = { .batch = batch ? batch : 1, .take = take, .take_ctx = ctx };

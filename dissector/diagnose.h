@@ -109,10 +109,11 @@ IKC_MUST_CHECK enum ikc_err ikc_diagnose_session(const struct ikc_session *s, st
 /* The same without holding every finding at once: each SA still against
  * all the others, in the same order.  _count only counts them (their texts
  * are not composed); _each hands the findings of every `batch` SAs to take,
- * then frees them. */
+ * with those SAs (n of them, in order), then frees them. */
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_session_count(const struct ikc_session *s, size_t *n);
-IKC_MUST_CHECK enum ikc_err ikc_diagnose_session_each(const struct ikc_session *s, size_t batch,
-						      void (*take)(void *ctx, const struct ikc_diag_list *l),
+typedef void (*ikc_diag_take_fn)(void *ctx, const struct ikc_ike_sa *const *sas, size_t n,
+				 const struct ikc_diag_list *l);
+IKC_MUST_CHECK enum ikc_err ikc_diagnose_session_each(const struct ikc_session *s, size_t batch, ikc_diag_take_fn take,
 						      void *ctx);
 /* The SAs that retire together (ikc_retire_cb), the SAs still alive as
  * evidence; findings in the order of the session's SA list. */

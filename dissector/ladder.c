@@ -265,10 +265,30 @@ static void header(const struct pen *p, const struct ikc_ike_sa *sa)
 	fprintf(p->out, "|%*s|\n", LANE, "");
 }
 
-void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list *diags, FILE *out, bool color)
+/* The SA's findings from lists (nlists of them, any NULL). */
+static void sa_findings(const struct ikc_ike_sa *sa, const struct ikc_diag_list *const *lists, size_t nlists,
+			FILE *out, bool color)
+{
+	size_t nf = 0;
+
+	for (size_t k = 0; k < nlists; k++)
+		for (size_t i = 0; lists[k] && i < lists[k]->n; i++)
+			nf += lists[k]->v[i].sa == sa;
+	if (!nf) {
+		fprintf(out, "Findings: none\n");
+		return;
+	}
+	fprintf(out, "Findings:\n");
+	for (size_t k = 0; k < nlists; k++)
+		for (size_t i = 0; lists[k] && i < lists[k]->n; i++)
+			if (lists[k]->v[i].sa == sa)
+				ikc_diag_write_text(&lists[k]->v[i], out, color, IKC_LADDER_WIDTH);
+}
+
+static void sa_ladder(const struct ikc_ike_sa *sa, const struct ikc_diag_list *const *lists, size_t nlists,
+		      FILE *out, bool color)
 {
 	struct pen p = { out, color };
-	size_t nf = 0;
 
 	if (sa->ikev2 || sa->kek) {
 		char ic[17];
@@ -301,39 +321,36 @@ void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list
 	if (sa->nqm)
 		fprintf(out, ", %u Quick Mode%s", (unsigned)sa->nqm, sa->nqm > 1 ? "s" : "");
 	fputc('\n', out);
-	for (size_t i = 0; diags && i < diags->n; i++)
-		if (diags->v[i].sa == sa)
-			nf++;
-	if (nf) {
-		fprintf(out, "Findings:\n");
-		for (size_t i = 0; i < diags->n; i++)
-			if (diags->v[i].sa == sa)
-				ikc_diag_write_text(&diags->v[i], out, color, IKC_LADDER_WIDTH);
-	} else {
-		fprintf(out, "Findings: none\n");
-	}
+	sa_findings(sa, lists, nlists, out, color);
 	fputc('\n', out);
 }
 
-void ikc_ladder_write(const struct ikc_session *s, const struct ikc_diag_list *diags, FILE *out, bool color)
+void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list *diags, FILE *out, bool color)
 {
-	const struct ikc_ike_sa **v = NULL;
-	size_t n = ikc_session_list(s, &v);
-	struct ikc_diag_list own;
-	bool mine = false;
+	sa_ladder(sa, &diags, 1, out, color);
+}
 
-	if (!diags) {
-		ikc_diag_list_init(&own);
-		if (v && ikc_diagnose_sas(v, n, &own) != IKC_OK)
-			fputs("ikecap: out of memory: findings incomplete\n", stderr);
-		diags = &own;
-		mine = true;
-	}
-	if (!n)
-		fputs("No IKE SA in this capture.\n", out);
+struct batch_pen {
+	const struct ikc_diag_list *held;
+	FILE *out;
+	bool color;
+};
+
+static void draw_batch(void *ctx, const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_diag_list *l)
+{
+	const struct batch_pen *b = ctx;
+	const struct ikc_diag_list *lists[2] = { l, b->held };
+
 	for (size_t i = 0; i < n; i++)
-		ikc_ladder_write_sa(v[i], diags, out, color);
-	if (mine)
-		ikc_diag_list_free(&own);
-	free(v);
+		sa_ladder(sas[i], lists, 2, b->out, b->color);
+}
+
+void ikc_ladder_write(const struct ikc_session *s, const struct ikc_diag_list *held, FILE *out, bool color)
+{
+	struct batch_pen b = { held, out, color };
+
+	if (!ikc_session_live(s))
+		fputs("No IKE SA in this capture.\n", out);
+	else if (ikc_diagnose_session_each(s, 256, draw_batch, &b) != IKC_OK)
+		fputs("ikecap: out of memory: findings incomplete\n", stderr);
 }

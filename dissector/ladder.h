@@ -24,8 +24,9 @@
  * may be NULL. */
 void ikc_ladder_write_sa(const struct ikc_ike_sa *sa, const struct ikc_diag_list *diags, FILE *out, bool color);
 
-/* Every SA of a finished run, in order of creation.  diags NULL: the ladder
- * runs the diagnosis itself. */
-void ikc_ladder_write(const struct ikc_session *s, const struct ikc_diag_list *diags, FILE *out, bool color);
+/* Every SA of a finished run, in order of creation, each with its findings:
+ * the diagnosis runs here, a batch of SAs at a time; held (NULL: none) are
+ * findings made already (the GDOI groups'). */
+void ikc_ladder_write(const struct ikc_session *s, const struct ikc_diag_list *held, FILE *out, bool color);
 
 #endif

@@ -433,8 +433,10 @@ static void audit_record(const struct audit *a, struct ikc_rw *w)
  * two fifths in JSON. */
 #define DIAG_BATCH 256
 
-static void write_finding_records(void *ctx, const struct ikc_diag_list *l)
+static void write_finding_records(void *ctx, const struct ikc_ike_sa *const *sas, size_t n,
+				  const struct ikc_diag_list *l)
 {
+	(void)sas, (void)n;
 	ikc_diag_write_all(l, ctx);
 }
 
@@ -455,18 +457,18 @@ static void machine_summary(struct run *r, struct ikc_emitter *em, const struct 
 /* Text: the ended SAs' findings (kept since) come first, and the heading
  * needs the count: the live ones are counted first (texts not composed). */
 
-static void write_findings(void *ctx, const struct ikc_diag_list *l)
+static void write_findings(void *ctx, const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_diag_list *l)
 {
+	(void)sas, (void)n;
 	ikc_diag_write_text_each(l, stdout, *(const bool *)ctx);
 }
 
-static void diagnosis_text(struct run *r, const struct ikc_diag_list *held, bool count_live, bool color)
+static void diagnosis_text(struct run *r, const struct ikc_diag_list *held, bool color)
 {
 	size_t live = 0;
 
-	/* held: the findings made already (GDOI's; and the live SAs' too when
-	 * they had to be made for another output, !count_live). */
-	if (count_live && ikc_diagnose_session_count(r->p.sess, &live) != IKC_OK)
+	/* held: the findings made already (GDOI's). */
+	if (ikc_diagnose_session_count(r->p.sess, &live) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
 	ikc_diag_write_text_head((size_t)ikc_ended_findings(r->ended) + live + held->n, stdout);
 	ikc_ended_write_findings(r->ended, stdout);
@@ -928,7 +930,6 @@ int main(int argc, char **argv)
 	size_t max_esp_sas = IKC_ESP_SA_DEFAULT_MAX;
 	struct ikc_diag_list diags;
 	struct audit audit = { 0 };
-	bool stream_diag;
 	OSSL_PROVIDER *prov_default = NULL;
 	int c, rc = EXIT_OK;
 	enum ikc_err err;
@@ -1317,14 +1318,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ikecap: %s\n", errbuf);
 		rc = EXIT_IO;
 	}
-	/* Every output but the ladder writes the live SAs' findings as it makes
-	 * them (machine_summary, diagnosis_text); the ladder draws each SA's
-	 * beside it. */
-	stream_diag = !ladder;
 	if (audit.words)
 		psk_audit(&r, &audit);
-	if (!stream_diag && ikc_diagnose_session(r.p.sess, &diags) != IKC_OK)
-		fputs("ikecap: out of memory for the diagnosis\n", stderr);
+	/* Only the GDOI groups' findings are held: every output makes the live
+	 * SAs' a batch at a time, as it writes them (machine_summary,
+	 * diagnosis_text, ikc_ladder_write). */
 	if (ikc_gdoi_diagnose(ikc_session_gdoi(r.p.sess), r.p.esp, &diags) != IKC_OK)
 		fputs("ikecap: out of memory for the GDOI diagnosis\n", stderr);
 	if (cbor_path)
@@ -1353,7 +1351,7 @@ int main(int argc, char **argv)
 		}
 		ikc_gdoi_write_text(ikc_session_gdoi(r.p.sess), stdout);
 		ikc_emit_esp_sas(&r.em, r.p.esp, scfg.print_keys);
-		diagnosis_text(&r, &diags, stream_diag, eo.color);
+		diagnosis_text(&r, &diags, eo.color);
 	}
 	if (export_dir && export_keys(&r, export_dir) != 0)
 		rc = EXIT_IO;

@@ -139,15 +139,20 @@ Test(flood, twenty_thousand_cookies_keep_the_newest_thousand)
 
 struct collected {
 	struct ikc_diag_list l;
-	size_t batches;
+	size_t batches, sas;
 };
 
-static void collect(void *ctx, const struct ikc_diag_list *l)
+static void collect(void *ctx, const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_diag_list *l)
 {
 	struct collected *c = ctx;
 
 	c->batches++;
+	c->sas += n;
 	for (size_t i = 0; i < l->n; i++) {
+		bool of_batch = false;
+		for (size_t k = 0; k < n; k++)
+			of_batch = of_batch || l->v[i].sa == sas[k];
+		cr_assert(of_batch, "a batch's findings are about the batch's SAs");
 		struct ikc_finding *d = ikc_diag_list_add(&c->l, l->v[i].code, l->v[i].severity, l->v[i].certainty,
 							  l->v[i].icky);
 		cr_assert_not_null(d);
@@ -192,7 +197,8 @@ Test(flood, batched_diagnosis_matches_the_whole)
 		ikc_diag_list_init(&c.l);
 		cr_assert_eq(ikc_diagnose_session_each(f.s, batches[b], collect, &c), IKC_OK);
 		cr_assert_eq(c.l.n, all.n, "batch %zu", batches[b]);
-		cr_assert_eq(c.batches, 300 / batches[b] + 1, "every full batch, then the rest (maybe none)");
+		cr_assert_eq(c.batches, (300 + batches[b] - 1) / batches[b], "every full batch, then the rest");
+		cr_assert_eq(c.sas, 300, "every SA in one batch");
 		for (size_t i = 0; i < all.n; i++) {
 			cr_assert_str_eq(c.l.v[i].code, all.v[i].code);
 			cr_assert_eq(memcmp(c.l.v[i].icky, all.v[i].icky, 8), 0);
