@@ -1235,6 +1235,44 @@ static void rule_natt(struct ctx *c)
 		ikc_finding_say(f, ".");
 }
 
+/* The probes of side d that no ACK answered (matched by sequence number),
+ * since its last answered one, while the other side kept sending: its
+ * messages do not reach the peer, or the peer does not answer them.  A
+ * probe after which the capture holds nothing of the SA is not counted:
+ * the capture may have ended before its answer. */
+static void rule_dpd_one_way(struct ctx *c, enum ikc_dir d)
+{
+	const struct ikc_ike_sa *sa = c->sa;
+	const struct ikc_p1_facts *p = &sa->f;
+	enum ikc_dir other = d == IKC_DIR_I2R ? IKC_DIR_R2I : IKC_DIR_I2R;
+	uint64_t run[IKC_DPD_KEPT];
+	size_t n = 0;
+	struct ikc_finding *f;
+
+	for (size_t k = 0; k < ikc_dpd_count(sa); k++) {
+		const struct ikc_dpd_probe *e = ikc_dpd_probe(sa, k);
+		if (e->dir != d)
+			continue;
+		if (e->ack_frame)
+			n = 0;
+		else if (e->frame < sa->last_frame)
+			run[n++] = e->frame;
+	}
+	if (n < 2 || p->heard[other] <= run[0])
+		return;
+	f = add(c, "dpd-unanswered", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
+	for (size_t i = 0; i < n; i++)
+		ikc_finding_frame(f, run[i]);
+	ikc_finding_frame(f, p->heard[other]);
+	ikc_finding_say(f, "The %s's last %zu DPD R-U-THERE (frames %llu to %llu) got no R-U-THERE-ACK (matched by "
+	       "sequence number, RFC 3706), though the %s kept sending (frame %llu): one direction is broken (a "
+	       "filter, NAT or route drops what the %s sends on its way to the %s), or the %s does not answer "
+	       "DPD for this SA. Left so, the %s takes its peer for dead when its DPD timeout runs out and tears "
+	       "the SA down.",
+	    who(d), n, (unsigned long long)run[0], (unsigned long long)run[n - 1], who(other),
+	    (unsigned long long)p->heard[other], who(d), who(other), who(other), who(d));
+}
+
 static void rule_dpd(struct ctx *c)
 {
 	const struct ikc_ike_sa *sa = c->sa;
@@ -1247,8 +1285,12 @@ static void rule_dpd(struct ctx *c)
 		return;
 	other = d == IKC_DIR_I2R ? IKC_DIR_R2I : IKC_DIR_I2R;
 	waiting = p->dpd_waiting[d];
-	if (waiting < 2)
-		return;  /* answered, or a single last probe: the capture may have ended */
+	if (waiting < 2) {
+		/* answered, or a single last probe: the capture may have ended */
+		rule_dpd_one_way(c, IKC_DIR_I2R);
+		rule_dpd_one_way(c, IKC_DIR_R2I);
+		return;
+	}
 	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 	ikc_finding_frame(f, p->heard[other]);
 	for (size_t i = 0; i < sa->nev; i++)   /* the probes since */

@@ -18,6 +18,8 @@
  *   invalid-cookie [failure]      INVALID-COOKIE: a stale SA on one side
  *   natt-blocked [failure]        NAT-D shows a NAT, nothing on UDP 4500
  *   dead-peer [failure]           DPD R-U-THERE without R-U-THERE-ACK
+ *   dpd-unanswered [failure]      one side's probes unanswered (by sequence number) while
+ *                                 the other side keeps sending: one direction broken
  *   error-notify [failure]        any other error notify
  *   icmp-error [failure]          ICMP errors answered the SA's messages and it stopped
  *                                 ([warning] when the exchange went on); not with no-response

@@ -143,11 +143,26 @@ static void arrow(const struct pen *p, uint64_t frame, enum ikc_dir dir, double 
 		lane_text(p, rest, NULL);
 }
 
+/* The event of the DPD probe that the ACK of event i answers (matched by
+ * sequence number when the probes were kept), NULL when none. */
+static const struct ikc_event *probe_answered(const struct ikc_ike_sa *sa, size_t i)
+{
+	uint64_t ack = ikc_event_frame(sa, &sa->ev[i]), probe = 0;
+
+	for (size_t k = 0; k < ikc_dpd_count(sa) && !probe; k++)
+		if (ikc_dpd_probe(sa, k)->ack_frame == ack)
+			probe = ikc_dpd_probe(sa, k)->frame;
+	for (size_t j = i; probe && j-- > 0;)
+		if (ikc_event_frame(sa, &sa->ev[j]) == probe)
+			return &sa->ev[j];
+	return NULL;
+}
+
 static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t i)
 {
 	const struct ikc_event *e = &sa->ev[i];
 	const struct ikc_ev_ladder *le = ikc_event_ladder(sa, i);
-	const struct ikc_event *prev = i ? &sa->ev[i - 1] : NULL;
+	const struct ikc_event *prev = i ? &sa->ev[i - 1] : NULL, *asked;
 	double t = secs_between(ikc_event_sec(sa, &sa->ev[0]), sa->ev[0].ts_nsec, ikc_event_sec(sa, e), e->ts_nsec);
 	char pls[256], head[300], verdict[200] = "";
 	size_t vu = 0;
@@ -194,14 +209,18 @@ static void event_lines(const struct pen *p, const struct ikc_ike_sa *sa, size_t
 		vu += (size_t)snprintf(verdict + vu, sizeof verdict - vu, "%smoved to the NAT-T port (%u > %u)",
 				       vu ? "; " : "", le->sport, le->dport);
 	/* A reply: the next message of the same exchange, an Informational
-	 * answering another exchange (an error notify), or a DPD ACK after a
-	 * probe; a probe itself never is. */
-	if (prev && !e->retransmit && prev->dir != e->dir && e->dir != IKC_DIR_UNKNOWN && vu < sizeof verdict &&
+	 * answering another exchange (an error notify), or a DPD ACK after the
+	 * probe whose sequence number it echoes (else after a probe); a probe
+	 * itself never is. */
+	asked = (e->carries & IKC_EVC_DPD_ACK) && !e->retransmit ? probe_answered(sa, i) : NULL;
+	if (!asked && prev && !e->retransmit && prev->dir != e->dir && e->dir != IKC_DIR_UNKNOWN &&
 	    !(e->carries & IKC_EVC_DPD_PROBE) &&
 	    ((prev->exchange == e->exchange && prev->msgid == e->msgid) ||
 	     (e->exchange == IKC_EX_INFO && prev->exchange != IKC_EX_INFO) ||
-	     ((e->carries & IKC_EVC_DPD_ACK) && (prev->carries & IKC_EVC_DPD_PROBE)))) {
-		double d = secs_between(ikc_event_sec(sa, prev), prev->ts_nsec, ikc_event_sec(sa, e), e->ts_nsec) * 1000.0;
+	     ((e->carries & IKC_EVC_DPD_ACK) && (prev->carries & IKC_EVC_DPD_PROBE))))
+		asked = prev;
+	if (asked && vu < sizeof verdict) {
+		double d = secs_between(ikc_event_sec(sa, asked), asked->ts_nsec, ikc_event_sec(sa, e), e->ts_nsec) * 1000.0;
 		if (d >= 0 && d < 10000)
 			snprintf(verdict + vu, sizeof verdict - vu, "%sreply %.1f ms", vu ? "; " : "", d);
 	}

@@ -198,6 +198,7 @@ static void sa_destroy(struct ikc_ike_sa *sa)
 	free(sa->f.id_i);
 	free(sa->f.id_r);
 	free(sa->f.ntf);
+	free(sa->f.dpd);
 	ikc_cr_buf_wipe(&sa->sai_b);
 	ikc_sa_crypto_free(sa->crypto);
 	free(sa);
@@ -661,6 +662,50 @@ static bool ntf_room(struct ikc_p1_facts *f)
 	return true;
 }
 
+/* The sequence number of an R-U-THERE(-ACK) (RFC 3706 §5: 4 bytes of
+ * notify data); false without. */
+static bool dpd_seq(const struct ikc_payload *p, uint32_t *seq)
+{
+	const uint8_t *d = p->u.notify.data;
+
+	if (!d || p->u.notify.len != 4)
+		return false;
+	*seq = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+	return true;
+}
+
+static void dpd_probe(struct ikc_p1_facts *f, const struct ikc_payload *p, uint64_t frame, enum ikc_dir dir)
+{
+	struct ikc_dpd_ring *r = f->dpd;
+	struct ikc_dpd_probe *e;
+
+	if (!r && !(r = f->dpd = calloc(1, sizeof *f->dpd)))
+		return;
+	e = &r->p[r->next];
+	r->next = (uint8_t)((r->next + 1) % IKC_DPD_KEPT);
+	if (r->n < IKC_DPD_KEPT)
+		r->n++;
+	*e = (struct ikc_dpd_probe){ .frame = frame, .dir = (uint8_t)dir };
+	e->has_seq = dpd_seq(p, &e->seq);
+}
+
+/* An ACK answers the other side's unanswered probe with its sequence
+ * number (the oldest such, should a number come twice). */
+static void dpd_ack(struct ikc_p1_facts *f, const struct ikc_payload *p, uint64_t frame, enum ikc_dir dir)
+{
+	struct ikc_dpd_ring *r = f->dpd;
+	uint32_t seq = 0;
+	bool has_seq = dpd_seq(p, &seq);
+
+	for (size_t k = 0; r && k < r->n; k++) {
+		struct ikc_dpd_probe *e = &r->p[ikc_dpd_slot(r, k)];
+		if (e->dir != dir && !e->ack_frame && e->has_seq == has_seq && (!has_seq || e->seq == seq)) {
+			e->ack_frame = frame;
+			return;
+		}
+	}
+}
+
 static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const struct ikc_pkt *pkt,
 		     enum ikc_dir dir, bool enc)
 {
@@ -672,6 +717,11 @@ static void note_ntf(struct ikc_ike_sa *sa, const struct ikc_payload *p, const s
 		f->dpd_last_frame = pkt->frame;
 		f->dpd_waiting[dir]++;
 		f->dpd_last_dir = (uint8_t)dir;
+		dpd_probe(f, p, pkt->frame, dir);
+		return;
+	}
+	if (t == NOTIFY_R_U_THERE_ACK) {
+		dpd_ack(f, p, pkt->frame, dir);
 		return;
 	}
 	if (t >= 16384)

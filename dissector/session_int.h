@@ -110,6 +110,23 @@ struct ikc_icmp_seen {
 	uint8_t from[16];             /* who sent it: the peer, or a router on the way */
 };
 
+/* One DPD probe: R-U-THERE carries a 32-bit sequence number that its
+ * R-U-THERE-ACK echoes (RFC 3706 §5), so an ACK is matched to the probe it
+ * answers.  An SA keeps the last IKC_DPD_KEPT (made with the first). */
+#define IKC_DPD_KEPT 16
+struct ikc_dpd_probe {
+	uint64_t frame;               /* the R-U-THERE */
+	uint64_t ack_frame;           /* its ACK; 0: none seen */
+	uint32_t seq;
+	uint8_t dir;                  /* enum ikc_dir: who probed */
+	bool has_seq;                 /* 4 bytes of notify data (else any ACK of the peer answers it) */
+};
+
+struct ikc_dpd_ring {             /* the last IKC_DPD_KEPT probes, the oldest at next once full */
+	struct ikc_dpd_probe p[IKC_DPD_KEPT];
+	uint8_t n, next;
+};
+
 /* NAT-D as the capture shows it (RFC 3947 §3.2): each hash compared with
  * HASH(CKY-I | CKY-R | IP | port) of the addresses the packet carries. */
 struct ikc_natd_facts {
@@ -138,6 +155,7 @@ struct ikc_p1_facts {
 	uint64_t not_decrypted_frame;
 	uint64_t wrong_key_frame;
 	struct ikc_ntf *ntf;                       /* grown on demand up to IKC_NTF_MAX */
+	struct ikc_dpd_ring *dpd;                  /* NULL until a probe comes */
 	struct ikc_natd_facts natd;
 	uint32_t offered_cap, noffered, offered_dropped;
 	uint32_t dpd_waiting[3];
@@ -277,6 +295,22 @@ bool ikc_sa_note_icmp(struct ikc_ike_sa *sa, const struct ikc_icmp_seen *e);
 static inline const struct ikc_icmp_seen *ikc_sa_icmp_last(const struct ikc_ike_sa *sa)
 {
 	return sa->nicmp ? &sa->icmp[sa->nicmp - 1] : NULL;
+}
+
+/* The probes the SA keeps, and the k-th oldest of them. */
+static inline size_t ikc_dpd_count(const struct ikc_ike_sa *sa)
+{
+	return sa->f.dpd ? sa->f.dpd->n : 0;
+}
+
+static inline size_t ikc_dpd_slot(const struct ikc_dpd_ring *r, size_t k)
+{
+	return (r->next + IKC_DPD_KEPT - r->n + k) % IKC_DPD_KEPT;
+}
+
+static inline const struct ikc_dpd_probe *ikc_dpd_probe(const struct ikc_ike_sa *sa, size_t k)
+{
+	return &sa->f.dpd->p[ikc_dpd_slot(sa->f.dpd, k)];
 }
 
 /* What the ladder draws of event i; all zero when nothing was kept. */

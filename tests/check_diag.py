@@ -23,7 +23,7 @@ SYN = "captures/synthetic"
 FAILURE_CODES = {
     "no-response", "phase1-stalled", "no-proposal-chosen", "psk-mismatch", "auth-failed", "id-mismatch",
     "pfs-mismatch", "proxy-id-mismatch", "transform-mismatch", "qm-no-response", "sa-install-failed",
-    "invalid-cookie", "natt-blocked", "dead-peer", "error-notify", "icmp-error",
+    "invalid-cookie", "natt-blocked", "dead-peer", "dpd-unanswered", "error-notify", "icmp-error",
 }
 
 failures = 0
@@ -98,6 +98,26 @@ def tshark_frames_keyed(pcap, keys, filt):
     out = subprocess.run(["tshark", "-r", pcap] + opts + ["-Y", filt, "-T", "fields", "-e", "frame.number"],
                          capture_output=True, text=True)
     return [int(x) for x in out.stdout.split()]
+
+
+def tshark_dpd(pcap, keys):
+    """Every R-U-THERE and R-U-THERE-ACK tshark decrypts (with the key
+    tables ikecap exports from the daemons' logged secrets): (frame, time,
+    source address, "probe" or "ack", sequence number)."""
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([IKECAP, "--no-progress", "-q", "--export-keys", d, "-k", keys, "-r", pcap], capture_output=True)
+        with open(os.path.join(d, "ikev1_decryption_table")) as f:
+            opts = sum((["-o", "uat:ikev1_decryption_table:" + l.strip()] for l in f
+                        if l.strip() and not l.startswith("#")), [])
+    out = subprocess.run(["tshark", "-r", pcap] + opts + [
+        "-Y", "isakmp.notify.msgtype == 36136 || isakmp.notify.msgtype == 36137", "-T", "fields",
+        "-e", "frame.number", "-e", "frame.time_epoch", "-e", "ip.src", "-e", "isakmp.notify.data.dpd.are_you_there",
+        "-e", "isakmp.notify.data.dpd.are_you_there_ack"], capture_output=True, text=True)
+    rows = []
+    for line in out.stdout.splitlines():
+        f = line.split("\t")
+        rows.append((int(f[0]), float(f[1]), f[2], "probe" if f[3] else "ack", int(f[3] or f[4])))
+    return rows
 
 
 def truth(case):
@@ -321,6 +341,37 @@ def main():
                              [os.path.join(live, "dpd.keys")])
     check("dead-peer" not in codes(ds), "live dpd without frames 16, 20 and cut after 23 (the peer's own probe "
           "right before the last): no dead-peer (got %s)" % ", ".join(sorted(codes(ds))))
+    check("dpd-unanswered" not in codes(ds), "live dpd without frames 16, 20 and cut after 23: one probe of each "
+          "side unanswered before the end, no dpd-unanswered (got %s)" % ", ".join(sorted(codes(ds))))
+    # DPD matched by sequence number (RFC 3706 §5), the probes and ACKs as
+    # tshark decrypts them.  Each ACK is a reply to the probe with its number:
+    # the ladder shows the time between them.
+    pcap, keys = os.path.join(live, "dpd.pcap"), os.path.join(live, "dpd.keys")
+    dpd = tshark_dpd(pcap, keys)
+    probes = {(r[2], r[4]): r for r in dpd if r[3] == "probe"}
+    check(len(dpd) == 12 and len(probes) == 6, "live dpd: tshark decrypts 6 probes and 6 ACKs (%s)" % dpd)
+    out = subprocess.run([IKECAP, "--no-progress", "--color=never", "-T", "ladder", "-k", keys, "-r", pcap],
+                         capture_output=True, text=True, env=dict(os.environ, TZ="UTC", LC_ALL="C")).stdout.splitlines()
+    for fr, t, src, kind, seq in dpd:
+        if kind != "ack":
+            continue
+        asked = [r for (s2, q), r in probes.items() if q == seq and s2 != src]
+        at = [i for i, l in enumerate(out) if l.split()[:2] and l.split()[0][0] == "+" and l.split()[1] == str(fr)]
+        want = "reply %.1f ms" % ((t - asked[0][1]) * 1000) if asked else None
+        check(asked and at and at[0] + 1 < len(out) and want in out[at[0] + 1],
+              "live dpd ladder: the ACK in frame %d is a %s to frame %s (got %r)"
+              % (fr, want, asked[0][0] if asked else None, out[at[0] + 1] if at else None))
+    # The initiator answers none of the responder's probes (its ACKs left
+    # out) while it goes on probing, and the responder ACKs those: the
+    # responder's probes are unanswered although the initiator is alive.
+    init_acks = [r[0] for r in dpd if r[3] == "ack" and r[2] == "198.51.100.1"]
+    keep = [k for k in range(1, 28) if k not in init_acks]
+    resp_probes = [keep.index(r[0]) + 1 for r in dpd if r[3] == "probe" and r[2] == "198.51.100.2"]
+    ds = diagnoses_of_frames(pcap, keep, [keys])
+    check(len(init_acks) == 3, "live dpd: tshark finds the initiator's 3 ACKs (%s)" % init_acks)
+    expect(ds, "dpd-unanswered", "likely", "live dpd without the initiator's ACKs", frames=resp_probes,
+           text=["The responder's last 3 DPD R-U-THERE", "though the initiator kept sending"])
+    check("dead-peer" not in codes(ds), "live dpd without the initiator's ACKs: the initiator is alive, no dead-peer")
     pcap = os.path.join(live, "libreswan-mm-psk.pcap")
     dels = tshark_frames_keyed(pcap, os.path.join(live, "libreswan-mm-psk.keys"), "isakmp.typepayload == 12")
     check(len(dels) == 2, "live libreswan-mm-psk: tshark finds a DELETE from each side (%s)" % dels)
