@@ -78,10 +78,12 @@ static const struct ikc_cipher_desc cipher_table[] = {
 /* OpenSSL algorithm objects fetched once.  An EVP fetch takes a lock and a
  * name lookup, which costs about as much as the HMAC or the CBC block it
  * serves; an IKE-heavy capture spent a sixth of its time there.  This is the
- * one piece of module state: written only by ikc_crypto_init() and
+ * one piece of module state: written by ikc_crypto_init() and
  * ikc_crypto_release() (main and the fuzz harnesses, before and after the
- * packet loop), read-only in between.  Without init every call fetches for
- * itself, as before (the unit tests). */
+ * packet loop), and once in between by ikc_crypto_want_legacy() when a
+ * legacy algorithm is first asked for (ikecap's packet loop runs on one
+ * thread).  Without init every call fetches for itself, as before (the unit
+ * tests). */
 static struct {
 	bool ready;
 	EVP_MD *md[ARRAY_LEN(hash_table)];
@@ -94,7 +96,7 @@ static struct {
 /* The digest context of this thread, kept from one ikc_hash to the next:
  * OpenSSL 3 re-initialises a context for the same digest in place, at a
  * fraction of a new context's cost, and IVs and NAT-D hashes run per
- * message.  Per thread, as the module's state is otherwise read-only;
+ * message.  Per thread, so that hashing never writes the shared state;
  * freed by ikc_crypto_release. */
 static _Thread_local EVP_MD_CTX *hash_ctx;
 

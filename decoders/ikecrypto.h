@@ -7,7 +7,8 @@
  *   digest, EVP_MD, EVP_CIPHER): ikc_crypto_init() fills it once before the
  *   work starts, ikc_crypto_release() empties it at the end; without it each
  *   call fetches what it needs and frees it.  Not for use from two threads
- *   while init or release runs.  Each thread also keeps one digest context
+ *   while init, release or ikc_crypto_want_legacy runs (the last one once,
+ *   mid-run, the first time a legacy algorithm is asked for).  Each thread also keeps one digest context
  *   between ikc_hash calls; ikc_crypto_release frees the calling thread's.
  * - Outputs go to caller buffers sized by the IKC_MAX_* bounds below; output
  *   lengths are returned through size_t pointers.  Buffers holding secrets

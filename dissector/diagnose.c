@@ -1245,14 +1245,13 @@ static void rule_dpd_one_way(struct ctx *c, enum ikc_dir d)
 	const struct ikc_ike_sa *sa = c->sa;
 	const struct ikc_p1_facts *p = &sa->f;
 	enum ikc_dir other = d == IKC_DIR_I2R ? IKC_DIR_R2I : IKC_DIR_I2R;
+	int side = d == IKC_DIR_R2I;
 	uint64_t run[IKC_DPD_KEPT];
 	size_t n = 0;
 	struct ikc_finding *f;
 
-	for (size_t k = 0; k < ikc_dpd_count(sa); k++) {
-		const struct ikc_dpd_probe *e = ikc_dpd_probe(sa, k);
-		if (e->dir != d)
-			continue;
+	for (size_t k = 0; k < ikc_dpd_count(sa, side); k++) {
+		const struct ikc_dpd_probe *e = ikc_dpd_probe(sa, side, k);
 		if (e->ack_frame)
 			n = 0;
 		else if (e->frame < sa->last_frame)
@@ -1264,13 +1263,15 @@ static void rule_dpd_one_way(struct ctx *c, enum ikc_dir d)
 	for (size_t i = 0; i < n; i++)
 		ikc_finding_frame(f, run[i]);
 	ikc_finding_frame(f, p->heard[other]);
-	ikc_finding_say(f, "The %s's last %zu DPD R-U-THERE (frames %llu to %llu) got no R-U-THERE-ACK (matched by "
+	/* Only the last IKC_DPD_KEPT of a side are kept: a full run may be longer. */
+	ikc_finding_say(f, "The %s's last %zu%s DPD R-U-THERE (frames %llu to %llu) got no R-U-THERE-ACK (matched by "
 	       "sequence number, RFC 3706), though the %s kept sending (frame %llu): one direction is broken (a "
 	       "filter, NAT or route drops what the %s sends on its way to the %s), or the %s does not answer "
 	       "DPD for this SA. Left so, the %s takes its peer for dead when its DPD timeout runs out and tears "
 	       "the SA down.",
-	    who(d), n, (unsigned long long)run[0], (unsigned long long)run[n - 1], who(other),
-	    (unsigned long long)p->heard[other], who(d), who(other), who(other), who(d));
+	    who(d), n, n == IKC_DPD_KEPT ? " (or more)" : "", (unsigned long long)run[0],
+	    (unsigned long long)run[n - 1], who(other), (unsigned long long)p->heard[other], who(d), who(other),
+	    who(other), who(d));
 }
 
 static void rule_dpd(struct ctx *c)
@@ -1516,8 +1517,10 @@ static enum ikc_err run_rules(const struct ikc_ike_sa *const *sas, size_t n, con
 			done_in_batch = 0;
 		}
 	}
-	if (o && o->take && !c.nomem && done_in_batch) {
-		o->take(o->take_ctx, list + batch_at, done_in_batch, out);
+	/* The last batch; out of memory, every SA not handed over yet with the
+	 * findings made so far (a ladder still draws them all). */
+	if (o && o->take && (only ? nonly : n) > batch_at) {
+		o->take(o->take_ctx, list + batch_at, (only ? nonly : n) - batch_at, out);
 		ikc_diag_list_free(out);
 	}
 	if (o)

@@ -148,10 +148,11 @@ static void arrow(const struct pen *p, uint64_t frame, enum ikc_dir dir, double 
 static const struct ikc_event *probe_answered(const struct ikc_ike_sa *sa, size_t i)
 {
 	uint64_t ack = ikc_event_frame(sa, &sa->ev[i]), probe = 0;
+	int side = sa->ev[i].dir == IKC_DIR_I2R;   /* the prober: the other side */
 
-	for (size_t k = 0; k < ikc_dpd_count(sa) && !probe; k++)
-		if (ikc_dpd_probe(sa, k)->ack_frame == ack)
-			probe = ikc_dpd_probe(sa, k)->frame;
+	for (size_t k = 0; k < ikc_dpd_count(sa, side) && !probe; k++)
+		if (ikc_dpd_probe(sa, side, k)->ack_frame == ack)
+			probe = ikc_dpd_probe(sa, side, k)->frame;
 	for (size_t j = i; probe && j-- > 0;)
 		if (ikc_event_frame(sa, &sa->ev[j]) == probe)
 			return &sa->ev[j];

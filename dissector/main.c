@@ -344,7 +344,7 @@ static void on_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_
 
 	maybe_reload(r);
 	ikc_pipeline_frame(&r->p, dlt, frame, ts_sec, ts_nsec, bytes, caplen, wirelen);
-	ikc_session_tick(r->p.sess, ts_sec);
+	ikc_session_tick(r->p.sess, ikc_pipeline_clamp_sec(ts_sec));   /* as the packets saw it */
 	periodic_stats(r);
 	live_diagnosis(r);
 	/* Counted here: with a filter, frame numbers have gaps. */

@@ -257,10 +257,7 @@ void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint
 	/* A hostile pcapng's times can be anything an int64 holds; every later
 	 * difference of two times (round trips, spans, timeouts) stays exact and
 	 * far from overflow with 1970 .. ~36,800 (2^40 s). */
-	if (ts_sec < 0)
-		ts_sec = 0;
-	else if (ts_sec > IKC_PIPELINE_MAX_SEC)
-		ts_sec = IKC_PIPELINE_MAX_SEC;
+	ts_sec = ikc_pipeline_clamp_sec(ts_sec);
 	if (ts_nsec > 999999999u)
 		ts_nsec = 999999999u;
 	p->n.frames++;

@@ -70,6 +70,11 @@ void ikc_pipeline_set_keys(struct ikc_pipeline *p, const struct ikc_keys *keys);
 /* Capture times are held to 0 .. IKC_PIPELINE_MAX_SEC seconds. */
 #define IKC_PIPELINE_MAX_SEC (((int64_t)1 << 40) - 1)
 
+static inline int64_t ikc_pipeline_clamp_sec(int64_t ts_sec)
+{
+	return ts_sec < 0 ? 0 : ts_sec > IKC_PIPELINE_MAX_SEC ? IKC_PIPELINE_MAX_SEC : ts_sec;
+}
+
 /* One captured frame (an ikc_frame_cb for ikc_capture_loop; ctx is the
  * pipeline). */
 void ikc_pipeline_frame(void *ctx, int dlt, uint64_t frame, int64_t ts_sec, uint32_t ts_nsec,

@@ -149,15 +149,6 @@ void ikc_sa_crypto_seen_reset(struct ikc_sa_crypto *c, size_t seen_slot)
 		memset(&c->m->seen_iv[seen_slot], 0, sizeof *c->m->seen_iv);
 }
 
-void ikc_sa_crypto_seen_drop(struct ikc_sa_crypto *c)
-{
-	if (!c->m)
-		return;
-	free(c->m->seen_iv);        /* IVs travel in clear: nothing to wipe */
-	c->m->seen_iv = NULL;
-	c->m->seen_iv_cap = 0;
-}
-
 /* The IV record of ring slot seen_slot, made with the SA's first decryption
  * attempt; *scratch (zeroed) for a message without a slot, or when memory
  * ran out. */

@@ -191,9 +191,6 @@ void ikc_sa_crypto_process(struct ikc_ike_sa *sa, const struct ikc_keys *keys, s
 			   struct ikc_msg_info *info);
 /* Ring slot seen_slot now holds a new message: forget the old one's IV. */
 void ikc_sa_crypto_seen_reset(struct ikc_sa_crypto *c, size_t seen_slot);
-/* The SA's retransmission ring is gone (session.c, a quiet SA): so are the
- * IVs kept by its slots. */
-void ikc_sa_crypto_seen_drop(struct ikc_sa_crypto *c);
 /* Aggressive Mode PSK audit: is the HASH_R material there, and does this
  * candidate PSK produce the responder's HASH_R? */
 bool ikc_sa_crypto_am_auditable(const struct ikc_ike_sa *sa);

@@ -488,7 +488,7 @@ static struct ikc_event *ev_new(struct ikc_ike_sa *sa, uint64_t frame, int64_t t
 
 	if (frame - sa->first_frame > UINT32_MAX ||
 	    !(e = ikc_grow32(sa->ev, &sa->ev_cap, sa->nev, sizeof *e, 4, IKC_EV_MAX))) {
-		sa->ev_dropped++;
+		sa->ev_dropped += sa->ev_dropped < UINT32_MAX;   /* held at the top: never back to 0 */
 		return NULL;
 	}
 	sa->ev = e;
@@ -676,33 +676,44 @@ static bool dpd_seq(const struct ikc_payload *p, uint32_t *seq)
 
 static void dpd_probe(struct ikc_p1_facts *f, const struct ikc_payload *p, uint64_t frame, enum ikc_dir dir)
 {
+	int side = dir == IKC_DIR_R2I;
 	struct ikc_dpd_ring *r = f->dpd;
 	struct ikc_dpd_probe *e;
 
+	if (dir != IKC_DIR_I2R && dir != IKC_DIR_R2I)
+		return;
 	if (!r && !(r = f->dpd = calloc(1, sizeof *f->dpd)))
 		return;
-	e = &r->p[r->next];
-	r->next = (uint8_t)((r->next + 1) % IKC_DPD_KEPT);
-	if (r->n < IKC_DPD_KEPT)
-		r->n++;
-	*e = (struct ikc_dpd_probe){ .frame = frame, .dir = (uint8_t)dir };
+	e = &r->p[side][r->next[side]];
+	r->next[side] = (uint8_t)((r->next[side] + 1) % IKC_DPD_KEPT);
+	if (r->n[side] < IKC_DPD_KEPT)
+		r->n[side]++;
+	*e = (struct ikc_dpd_probe){ .frame = frame };
 	e->has_seq = dpd_seq(p, &e->seq);
 }
 
-/* An ACK answers the other side's unanswered probe with its sequence
- * number (the oldest such, should a number come twice). */
+/* An ACK answers the other side's unanswered probes that carry its
+ * sequence number (a probe sent again with the same number too); an ACK
+ * without one, or one that matches none, answers the oldest unanswered
+ * probe that has no number. */
 static void dpd_ack(struct ikc_p1_facts *f, const struct ikc_payload *p, uint64_t frame, enum ikc_dir dir)
 {
+	int side = dir == IKC_DIR_I2R;   /* the prober: the other side */
 	struct ikc_dpd_ring *r = f->dpd;
 	uint32_t seq = 0;
-	bool has_seq = dpd_seq(p, &seq);
+	bool has_seq = dpd_seq(p, &seq), matched = false;
 
-	for (size_t k = 0; r && k < r->n; k++) {
-		struct ikc_dpd_probe *e = &r->p[ikc_dpd_slot(r, k)];
-		if (e->dir != dir && !e->ack_frame && e->has_seq == has_seq && (!has_seq || e->seq == seq)) {
-			e->ack_frame = frame;
-			return;
-		}
+	if (!r || (dir != IKC_DIR_I2R && dir != IKC_DIR_R2I))
+		return;
+	for (size_t k = 0; has_seq && k < r->n[side]; k++) {
+		struct ikc_dpd_probe *e = &r->p[side][ikc_dpd_slot(r, side, k)];
+		if (!e->ack_frame && e->has_seq && e->seq == seq)
+			e->ack_frame = frame, matched = true;
+	}
+	for (size_t k = 0; !matched && k < r->n[side]; k++) {
+		struct ikc_dpd_probe *e = &r->p[side][ikc_dpd_slot(r, side, k)];
+		if (!e->ack_frame && (!has_seq || !e->has_seq))
+			e->ack_frame = frame, matched = true;
 	}
 }
 
@@ -1552,20 +1563,21 @@ static bool sa_settled(const struct ikc_ike_sa *sa)
 	return true;
 }
 
-/* Memory of an SA quiet for `quiet` seconds: its retransmission ring goes
- * (the diagnosis reads the ring only when the event log overflowed, so then
- * it stays), and the arrays grown by half again give back their spare
- * room.  A message that comes later grows them again. */
+/* Memory of an SA quiet for `quiet` seconds: the arrays grown by half
+ * again give back their spare room, and in a run without key files its
+ * retransmission ring goes.  With keys the ring stays: it holds the IVs
+ * that decrypt a late copy the same way, and without it a copy would pass
+ * for a new message and break the SA's IV chain.  The ring also stays when
+ * the event log overflowed: the diagnosis then finds in it what the log
+ * lost.  A message that comes later grows them again. */
 static void sa_compact(struct ikc_ike_sa *sa, int64_t quiet)
 {
 	if (quiet < IKC_COMPACT_SETTLED || (quiet < IKC_COMPACT_OPEN && !sa_settled(sa)))
 		return;
-	if (sa->seen && !sa->ev_dropped) {
+	if (sa->seen && sa->key_inputs_off && !sa->ev_dropped) {
 		free(sa->seen);
 		sa->seen = NULL;
 		sa->seen_cap = sa->seen_next = 0;
-		if (sa->crypto)
-			ikc_sa_crypto_seen_drop(sa->crypto);
 	}
 	sa->ev = ikc_shrink32(sa->ev, &sa->ev_cap, sa->nev, sizeof *sa->ev);
 	sa->qm = ikc_shrink32(sa->qm, &sa->qm_cap, sa->nqm, sizeof *sa->qm);
@@ -1577,26 +1589,25 @@ static void sa_compact(struct ikc_ike_sa *sa, int64_t quiet)
 	}
 }
 
+/* now: capture time, held to the pipeline's range (0 .. 2^40 s). */
 void ikc_session_tick(struct ikc_session *s, int64_t now)
 {
-	int64_t least = IKC_COMPACT_SETTLED;
-	bool retiring = s->cfg.retire_idle_s && s->cfg.on_retire;
+	int64_t least;
 	struct ikc_ike_sa *sa, **v = NULL;
 	size_t n = 0, cap = 0;
 
-	if (now < s->next_retire_scan)
+	/* SAs are kept as they are when the run keeps them all (--retire-idle
+	 * 0, --psk-audit): then a time that jumps compacts nothing either. */
+	if (!s->cfg.retire_idle_s || !s->cfg.on_retire || now < s->next_retire_scan)
 		return;
 	/* Each scan that retires something diagnoses against every live SA:
 	 * once a minute keeps that cheap when thousands are established. */
 	s->next_retire_scan = now + 60;
-	if (retiring && s->cfg.retire_idle_s < least)
-		least = s->cfg.retire_idle_s;
-	if (retiring && IKC_RETIRE_DELETED < least)
-		least = IKC_RETIRE_DELETED;
+	least = s->cfg.retire_idle_s < IKC_RETIRE_DELETED ? s->cfg.retire_idle_s : IKC_RETIRE_DELETED;
 	/* The LRU list is in order of last message: past the first SA quiet for
 	 * less than the shortest timeout, none has ended or gone quiet. */
 	for (sa = lru_sa(s->lru.head); sa && now - sa->last_ts_sec >= least; sa = lru_sa(sa->lru.next)) {
-		if (!retiring || now - sa->last_ts_sec < retire_after(s, sa)) {
+		if (now - sa->last_ts_sec < retire_after(s, sa)) {
 			sa_compact(sa, now - sa->last_ts_sec);
 			continue;
 		}

@@ -112,19 +112,19 @@ struct ikc_icmp_seen {
 
 /* One DPD probe: R-U-THERE carries a 32-bit sequence number that its
  * R-U-THERE-ACK echoes (RFC 3706 §5), so an ACK is matched to the probe it
- * answers.  An SA keeps the last IKC_DPD_KEPT (made with the first). */
-#define IKC_DPD_KEPT 16
+ * answers.  An SA keeps the last IKC_DPD_KEPT of each side (made with the
+ * first probe). */
+#define IKC_DPD_KEPT 8
 struct ikc_dpd_probe {
 	uint64_t frame;               /* the R-U-THERE */
 	uint64_t ack_frame;           /* its ACK; 0: none seen */
 	uint32_t seq;
-	uint8_t dir;                  /* enum ikc_dir: who probed */
-	bool has_seq;                 /* 4 bytes of notify data (else any ACK of the peer answers it) */
+	bool has_seq;                 /* 4 bytes of notify data; without, the peer's next ACK answers it */
 };
 
-struct ikc_dpd_ring {             /* the last IKC_DPD_KEPT probes, the oldest at next once full */
-	struct ikc_dpd_probe p[IKC_DPD_KEPT];
-	uint8_t n, next;
+struct ikc_dpd_ring {             /* by side ([0] initiator, [1] responder): the oldest at next once full */
+	struct ikc_dpd_probe p[2][IKC_DPD_KEPT];
+	uint8_t n[2], next[2];
 };
 
 /* NAT-D as the capture shows it (RFC 3947 §3.2): each hash compared with
@@ -297,20 +297,21 @@ static inline const struct ikc_icmp_seen *ikc_sa_icmp_last(const struct ikc_ike_
 	return sa->nicmp ? &sa->icmp[sa->nicmp - 1] : NULL;
 }
 
-/* The probes the SA keeps, and the k-th oldest of them. */
-static inline size_t ikc_dpd_count(const struct ikc_ike_sa *sa)
+/* The probes the SA keeps of one side (0 initiator, 1 responder), and the
+ * k-th oldest of them. */
+static inline size_t ikc_dpd_count(const struct ikc_ike_sa *sa, int side)
 {
-	return sa->f.dpd ? sa->f.dpd->n : 0;
+	return sa->f.dpd ? sa->f.dpd->n[side] : 0;
 }
 
-static inline size_t ikc_dpd_slot(const struct ikc_dpd_ring *r, size_t k)
+static inline size_t ikc_dpd_slot(const struct ikc_dpd_ring *r, int side, size_t k)
 {
-	return (r->next + IKC_DPD_KEPT - r->n + k) % IKC_DPD_KEPT;
+	return (r->next[side] + IKC_DPD_KEPT - r->n[side] + k) % IKC_DPD_KEPT;
 }
 
-static inline const struct ikc_dpd_probe *ikc_dpd_probe(const struct ikc_ike_sa *sa, size_t k)
+static inline const struct ikc_dpd_probe *ikc_dpd_probe(const struct ikc_ike_sa *sa, int side, size_t k)
 {
-	return &sa->f.dpd->p[ikc_dpd_slot(sa->f.dpd, k)];
+	return &sa->f.dpd->p[side][ikc_dpd_slot(sa->f.dpd, side, k)];
 }
 
 /* What the ladder draws of event i; all zero when nothing was kept. */

@@ -120,6 +120,66 @@ def tshark_dpd(pcap, keys):
     return rows
 
 
+def dpd_capture(path, spec):
+    """MM1 and MM2 of the lab's mm-psk-aes128-sha1-g2 (frames 3, 4), then
+    Informationals in clear carrying N(R-U-THERE) / N(R-U-THERE-ACK) (RFC
+    3706 §5: protocol ISAKMP, SPI = the cookies, 4 bytes of sequence number).
+    spec: (sender "I"/"R", "probe"/"ack"/"ack-nodata", seq, seconds after MM2)."""
+    head, recs = pcap_records(os.path.join(LAB, "mm-psk-aes128-sha1-g2.pcap"))
+    mm1, mm2 = recs[2], recs[3]
+    icky, rcky = mm1[16 + 42:16 + 50], mm2[16 + 50:16 + 58]
+    t0 = struct.unpack("<I", mm2[:4])[0] + 10
+    out = [mm1, mm2]
+    for mid, (who, kind, seq, dt) in enumerate(spec, 1000):
+        data = b"" if kind == "ack-nodata" else struct.pack("!I", seq)
+        n = struct.pack("!BBHIBBH", 0, 0, 12 + 16 + len(data), 1, 1, 16,
+                        36136 if kind == "probe" else 36137) + icky + rcky + data
+        ike = icky + rcky + struct.pack("!BBBBII", 11, 0x10, 5, 0, mid, 28 + len(n)) + n
+        tmpl = (mm1 if who == "I" else mm2)[16:]
+        ip = bytearray(tmpl[14:34])
+        struct.pack_into("!HH", ip, 2, 20 + 8 + len(ike), 0)
+        struct.pack_into("!H", ip, 10, 0)
+        c = sum(struct.unpack("!10H", bytes(ip)))
+        c = (c >> 16) + (c & 0xffff)
+        struct.pack_into("!H", ip, 10, ~(c + (c >> 16)) & 0xffff)
+        udp = bytearray(tmpl[34:42])
+        struct.pack_into("!HH", udp, 4, 8 + len(ike), 0)
+        frame = tmpl[:14] + bytes(ip) + bytes(udp) + ike
+        sec, usec = int(t0 + dt), int(round((t0 + dt - int(t0 + dt)) * 1e6))
+        out.append(struct.pack("<IIII", sec, usec, len(frame), len(frame)) + frame)
+    open(path, "wb").write(head + b"".join(out))
+
+
+def check_dpd_matching():
+    """DPD probes and ACKs built by hand (dpd_capture): what matches what is
+    known by construction."""
+    with tempfile.TemporaryDirectory() as d:
+        cap = os.path.join(d, "dpd.pcap")
+        # An ACK without a sequence number answers the probe before it.
+        dpd_capture(cap, sum(([("I", "probe", k, 10 * k), ("R", "ack-nodata", 0, 10 * k + 0.01)]
+                              for k in range(1, 6)), []))
+        ds = codes(diagnoses(cap))
+        check("dpd-unanswered" not in ds and "dead-peer" not in ds,
+              "DPD ACKs without a sequence number answer the probes: no DPD finding (got %s)" % sorted(ds))
+        # A probe sent again with the same number: one ACK answers every copy.
+        dpd_capture(cap, [("I", "probe", 7, 1), ("I", "probe", 7, 6), ("I", "probe", 7, 11), ("R", "ack", 7, 11.01),
+                          ("R", "probe", 900, 20), ("I", "ack", 900, 20.01)])
+        ds = codes(diagnoses(cap))
+        check("dpd-unanswered" not in ds, "a probe sent 3 times with one number, one ACK: answered (got %s)"
+              % sorted(ds))
+        # 12 probes of the initiator unanswered while the responder's own
+        # probes (which the initiator ACKs) go on: frames 5, 8, ... (3 a round).
+        spec = []
+        for k in range(12):
+            spec += [("I", "probe", 100 + k, 10 * k), ("R", "probe", 500 + k, 10 * k + 1),
+                     ("I", "ack", 500 + k, 10 * k + 1.01)]
+        dpd_capture(cap, spec)
+        ds = diagnoses(cap)
+        kept = [3 + 3 * k for k in range(4, 12)]   # the last 8 of the initiator's probes (frames 3, 6, ...)
+        expect(ds, "dpd-unanswered", "likely", "12 initiator probes unanswered, responder probing", frames=kept,
+               text=["The initiator's last 8 (or more) DPD R-U-THERE", "though the responder kept sending"])
+
+
 def truth(case):
     with open(os.path.join(LAB, case + ".truth.json")) as f:
         return json.load(f)["ike_sas"][0]
@@ -343,6 +403,7 @@ def main():
           "right before the last): no dead-peer (got %s)" % ", ".join(sorted(codes(ds))))
     check("dpd-unanswered" not in codes(ds), "live dpd without frames 16, 20 and cut after 23: one probe of each "
           "side unanswered before the end, no dpd-unanswered (got %s)" % ", ".join(sorted(codes(ds))))
+    check_dpd_matching()
     # DPD matched by sequence number (RFC 3706 §5), the probes and ACKs as
     # tshark decrypts them.  Each ACK is a reply to the probe with its number:
     # the ladder shows the time between them.

@@ -195,6 +195,30 @@ def check_open_exchange(d):
           f"QM2 again after 240 s while QM3 is awaited: a retransmission ({pk[-1] if pk else None})")
 
 
+def check_late_copy_with_keys(d):
+    """With keys, a copy of MM5 (frame 7) 200 s after the exchange went quiet
+    (a replay, or captures merged with skewed clocks; an ESP packet at 190 s
+    runs the clock that compacts quiet SAs) is still MM5 sent again: the SA's ring, which holds the IV it was decrypted with, is kept
+    with keys, so the DELETEs after it still decrypt and the SA ends DELETED."""
+    hdr, e, recs = read_pcap(LAB + ".pcap")
+    last = recs[18][0]
+    out = [tuple(r) for r in recs[:19]]
+    out += [(last + 190, 0, len(recs[11][3]), recs[11][3]), (last + 200, 0, len(recs[6][3]), recs[6][3])]
+    out += [(last + 201, r[1], r[2], r[3]) for r in recs[19:]]
+    cap = os.path.join(d, "latecopy.pcap")
+    with open(cap, "wb") as f:
+        f.write(hdr)
+        for sec, frac, wl, b in out:
+            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    recs = records(run(["-T", "json", "-k", LAB + ".keys", "-r", cap]))
+    pk = {r["ikecap.frame"]: r for r in recs if r["type"] == "packet"}
+    sa = [r for r in recs if r["type"] == "sa"]
+    check(pk.get(21, {}).get("ikecap.retransmit") is True and pk.get(21, {}).get("ikecap.msg") == "MM5",
+          f"MM5 again 200 s later, with keys: MM5 sent again ({pk.get(21, {}).get('ikecap.msg')})")
+    check(sa and sa[0].get("ikecap.state") == "DELETED", f"... and the DELETEs after it decrypt "
+          f"({sa[0].get('ikecap.state') if sa else None})")
+
+
 def check_quiet(d):
     seen = {}
     for gap in (100, 600, 4000):
@@ -245,6 +269,7 @@ def main():
         check_capture(d)
         check_quiet(d)
         check_open_exchange(d)
+        check_late_copy_with_keys(d)
         if "ikecap-asan" not in IKECAP:   # ASan's shadow memory says nothing about ours
             check_flat(d)
     print(f"check_retire: {passed} passed, {failed} failed")
