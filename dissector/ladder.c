@@ -144,13 +144,14 @@ static void arrow(const struct pen *p, uint64_t frame, enum ikc_dir dir, double 
 }
 
 /* The event of the DPD probe that the ACK of event i answers (matched by
- * sequence number when the probes were kept), NULL when none. */
+ * sequence number when the probes were kept; of a probe sent again, the
+ * last copy), NULL when none. */
 static const struct ikc_event *probe_answered(const struct ikc_ike_sa *sa, size_t i)
 {
 	uint64_t ack = ikc_event_frame(sa, &sa->ev[i]), probe = 0;
 	int side = sa->ev[i].dir == IKC_DIR_I2R;   /* the prober: the other side */
 
-	for (size_t k = 0; k < ikc_dpd_count(sa, side) && !probe; k++)
+	for (size_t k = ikc_dpd_count(sa, side); k-- > 0 && !probe;)   /* the last copy of a probe sent again */
 		if (ikc_dpd_probe(sa, side, k)->ack_frame == ack)
 			probe = ikc_dpd_probe(sa, side, k)->frame;
 	for (size_t j = i; probe && j-- > 0;)
@@ -354,23 +355,36 @@ struct batch_pen {
 	const struct ikc_diag_list *held;
 	FILE *out;
 	bool color;
+	size_t drawn;
 };
 
 static void draw_batch(void *ctx, const struct ikc_ike_sa *const *sas, size_t n, const struct ikc_diag_list *l)
 {
-	const struct batch_pen *b = ctx;
+	struct batch_pen *b = ctx;
 	const struct ikc_diag_list *lists[2] = { l, b->held };
 
 	for (size_t i = 0; i < n; i++)
 		sa_ladder(sas[i], lists, 2, b->out, b->color);
+	b->drawn += n;
 }
 
 void ikc_ladder_write(const struct ikc_session *s, const struct ikc_diag_list *held, FILE *out, bool color)
 {
-	struct batch_pen b = { held, out, color };
+	struct batch_pen b = { held, out, color, 0 };
+	const struct ikc_ike_sa **v = NULL;
+	size_t n;
 
-	if (!ikc_session_live(s))
+	if (!ikc_session_live(s)) {
 		fputs("No IKE SA in this capture.\n", out);
-	else if (ikc_diagnose_session_each(s, 256, draw_batch, &b) != IKC_OK)
-		fputs("ikecap: out of memory: findings incomplete\n", stderr);
+		return;
+	}
+	if (ikc_diagnose_session_each(s, 256, draw_batch, &b) == IKC_OK)
+		return;
+	/* Out of memory: every SA is still drawn, those not drawn yet without
+	 * their findings. */
+	fputs("ikecap: out of memory: findings incomplete\n", stderr);
+	n = ikc_session_list(s, &v);
+	for (size_t i = b.drawn; v && i < n; i++)
+		sa_ladder(v[i], &held, 1, out, color);
+	free(v);
 }

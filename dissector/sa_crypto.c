@@ -758,6 +758,11 @@ static void advance_chain(struct ikc_ike_sa *sa, const struct ikc_msg *msg, cons
 	if (sa->key_inputs_off)
 		return;
 	if (msg->hdr.msgid == 0) {
+		/* A phase-1 message past the exchange's last (MM7, AM4 ...) is a
+		 * copy the retransmission ring no longer held (it wrapped, or a
+		 * quiet SA gave it up): phase 2 hangs on the chain as it is. */
+		if (sa->p1_last > (sa->p1_exchange == IKC_EX_AGGRESSIVE ? 3 : 6))
+			return;
 		if (!(m = material_of(c)))
 			return;   /* no memory: a later key finds no chain, and says so */
 		memcpy(m->p1_last_block, last_block, c->block);

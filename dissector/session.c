@@ -693,9 +693,10 @@ static void dpd_probe(struct ikc_p1_facts *f, const struct ikc_payload *p, uint6
 }
 
 /* An ACK answers the other side's unanswered probes that carry its
- * sequence number (a probe sent again with the same number too); an ACK
- * without one, or one that matches none, answers the oldest unanswered
- * probe that has no number. */
+ * sequence number (a probe sent again with the same number too).  One
+ * without a number, or with one no probe kept carries, answers the newest
+ * unanswered probe (any, or one without a number): a peer answers the
+ * probe it just got. */
 static void dpd_ack(struct ikc_p1_facts *f, const struct ikc_payload *p, uint64_t frame, enum ikc_dir dir)
 {
 	int side = dir == IKC_DIR_I2R;   /* the prober: the other side */
@@ -710,7 +711,7 @@ static void dpd_ack(struct ikc_p1_facts *f, const struct ikc_payload *p, uint64_
 		if (!e->ack_frame && e->has_seq && e->seq == seq)
 			e->ack_frame = frame, matched = true;
 	}
-	for (size_t k = 0; !matched && k < r->n[side]; k++) {
+	for (size_t k = r->n[side]; !matched && k-- > 0;) {
 		struct ikc_dpd_probe *e = &r->p[side][ikc_dpd_slot(r, side, k)];
 		if (!e->ack_frame && (!has_seq || !e->has_seq))
 			e->ack_frame = frame, matched = true;
@@ -1598,7 +1599,13 @@ void ikc_session_tick(struct ikc_session *s, int64_t now)
 
 	/* SAs are kept as they are when the run keeps them all (--retire-idle
 	 * 0, --psk-audit): then a time that jumps compacts nothing either. */
-	if (!s->cfg.retire_idle_s || !s->cfg.on_retire || now < s->next_retire_scan)
+	if (!s->cfg.retire_idle_s || !s->cfg.on_retire)
+		return;
+	/* A time that went back more than a minute (one frame stamped far
+	 * ahead, captures merged): scan again from here, not from that frame. */
+	if (now < s->next_retire_scan - 120)
+		s->next_retire_scan = now;
+	if (now < s->next_retire_scan)
 		return;
 	/* Each scan that retires something diagnoses against every live SA:
 	 * once a minute keeps that cheap when thousands are established. */

@@ -167,15 +167,33 @@ def check_dpd_matching():
         ds = codes(diagnoses(cap))
         check("dpd-unanswered" not in ds, "a probe sent 3 times with one number, one ACK: answered (got %s)"
               % sorted(ds))
-        # 12 probes of the initiator unanswered while the responder's own
-        # probes (which the initiator ACKs) go on: frames 5, 8, ... (3 a round).
+        # ... and the ladder's reply time runs from the last copy: 10 ms.
+        out = subprocess.run([IKECAP, "--no-progress", "--color=never", "-T", "ladder", "-r", cap],
+                             capture_output=True, text=True).stdout.splitlines()
+        at = [i for i, l in enumerate(out) if l.split()[:2] and l.split()[0][0] == "+" and l.split()[1] == "6"]
+        check(at and "reply 10.0 ms" in out[at[0] + 1], "the ACK of a probe sent 3 times: reply 10.0 ms after the "
+              "last copy (got %r)" % (out[at[0] + 1] if at else None))
+        # An ACK without a number answers the probe just sent, not an older
+        # unanswered one: the initiator's probes 1 and 2 got nothing, 3 got it.
+        dpd_capture(cap, [("I", "probe", 1, 0), ("R", "probe", 500, 1), ("I", "ack", 500, 1.01),
+                          ("I", "probe", 2, 10), ("R", "probe", 501, 11), ("I", "ack", 501, 11.01),
+                          ("I", "probe", 3, 20), ("R", "ack-nodata", 0, 20.01),
+                          ("R", "probe", 502, 21), ("I", "ack", 502, 21.01)])
+        ds = codes(diagnoses(cap))
+        check("dpd-unanswered" not in ds, "an ACK without a number answers the newest probe: the run of unanswered "
+              "probes ends there (got %s)" % sorted(ds))
+        # 12 probes of the initiator unanswered while the responder probes 3
+        # times as often (the initiator ACKs those): the initiator's own last
+        # 8 are kept (frames 3, 9, 15 ... a round is 7 frames: I probe, then
+        # 3 x (R probe, I ack)).
         spec = []
         for k in range(12):
-            spec += [("I", "probe", 100 + k, 10 * k), ("R", "probe", 500 + k, 10 * k + 1),
-                     ("I", "ack", 500 + k, 10 * k + 1.01)]
+            spec.append(("I", "probe", 100 + k, 10 * k))
+            for j in range(3):
+                spec += [("R", "probe", 500 + 3 * k + j, 10 * k + 1 + j), ("I", "ack", 500 + 3 * k + j, 10 * k + 1.01 + j)]
         dpd_capture(cap, spec)
         ds = diagnoses(cap)
-        kept = [3 + 3 * k for k in range(4, 12)]   # the last 8 of the initiator's probes (frames 3, 6, ...)
+        kept = [3 + 7 * k for k in range(4, 12)]
         expect(ds, "dpd-unanswered", "likely", "12 initiator probes unanswered, responder probing", frames=kept,
                text=["The initiator's last 8 (or more) DPD R-U-THERE", "though the responder kept sending"])
 

@@ -219,6 +219,32 @@ def check_late_copy_with_keys(d):
           f"({sa[0].get('ikecap.state') if sa else None})")
 
 
+def check_ring_wrap_with_keys(d):
+    """With keys, a copy of MM5 after 40 more messages (the 32-message
+    retransmission ring has let it go): phase 1 is over, so the copy must not
+    move the IV chain phase 2 hangs on; the DELETEs after it still decrypt."""
+    hdr, e, recs = read_pcap(LAB + ".pcap")
+    info = recs[19][3]
+    p = ike_offset(info)
+    last = recs[18][0]
+    out = [tuple(r) for r in recs[:19]]
+    for k in range(40):
+        b = bytearray(info)
+        b[p + 20:p + 24] = struct.pack(">I", 0x70000000 + k)
+        out.append((last + 1 + k, 0, len(b), b))
+    out.append((last + 50, 0, len(recs[6][3]), recs[6][3]))
+    out += [(last + 51, r[1], r[2], r[3]) for r in recs[19:]]
+    cap = os.path.join(d, "wrap.pcap")
+    with open(cap, "wb") as f:
+        f.write(hdr)
+        for sec, frac, wl, b in out:
+            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    recs = records(run(["-T", "json", "--retire-idle", "0", "-k", LAB + ".keys", "-r", cap]))
+    sa = [r for r in recs if r["type"] == "sa"]
+    check(sa and sa[0].get("ikecap.state") == "DELETED", "MM5 again after the ring wrapped, with keys: the DELETEs "
+          f"after it still decrypt ({sa[0].get('ikecap.state') if sa else None})")
+
+
 def check_quiet(d):
     seen = {}
     for gap in (100, 600, 4000):
@@ -270,6 +296,7 @@ def main():
         check_quiet(d)
         check_open_exchange(d)
         check_late_copy_with_keys(d)
+        check_ring_wrap_with_keys(d)
         if "ikecap-asan" not in IKECAP:   # ASan's shadow memory says nothing about ours
             check_flat(d)
     print(f"check_retire: {passed} passed, {failed} failed")
