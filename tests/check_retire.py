@@ -81,6 +81,14 @@ def recookie(b, icky, rcky):
     return b
 
 
+def write_pcap(path, hdr, e, out):
+    """A classic pcap of records (seconds, fraction, original length, bytes)."""
+    with open(path, "wb") as f:
+        f.write(hdr)
+        for sec, frac, wl, b in out:
+            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+
+
 def build(path):
     hdr, e, recs = read_pcap(LAB + ".pcap")
     t0 = recs[0][0]
@@ -94,10 +102,7 @@ def build(path):
     for r in recs:
         out.append((r[0] + 3600, r[1], r[2], recookie(r[3], b_icky, b_rcky)))
     out.sort(key=lambda r: (r[0], r[1]))
-    with open(path, "wb") as f:
-        f.write(hdr)
-        for sec, frac, wl, b in out:
-            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    write_pcap(path, hdr, e, out)
     return a_icky.hex(), c[p:p + 8].hex(), b_icky.hex()
 
 
@@ -167,10 +172,7 @@ def build_quiet(path, gap):
     esp = recs[11][3]
     out = [tuple(r) for r in recs] + [(last + gap - 50, 0, len(esp), esp), (last + gap, 0, len(new), new),
                                       (last + gap + 2, 0, len(new), new)]
-    with open(path, "wb") as f:
-        f.write(hdr)
-        for sec, frac, wl, b in out:
-            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    write_pcap(path, hdr, e, out)
     return len(out)
 
 
@@ -185,10 +187,7 @@ def check_open_exchange(d):
     out = [tuple(r) for i, r in enumerate(recs) if i != 10]
     out += [(last + 200, 0, len(recs[11][3]), recs[11][3]), (last + 240, 0, len(qm2), qm2)]
     cap = os.path.join(d, "open.pcap")
-    with open(cap, "wb") as f:
-        f.write(hdr)
-        for sec, frac, wl, b in out:
-            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    write_pcap(cap, hdr, e, out)
     recs = records(run(["-T", "json", "-r", cap]))
     pk = [r for r in recs if r["type"] == "packet"]
     check(pk and pk[-1].get("ikecap.retransmit") is True and pk[-1].get("ikecap.msg") == "QM2",
@@ -198,18 +197,16 @@ def check_open_exchange(d):
 def check_late_copy_with_keys(d):
     """With keys, a copy of MM5 (frame 7) 200 s after the exchange went quiet
     (a replay, or captures merged with skewed clocks; an ESP packet at 190 s
-    runs the clock that compacts quiet SAs) is still MM5 sent again: the SA's ring, which holds the IV it was decrypted with, is kept
-    with keys, so the DELETEs after it still decrypt and the SA ends DELETED."""
+    runs the clock that compacts quiet SAs) is still MM5 sent again: the SA's
+    ring, which holds the IV it was decrypted with, is kept with keys, so the
+    DELETEs after it still decrypt and the SA ends DELETED."""
     hdr, e, recs = read_pcap(LAB + ".pcap")
     last = recs[18][0]
     out = [tuple(r) for r in recs[:19]]
     out += [(last + 190, 0, len(recs[11][3]), recs[11][3]), (last + 200, 0, len(recs[6][3]), recs[6][3])]
     out += [(last + 201, r[1], r[2], r[3]) for r in recs[19:]]
     cap = os.path.join(d, "latecopy.pcap")
-    with open(cap, "wb") as f:
-        f.write(hdr)
-        for sec, frac, wl, b in out:
-            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    write_pcap(cap, hdr, e, out)
     recs = records(run(["-T", "json", "-k", LAB + ".keys", "-r", cap]))
     pk = {r["ikecap.frame"]: r for r in recs if r["type"] == "packet"}
     sa = [r for r in recs if r["type"] == "sa"]
@@ -235,10 +232,7 @@ def check_ring_wrap_with_keys(d):
     out.append((last + 50, 0, len(recs[6][3]), recs[6][3]))
     out += [(last + 51, r[1], r[2], r[3]) for r in recs[19:]]
     cap = os.path.join(d, "wrap.pcap")
-    with open(cap, "wb") as f:
-        f.write(hdr)
-        for sec, frac, wl, b in out:
-            f.write(struct.pack(e + "IIII", sec, frac, len(b), wl) + bytes(b))
+    write_pcap(cap, hdr, e, out)
     recs = records(run(["-T", "json", "--retire-idle", "0", "-k", LAB + ".keys", "-r", cap]))
     sa = [r for r in recs if r["type"] == "sa"]
     check(sa and sa[0].get("ikecap.state") == "DELETED", "MM5 again after the ring wrapped, with keys: the DELETEs "
