@@ -26,6 +26,7 @@
 #include "../decoders/esp.h"
 #include "dlist.h"
 #include "keys.h"
+#include "util.h"
 
 #define DECRYPT_BUF (65536 + 64)
 
@@ -356,8 +357,8 @@ void ikc_esp_table_input(struct ikc_esp_table *t, const struct ikc_pkt *pkt, str
 	out->verdict = IKC_EV_MALFORMED;
 	if (pkt->len < 8)
 		return;
-	spi = (uint32_t)pkt->data[0] << 24 | (uint32_t)pkt->data[1] << 16 | (uint32_t)pkt->data[2] << 8 | pkt->data[3];
-	seq = (uint32_t)pkt->data[4] << 24 | (uint32_t)pkt->data[5] << 16 | (uint32_t)pkt->data[6] << 8 | pkt->data[7];
+	spi = ikc_be32(pkt->data);
+	seq = ikc_be32(pkt->data + 4);
 	out->plain.spi = spi;
 	out->plain.seq = seq;
 	sa = lookup(t, spi, pkt->af, pkt->dst);
@@ -436,10 +437,9 @@ void ikc_esp_table_redecrypt(struct ikc_esp_table *t, const struct ikc_pkt *pkt,
 	out->after_reload = true;
 	if (pkt->len < 8)
 		return;
-	spi = (uint32_t)pkt->data[0] << 24 | (uint32_t)pkt->data[1] << 16 | (uint32_t)pkt->data[2] << 8 | pkt->data[3];
+	spi = ikc_be32(pkt->data);
 	out->plain.spi = spi;
-	out->plain.seq = (uint32_t)pkt->data[4] << 24 | (uint32_t)pkt->data[5] << 16 | (uint32_t)pkt->data[6] << 8 |
-			 pkt->data[7];
+	out->plain.seq = ikc_be32(pkt->data + 4);
 	sa = lookup(t, spi, pkt->af, pkt->dst);
 	out->sa = sa;
 	if (!sa || sa->info.origin == IKC_ESP_ORIGIN_NONE || !sa->ctx || pkt->len < pkt->wire_len ||

@@ -243,11 +243,6 @@ bool ikc_gdoi_is_rekey_traffic(uint32_t doi, const struct ikc_msg *msg)
 	       (doi == IKC_DOI_GDOI && msg->hdr.exchange == EX_PUSH_ACK && IKC_IS_IKEV1(msg->hdr.version));
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* ---------------------------------------------------------------- lookup */
 
 static struct group *by_p1(struct ikc_gdoi *g, const uint8_t icky[8], const uint8_t rcky[8])
@@ -452,7 +447,7 @@ static void learn_kd(struct group *gr, const struct ikc_kd *kd, const struct ikc
 		if (kp->kd_type == KD_TEK && kp->spisize == 4 && kp->spi) {
 			const struct ikc_attr *ek = attr_find(kp->attrs, kp->nattrs, KD_TEK_ALGORITHM_KEY);
 			const struct ikc_attr *ik = attr_find(kp->attrs, kp->nattrs, KD_TEK_INTEGRITY_KEY);
-			struct tek *t = tek_of(gr, be32(kp->spi));
+			struct tek *t = tek_of(gr, ikc_be32(kp->spi));
 
 			if (!t || !ek || !ikc_attr_whole(ek) || ek->len > sizeof t->enc_key)
 				continue;
@@ -648,7 +643,7 @@ void ikc_gdoi_learn(struct ikc_gdoi *g, const struct ikc_ike_sa *sa, const struc
 		if (!payload_ok(p))
 			continue;
 		if (num == 1 && p->type == IKC_PT_ID && p->u.id.len == 4) {
-			gr->group_id = be32(p->u.id.data);
+			gr->group_id = ikc_be32(p->u.id.data);
 			gr->have_group_id = true;
 		} else if ((num == 1 || num == 2) && p->type == IKC_PT_NONCE && p->body_len <= MAX_NONCE &&
 			   pullx_of(gr)) {
@@ -1135,7 +1130,7 @@ void ikc_gdoi_note_packet(struct ikc_gdoi *g, const struct ikc_pkt *pkt)
 		expiry_pass(g, pkt, now);
 	/* ESP on a TEK past its lifetime (pkt->data starts at the SPI). */
 	if (g->nexpired && (pkt->transport == IKC_T_ESP || pkt->transport == IKC_T_UDP4500_ESP) && pkt->len >= 4) {
-		uint32_t spi = be32(pkt->data);
+		uint32_t spi = ikc_be32(pkt->data);
 
 		for (size_t i = 0; i < g->n; i++)
 			for (size_t j = 0; j < g->g[i].nteks; j++) {

@@ -824,7 +824,7 @@ static enum ikc_err ikecap_cookie_line(struct lctx *c, const char *kind, char **
 		*colon = '\0';
 		if (!hex_fixed(colon + 1, mid, 4))
 			return line_err(c, "dh: message id must be 8 hex digits");
-		msgid = (uint32_t)mid[0] << 24 | (uint32_t)mid[1] << 16 | (uint32_t)mid[2] << 8 | mid[3];
+		msgid = ikc_be32(mid);
 		has_msgid = true;
 	}
 	if (!hex_fixed(ck, cookie, 8))

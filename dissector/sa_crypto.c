@@ -1029,11 +1029,6 @@ bool ikc_sa_crypto_phase1_key(const struct ikc_ike_sa *sa, const uint8_t **ka, s
  *   KEYMAT = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b), one per SPI:
  *   the SA with the responder's SPI is the one the initiator sends on. */
 
-static uint32_t spi_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static bool qm_pfs_alloc(struct ikc_qm_crypto *q)
 {
 	if (!q->pfs)
@@ -1053,7 +1048,7 @@ static void qm_learn_choice(struct ikc_qm_crypto *q, const struct ikc_sa *sa)
 			continue;
 		t = &pr->transforms[0];
 		q->protoid = pr->protoid;
-		q->spi_r = spi_u32(pr->spi);
+		q->spi_r = ikc_be32(pr->spi);
 		q->transform_id = t->id;
 		q->keylen = q->auth = q->encap = q->group = 0;
 		for (size_t a = 0; a < t->nattrs; a++) {
@@ -1229,7 +1224,7 @@ static void qm_learn(struct ikc_ike_sa *sa, const struct ikc_keys *keys, const s
 				const struct ikc_proposal *pr = &s->proposals[j];
 				if (pr->protoid == IKC_PROTO_ESP && pr->spisize == 4 && pr->spi) {
 					q->offer[q->noffer].number = pr->number;
-					q->offer[q->noffer++].spi = spi_u32(pr->spi);
+					q->offer[q->noffer++].spi = ikc_be32(pr->spi);
 				}
 			}
 		} else if (p->type == IKC_PT_SA && num == 2 && !q->have_choice) {

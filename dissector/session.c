@@ -670,7 +670,7 @@ static bool dpd_seq(const struct ikc_payload *p, uint32_t *seq)
 
 	if (!d || p->u.notify.len != 4)
 		return false;
-	*seq = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+	*seq = ikc_be32(d);
 	return true;
 }
 

@@ -105,6 +105,12 @@ void *ikc_grow_zeroed(void *v, size_t *cap, size_t n, size_t elem, size_t first,
  * n is 0).  Returns the array, moved or not; unchanged if realloc fails. */
 void *ikc_shrink(void *v, size_t *cap, size_t n, size_t elem);
 
+/* A big-endian 32-bit number at p (4 bytes the caller has checked are there). */
+static inline uint32_t ikc_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* The same for arrays whose room is counted in 32 bits (those every live
  * SA holds; max is then at most UINT32_MAX). */
 static inline void *ikc_grow32(void *v, uint32_t *cap, size_t n, size_t elem, size_t first, size_t max)
