@@ -328,7 +328,8 @@ static double label_span(const struct ikc_ike_sa *sa, const char *label)
 		}
 	if (!first)
 		return 0;
-	return (double)(ikc_event_sec(sa, last) - ikc_event_sec(sa, first)) + ((double)last->ts_nsec - (double)first->ts_nsec) / 1e9;
+	return (double)(ikc_event_sec(sa, last) - ikc_event_sec(sa, first)) +
+	       ((double)last->ts_nsec - (double)first->ts_nsec) / 1e9;
 }
 
 static const struct ikc_event *label_event(const struct ikc_ike_sa *sa, const char *label)
@@ -1161,7 +1162,8 @@ static void rule_notifies(struct ctx *c)
 			rule_qm_unanswered(c, &sa->qm[i]);
 	if (sa->f.ntf_dropped) {
 		struct ikc_finding *f = add(c, "error-notify", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
-		ikc_finding_say(f, "%u more error notifies were not examined (limit %d per SA).", (unsigned)sa->f.ntf_dropped, IKC_NTF_MAX);
+		ikc_finding_say(f, "%u more error notifies were not examined (limit %d per SA).", (unsigned)sa->f.ntf_dropped,
+		    IKC_NTF_MAX);
 	}
 }
 
@@ -1295,7 +1297,8 @@ static void rule_dpd(struct ctx *c)
 	f = add(c, "dead-peer", IKC_DIAG_FAILURE, IKC_DIAG_LIKELY);
 	ikc_finding_frame(f, p->heard[other]);
 	for (size_t i = 0; i < sa->nev; i++)   /* the probes since */
-		if ((sa->ev[i].carries & IKC_EVC_DPD_PROBE) && sa->ev[i].dir == d && ikc_event_frame(sa, &sa->ev[i]) > p->heard[other])
+		if ((sa->ev[i].carries & IKC_EVC_DPD_PROBE) && sa->ev[i].dir == d &&
+		    ikc_event_frame(sa, &sa->ev[i]) > p->heard[other])
 			ikc_finding_frame(f, ikc_event_frame(sa, &sa->ev[i]));
 	ikc_finding_say(f, "The %s sent %u DPD R-U-THERE (the last in frame %llu) and nothing came back from the %s",
 	    who(d), waiting, (unsigned long long)p->dpd_last_frame, who(other));

@@ -113,6 +113,7 @@ IKC_MUST_CHECK enum ikc_err ikc_diagnose_session(const struct ikc_session *s, st
  * are not composed); _each hands the findings of every `batch` SAs to take,
  * with those SAs (n of them, in order), then frees them. */
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_session_count(const struct ikc_session *s, size_t *n);
+#define IKC_DIAG_BATCH 256   /* SAs a batch: their findings are all that is held */
 typedef void (*ikc_diag_take_fn)(void *ctx, const struct ikc_ike_sa *const *sas, size_t n,
 				 const struct ikc_diag_list *l);
 IKC_MUST_CHECK enum ikc_err ikc_diagnose_session_each(const struct ikc_session *s, size_t batch, ikc_diag_take_fn take,

@@ -378,7 +378,7 @@ void ikc_ladder_write(const struct ikc_session *s, const struct ikc_diag_list *h
 		fputs("No IKE SA in this capture.\n", out);
 		return;
 	}
-	if (ikc_diagnose_session_each(s, 256, draw_batch, &b) == IKC_OK)
+	if (ikc_diagnose_session_each(s, IKC_DIAG_BATCH, draw_batch, &b) == IKC_OK)
 		return;
 	/* Out of memory: every SA is still drawn, those not drawn yet without
 	 * their findings. */

@@ -431,7 +431,6 @@ static void audit_record(const struct audit *a, struct ikc_rw *w)
  * the live SAs' a batch at a time, then the ones held (the GDOI groups').
  * With 10,000 live SAs their findings were a fifth of the peak in text,
  * two fifths in JSON. */
-#define DIAG_BATCH 256
 
 static void write_finding_records(void *ctx, const struct ikc_ike_sa *const *sas, size_t n,
 				  const struct ikc_diag_list *l)
@@ -445,7 +444,7 @@ static void machine_summary(struct run *r, struct ikc_emitter *em, const struct 
 {
 	ikc_session_write_summary(r->p.sess, &em->rw);
 	ikc_gdoi_write_summary(ikc_session_gdoi(r->p.sess), &em->rw, print_keys);
-	if (ikc_diagnose_session_each(r->p.sess, DIAG_BATCH, write_finding_records, &em->rw) != IKC_OK)
+	if (ikc_diagnose_session_each(r->p.sess, IKC_DIAG_BATCH, write_finding_records, &em->rw) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
 	ikc_diag_write_all(held, &em->rw);
 	ikc_emit_esp_sas(em, r->p.esp, print_keys);
@@ -472,7 +471,7 @@ static void diagnosis_text(struct run *r, const struct ikc_diag_list *held, bool
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
 	ikc_diag_write_text_head((size_t)ikc_ended_findings(r->ended) + live + held->n, stdout);
 	ikc_ended_write_findings(r->ended, stdout);
-	if (live && ikc_diagnose_session_each(r->p.sess, DIAG_BATCH, write_findings, &color) != IKC_OK)
+	if (live && ikc_diagnose_session_each(r->p.sess, IKC_DIAG_BATCH, write_findings, &color) != IKC_OK)
 		fputs("ikecap: out of memory for the diagnosis\n", stderr);
 	ikc_diag_write_text_each(held, stdout, color);
 }
